@@ -1,0 +1,9 @@
+/**
+ * Hearth's wire contract: every HTTP body and socket event the server and the
+ * client exchange is declared here once, as a zod schema plus its inferred type.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export * from './ack';
+export * from './auth';
+export * from './socket';

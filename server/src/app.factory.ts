@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { HttpErrorFilter } from './common/http-exception.filter';
+import type { AppConfig } from './config/config';
+import { openDatabase, type DatabaseTarget } from './database/data-source';
+import { WorkerPool } from './modules/media/worker-pool';
+import { seedDemo, type SeedSummary } from './seed/demo-seed';
+
+export interface HearthApp {
+  app: NestExpressApplication;
+  dataSource: DataSource;
+  workerPool: WorkerPool;
+  seeded: SeedSummary | null;
+  close(): Promise<void>;
+}
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+export function databaseTarget(config: AppConfig): DatabaseTarget {
+  return config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: path.join(config.DATA_DIR, 'pglite') };
+}
+
+/** Dev convenience: a secret kept in DATA_DIR so sign-ins survive restarts. */
+function resolveJwtSecret(config: AppConfig): string {
+  if (config.JWT_SECRET) return config.JWT_SECRET;
+  if (config.NODE_ENV === 'test') return randomBytes(32).toString('hex');
+  const file = path.join(config.DATA_DIR, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function resolveClientDist(config: AppConfig): string | undefined {
+  const dir = config.CLIENT_DIST ?? path.resolve(__dirname, '../../client/dist');
+  return existsSync(path.join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** Builds the whole server: database (migrated), mediasoup workers, Nest app. Does not listen. */
+export async function createHearthApp(
+  config: AppConfig,
+  overrides: { database?: DatabaseTarget } = {},
+): Promise<HearthApp> {
+  const dataSource = await openDatabase(overrides.database ?? databaseTarget(config));
+  let workerPool: WorkerPool | undefined;
+  try {
+    const seeded = config.SEED_DEMO ? await seedDemo(dataSource) : null;
+    workerPool = await WorkerPool.create({
+      size: config.MEDIASOUP_WORKERS,
+      rtcMinPort: config.RTC_MIN_PORT,
+      rtcMaxPort: config.RTC_MAX_PORT,
+    });
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, dataSource, workerPool, jwtSecret: resolveJwtSecret(config) }),
+      { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), bodyParser: false, abortOnError: false },
+    );
+    app.useBodyParser('json', { limit: '64kb' });
+    app.useGlobalFilters(new HttpErrorFilter());
+    app.disable('x-powered-by');
+    app.enableShutdownHooks();
+    const clientDist = resolveClientDist(config);
+    if (clientDist) serveClient(app, clientDist);
+    const pool = workerPool;
+    return {
+      app,
+      dataSource,
+      workerPool: pool,
+      seeded,
+      async close() {
+        await app.close(); // closes the DataSource through TypeOrmModule
+        pool.close();
+        if (dataSource.isInitialized) await dataSource.destroy();
+      },
+    };
+  } catch (e) {
+    workerPool?.close();
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** One URL: the built client, with index.html for every non-API path (client-side routing). */
+function serveClient(app: NestExpressApplication, dir: string): void {
+  app.useStaticAssets(dir, { index: false, maxAge: '1h' });
+  const index = path.join(dir, 'index.html');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/socket.io/')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  new Logger('Hearth').log(`Serving the web client from ${dir}`);
+}

@@ -1,0 +1,51 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from './config/config';
+import { AuthModule } from './modules/auth/auth.module';
+import { TOKEN_SIGNER } from './modules/auth/auth.service';
+import { TokenSigner } from './modules/auth/tokens';
+import { HealthModule } from './modules/health/health.module';
+import { MediaModule } from './modules/media/media.module';
+import type { WorkerPool } from './modules/media/worker-pool';
+
+export interface AppDeps {
+  config: AppConfig;
+  dataSource: DataSource;
+  workerPool: WorkerPool;
+  jwtSecret: string;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(deps: AppDeps): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: deps.config },
+        { provide: TOKEN_SIGNER, useValue: new TokenSigner(deps.jwtSecret, deps.config.ACCESS_TOKEN_TTL_SECONDS) },
+      ],
+      exports: [APP_CONFIG, TOKEN_SIGNER],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: AppDeps): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(deps),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => deps.dataSource.options,
+          dataSourceFactory: async () => deps.dataSource,
+        }),
+        MediaModule.forRoot(deps.workerPool),
+        AuthModule,
+        HealthModule,
+      ],
+    };
+  }
+}

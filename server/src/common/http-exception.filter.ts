@@ -1,0 +1,43 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { ErrorBody } from '@hearth/protocol';
+import type { Response } from 'express';
+import { DomainError } from './domain-error';
+
+/**
+ * Turns every error into `{ code, message }` JSON. Only the error's class and
+ * stack are logged for 5xx — never the request body (it may hold health data).
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const res = host.switchToHttp().getResponse<Response>();
+    const { status, body } = toHttpError(error);
+    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.name) : 'non-error thrown');
+    res.status(status).json(body);
+  }
+}
+
+export function toHttpError(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) return { status: error.httpStatus, body: error.toBody() };
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code =
+      status === 404 ? 'not_found' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal';
+    const response = error.getResponse();
+    const message =
+      typeof response === 'object' && response && 'message' in response && typeof response.message === 'string'
+        ? response.message
+        : error.message;
+    return { status, body: { code, message } };
+  }
+  // body-parser errors (malformed JSON, too large) carry a status.
+  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number' && error.status < 500) {
+    const type = 'type' in error && typeof error.type === 'string' ? error.type : '';
+    const message = type === 'entity.parse.failed' ? 'Malformed JSON body' : type === 'entity.too.large' ? 'Request body too large' : 'Bad request';
+    return { status: error.status, body: { code: error.status === 413 ? 'payload_too_large' : 'bad_request', message } };
+  }
+  return { status: 500, body: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } };
+}

@@ -1,0 +1,39 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('applies defaults for a bare environment', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.IDLE_TIMEOUT_MINUTES).toBe(15);
+    expect(c.MEDIASOUP_WORKERS).toBeGreaterThanOrEqual(1);
+  });
+
+  it('names every bad variable and its value', () => {
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/PORT \(got "abc"\)/);
+      expect(msg).toMatch(/DATABASE_URL: must start with postgres/);
+      expect(msg).not.toMatch(/mysql:\/\/x/); // connection strings may hold passwords
+    }
+  });
+
+  it('refuses an empty RTC port range', () => {
+    expect(() => loadConfig({ RTC_MIN_PORT: '5000', RTC_MAX_PORT: '4000' })).toThrow(
+      /RTC_MAX_PORT.*greater than RTC_MIN_PORT/,
+    );
+  });
+
+  it('requires a JWT secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET.*required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});

@@ -1,0 +1,91 @@
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * Every environment variable Hearth reads, parsed once at start-up.
+ * The README's configuration table mirrors this schema.
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Public URL printed at start and used in ICS links; defaults to http://localhost:PORT. */
+    PUBLIC_URL: z.string().url().optional(),
+    /** PostgreSQL connection string; unset → embedded PGlite under DATA_DIR. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    DATA_DIR: z.string().min(1).default(path.resolve(process.cwd(), '.hearth-data')),
+    /** HMAC secret for access tokens; required in production (≥ 32 chars). */
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(900),
+    REFRESH_TOKEN_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+    /** Automatic logoff after this many minutes without activity (HIPAA §164.312(a)(2)(iii)). */
+    IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+    MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, cpus().length)),
+    RTC_LISTEN_IP: z.string().ip().default('127.0.0.1'),
+    /** IP or host name clients reach the server's media ports on (set behind NAT). */
+    RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+    RTC_MIN_PORT: port.default(40000),
+    RTC_MAX_PORT: port.default(49999),
+    /** Directory of the built client to serve; unset → client/dist next to the server when it exists. */
+    CLIENT_DIST: z.string().optional(),
+    /** Seed the demo program and accounts when the database has no users. */
+    SEED_DEMO: bool.default('false'),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.RTC_MIN_PORT >= env.RTC_MAX_PORT) {
+      ctx.addIssue({ code: 'custom', path: ['RTC_MAX_PORT'], message: 'must be greater than RTC_MIN_PORT' });
+    }
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required in production: generate one with `openssl rand -hex 32`',
+      });
+    }
+  });
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings mean "unset" (docker-compose passes them for optional variables).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.') || '(environment)';
+        const value = typeof cleaned[name] === 'string' && name !== 'JWT_SECRET' && name !== 'DATABASE_URL'
+          ? ` (got "${cleaned[name]}")`
+          : '';
+        return `${name}${value}: ${i.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

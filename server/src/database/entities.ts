@@ -1,0 +1,5 @@
+import { AuthSession } from '../modules/auth/entities/auth-session.entity';
+import { User } from '../modules/users/entities/user.entity';
+
+/** Every TypeORM entity; a module adds its own here. */
+export const ENTITIES = [User, AuthSession];

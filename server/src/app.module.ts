@@ -7,6 +7,7 @@ import { TOKEN_SIGNER } from './modules/auth/auth.service';
 import { TokenSigner } from './modules/auth/tokens';
 import { HealthModule } from './modules/health/health.module';
 import { MediaModule } from './modules/media/media.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
 import type { WorkerPool } from './modules/media/worker-pool';
 
 export interface AppDeps {
@@ -45,6 +46,7 @@ export class AppModule {
         MediaModule.forRoot(deps.workerPool),
         AuthModule,
         HealthModule,
+        RealtimeModule,
       ],
     };
   }

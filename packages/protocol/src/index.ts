@@ -6,4 +6,6 @@ export const PROTOCOL_VERSION = 1;
 
 export * from './ack';
 export * from './auth';
+export * from './room';
 export * from './socket';
+export * from './scheduling';

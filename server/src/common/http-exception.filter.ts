@@ -26,6 +26,11 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     const status = error.getStatus();
     const code =
       status === 404 ? 'not_found' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal';
+    // Our own code throws DomainErrors; a bare 400 comes from Nest mapping body-parser's
+    // SyntaxError (bad JSON) or express's URIError (bad %-encoding).
+    if (status === 400) {
+      return { status, body: { code, message: /URI/.test(error.message) ? 'Malformed URL' : 'Malformed JSON body' } };
+    }
     const response = error.getResponse();
     const message =
       typeof response === 'object' && response && 'message' in response && typeof response.message === 'string'

@@ -31,6 +31,8 @@ export const envSchema = z
     REFRESH_TOKEN_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     /** Automatic logoff after this many minutes without activity (HIPAA §164.312(a)(2)(iii)). */
     IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
+    /** How long a dropped participant keeps their place in the room. */
+    RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')

@@ -24,7 +24,8 @@ describe.each(DB_KINDS)('foundation on %s', (kind) => {
     const ds = app.dataSource as DataSource;
     const rows: { name: string }[] = await ds.query('SELECT name FROM migrations ORDER BY id');
     expect(rows.map((r) => r.name)).toContain('Accounts1732400000000');
-    const [{ count }] = (await ds.query('SELECT count(*)::int AS count FROM users')) as { count: number }[];
+    const [row] = (await ds.query('SELECT count(*)::int AS count FROM users')) as { count: number }[];
+    const count = row?.count;
     expect(count).toBe(11); // demo seed: admin, 2 therapists, 8 patients
   });
 

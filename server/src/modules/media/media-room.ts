@@ -1,0 +1,239 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { ConsumerInfo, MediaSource, TransportInfo } from '@hearth/protocol';
+import { MediaError, MediaErrorCode } from './media-error';
+import { MediaPeer } from './media-peer';
+import {
+  MEDIA_CODECS,
+  type ConsumerAppData,
+  type MediaRoomEvents,
+  type NetworkOptions,
+  type PeerId,
+  type ProducerAppData,
+  type TransportAppData,
+} from './media-types';
+
+/**
+ * One live session's media: a Router, an ActiveSpeakerObserver and the peers.
+ * Knows nothing about therapy rules — who may consume whom is decided by the
+ * caller. close() cascades and is idempotent.
+ */
+export class MediaRoom extends EventEmitter<MediaRoomEvents> {
+  private readonly peers = new Map<PeerId, MediaPeer>();
+  private closed = false;
+
+  private constructor(
+    readonly id: string,
+    readonly router: types.Router,
+    private readonly speakerObserver: types.ActiveSpeakerObserver,
+    private readonly network: NetworkOptions,
+  ) {
+    super();
+    speakerObserver.on('dominantspeaker', ({ producer }) => {
+      const appData = producer.appData as ProducerAppData;
+      this.emit('activeSpeaker', appData.peerId);
+    });
+    router.observer.once('close', () => this.close());
+  }
+
+  static async create(id: string, worker: types.Worker, network: NetworkOptions): Promise<MediaRoom> {
+    const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
+    return new MediaRoom(id, router, observer, network);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  peerIds(): PeerId[] {
+    return [...this.peers.keys()];
+  }
+
+  hasPeer(peerId: PeerId): boolean {
+    return this.peers.has(peerId);
+  }
+
+  getOrCreatePeer(peerId: PeerId): MediaPeer {
+    this.assertOpen();
+    let peer = this.peers.get(peerId);
+    if (!peer) {
+      peer = new MediaPeer(peerId);
+      this.peers.set(peerId, peer);
+    }
+    return peer;
+  }
+
+  peer(peerId: PeerId): MediaPeer {
+    const peer = this.peers.get(peerId);
+    if (!peer) throw new MediaError(MediaErrorCode.NotInRoom, 'You are not connected to this room’s media.');
+    return peer;
+  }
+
+  /** Closes the peer's transports (and so its producers and everyone's consumers of them). */
+  removePeer(peerId: PeerId): void {
+    this.peers.get(peerId)?.close();
+    this.peers.delete(peerId);
+  }
+
+  setRtpCapabilities(peerId: PeerId, caps: types.RtpCapabilities): void {
+    this.getOrCreatePeer(peerId).rtpCapabilities = caps;
+  }
+
+  async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportInfo> {
+    const peer = this.getOrCreatePeer(peerId);
+    const transport = await this.router.createWebRtcTransport<TransportAppData>({
+      listenInfos: [
+        { protocol: 'udp', ip: this.network.listenIp, announcedAddress: this.network.announcedAddress },
+        { protocol: 'tcp', ip: this.network.listenIp, announcedAddress: this.network.announcedAddress },
+      ],
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { peerId, direction },
+    });
+    peer.addTransport(transport);
+    return {
+      id: transport.id,
+      iceParameters: { ...transport.iceParameters },
+      iceCandidates: transport.iceCandidates.map((c) => ({ ...c })),
+      dtlsParameters: { ...transport.dtlsParameters },
+    };
+  }
+
+  async connectTransport(peerId: PeerId, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    await this.guard(() => this.peer(peerId).transport(transportId).connect({ dtlsParameters }));
+  }
+
+  async restartIce(peerId: PeerId, transportId: string): Promise<types.IceParameters> {
+    return this.guard(() => this.peer(peerId).transport(transportId).restartIce());
+  }
+
+  async produce(
+    peerId: PeerId,
+    transportId: string,
+    kind: types.MediaKind,
+    rtpParameters: types.RtpParameters,
+    source: MediaSource,
+    paused: boolean,
+  ): Promise<types.Producer<ProducerAppData>> {
+    const peer = this.peer(peerId);
+    const transport = peer.transport(transportId);
+    if (transport.appData.direction !== 'send') {
+      throw new MediaError(MediaErrorCode.InvalidParameters, 'That connection only receives media.');
+    }
+    if ((source === 'mic') !== (kind === 'audio')) {
+      throw new MediaError(MediaErrorCode.InvalidParameters, 'The microphone sends audio and the camera sends video.');
+    }
+    // One producer per source: a new camera track replaces the old one.
+    peer.producerBySource(source)?.close();
+    const producer = await this.guard(() =>
+      transport.produce<ProducerAppData>({ kind, rtpParameters, paused, appData: { peerId, source } }),
+    );
+    peer.addProducer(producer);
+    if (kind === 'audio') {
+      await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
+    }
+    return producer;
+  }
+
+  /**
+   * Creates a paused consumer of `producerId` for `consumerPeerId` on its
+   * receive transport; the client resumes it when it is ready.
+   */
+  async consume(consumerPeerId: PeerId, producerId: string): Promise<ConsumerInfo> {
+    const peer = this.peer(consumerPeerId);
+    const producerOwner = this.findProducer(producerId);
+    if (!producerOwner) throw new MediaError(MediaErrorCode.UnknownProducer, 'That media track is gone.');
+    const { producer } = producerOwner;
+    if (!peer.rtpCapabilities || !this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) {
+      throw new MediaError(MediaErrorCode.CannotConsume, 'This browser cannot receive that media.');
+    }
+    const transport = [...peer.transports.values()].find((t) => t.appData.direction === 'recv' && !t.closed);
+    if (!transport) throw new MediaError(MediaErrorCode.UnknownTransport, 'Open a receive connection first.');
+    const consumer = await transport.consume<ConsumerAppData>({
+      producerId,
+      rtpCapabilities: peer.rtpCapabilities,
+      paused: true,
+      appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source },
+    });
+    peer.addConsumer(consumer);
+    const closed = () => this.emit('consumerClosed', { peerId: consumerPeerId, consumerId: consumer.id });
+    consumer.on('producerclose', closed);
+    consumer.on('transportclose', closed);
+    consumer.on('producerpause', () => this.emit('consumerPaused', { peerId: consumerPeerId, consumerId: consumer.id, paused: true }));
+    consumer.on('producerresume', () => this.emit('consumerPaused', { peerId: consumerPeerId, consumerId: consumer.id, paused: false }));
+    return {
+      consumerId: consumer.id,
+      producerId,
+      userId: producer.appData.peerId,
+      kind: consumer.kind,
+      source: producer.appData.source,
+      rtpParameters: { ...consumer.rtpParameters },
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
+    await this.guard(() => this.peer(peerId).consumer(consumerId).resume());
+  }
+
+  async setPreferredLayers(peerId: PeerId, consumerId: string, spatialLayer: number): Promise<void> {
+    const consumer = this.peer(peerId).consumer(consumerId);
+    if (consumer.kind !== 'video') return;
+    await this.guard(() => consumer.setPreferredLayers({ spatialLayer, temporalLayer: 2 }));
+  }
+
+  /** Server-side mute / camera-off: the media stops at the SFU whatever the client does. */
+  async setProducerPaused(peerId: PeerId, source: MediaSource, paused: boolean): Promise<boolean> {
+    const producer = this.peers.get(peerId)?.producerBySource(source);
+    if (!producer || producer.closed) return false;
+    if (paused) await producer.pause();
+    else await producer.resume();
+    return true;
+  }
+
+  /** Producers of other peers, for a newcomer to consume. */
+  producersExcept(peerId: PeerId): types.Producer<ProducerAppData>[] {
+    const out: types.Producer<ProducerAppData>[] = [];
+    for (const [id, peer] of this.peers) if (id !== peerId) out.push(...peer.producers.values());
+    return out;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const peer of this.peers.values()) peer.close();
+    this.peers.clear();
+    if (!this.router.closed) this.router.close();
+    this.emit('closed');
+  }
+
+  private findProducer(producerId: string): { peer: MediaPeer; producer: types.Producer<ProducerAppData> } | undefined {
+    for (const peer of this.peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (producer && !producer.closed) return { peer, producer };
+    }
+    return undefined;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new MediaError(MediaErrorCode.Unavailable, 'This room’s media has closed.');
+  }
+
+  /** mediasoup throws TypeError for bad parameters from the client: make that a typed error. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof MediaError) throw e;
+      if (e instanceof TypeError) throw new MediaError(MediaErrorCode.InvalidParameters, `Invalid media parameters: ${e.message}`);
+      throw e;
+    }
+  }
+}

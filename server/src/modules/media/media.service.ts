@@ -1,0 +1,57 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { MediaRoom } from './media-room';
+import { SerialQueue } from './serial-queue';
+import { WorkerPool } from './worker-pool';
+
+/**
+ * The media API features call: one MediaRoom per live session, created on a
+ * worker from the pool through a serial queue. Rooms on a worker that dies
+ * close; their peers reconnect and the rooms are rebuilt on a live worker.
+ */
+@Injectable()
+export class MediaService implements OnModuleDestroy {
+  private readonly rooms = new Map<string, MediaRoom>();
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    private readonly workers: WorkerPool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The session's room, created on first use. */
+  getOrCreateRoom(sessionId: string): Promise<MediaRoom> {
+    const existing = this.rooms.get(sessionId);
+    if (existing && !existing.isClosed) return Promise.resolve(existing);
+    return this.queue.push(async () => {
+      const again = this.rooms.get(sessionId);
+      if (again && !again.isClosed) return again;
+      const room = await MediaRoom.create(sessionId, this.workers.getWorker(), {
+        listenIp: this.config.RTC_LISTEN_IP,
+        announcedAddress: this.config.RTC_ANNOUNCED_ADDRESS,
+      });
+      this.rooms.set(sessionId, room);
+      room.once('closed', () => {
+        if (this.rooms.get(sessionId) === room) this.rooms.delete(sessionId);
+      });
+      return room;
+    });
+  }
+
+  getRoom(sessionId: string): MediaRoom | undefined {
+    const room = this.rooms.get(sessionId);
+    return room && !room.isClosed ? room : undefined;
+  }
+
+  closeRoom(sessionId: string): void {
+    this.rooms.get(sessionId)?.close();
+  }
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  onModuleDestroy(): void {
+    for (const room of [...this.rooms.values()]) room.close();
+  }
+}

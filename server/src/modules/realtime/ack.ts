@@ -1,0 +1,28 @@
+import { Logger } from '@nestjs/common';
+import type { Ack } from '@hearth/protocol';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { DomainError } from '../../common/domain-error';
+import { parseInput } from '../../common/validation';
+
+const logger = new Logger('Realtime');
+
+/**
+ * Runs a socket request handler: validates the payload, turns domain errors
+ * into `{ok:false}` acks and never lets an exception reach socket.io.
+ * Payloads are never logged (they may hold health data).
+ */
+export async function handleRequest<I, O>(
+  event: string,
+  schema: ZodType<I, ZodTypeDef, unknown>,
+  payload: unknown,
+  handler: (input: I) => Promise<O> | O,
+): Promise<Ack<O>> {
+  try {
+    const input = parseInput(schema, payload, `${event} payload`);
+    return { ok: true, data: await handler(input) };
+  } catch (e) {
+    if (e instanceof DomainError) return { ok: false, error: e.toBody() };
+    logger.error(`${event} failed: ${e instanceof Error ? (e.stack ?? e.name) : 'non-error thrown'}`);
+    return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } };
+  }
+}

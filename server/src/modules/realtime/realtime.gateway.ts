@@ -1,0 +1,103 @@
+import { Inject, Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import type { Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from '@hearth/protocol';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { DomainError } from '../../common/domain-error';
+import { AuthService } from '../auth/auth.service';
+import { handleRequest } from './ack';
+
+export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+const handshakeSchema = z.object({ token: z.string().min(1).max(4096), protocolVersion: z.number().int() });
+
+/** Error passed to socket.io's `connect_error` on the client: `err.message` and `err.data`. */
+function connectError(code: string, message: string): Error & { data: { code: string; message: string } } {
+  return Object.assign(new Error(message), { data: { code, message } });
+}
+
+/**
+ * The only place that touches socket.io's server. Authenticates the handshake
+ * (access token + protocol version) before any event handler runs.
+ */
+@WebSocketGateway({ serveClient: false, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 10_000 })
+export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayConnection<HearthSocket> {
+  private readonly logger = new Logger('Realtime');
+  private redisClients: { quit(): Promise<unknown> }[] = [];
+
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async afterInit(server: HearthServer): Promise<void> {
+    server.use((socket, next) => {
+      const parsed = handshakeSchema.safeParse(socket.handshake.auth);
+      if (!parsed.success) return next(connectError('unauthenticated', 'Sign in to continue.'));
+      if (parsed.data.protocolVersion !== PROTOCOL_VERSION) {
+        return next(
+          connectError(
+            'protocol_mismatch',
+            `This page speaks protocol ${parsed.data.protocolVersion}, the server ${PROTOCOL_VERSION}: reload the page to update Hearth.`,
+          ),
+        );
+      }
+      this.auth
+        .authenticate(parsed.data.token)
+        .then((principal) => {
+          socket.data.userId = principal.userId;
+          socket.data.role = principal.role;
+          socket.data.authSessionId = principal.sessionId;
+          next();
+        })
+        .catch((e: unknown) => {
+          if (e instanceof DomainError) next(connectError(e.code, e.message));
+          else next(connectError('internal', 'Something went wrong on our side. Please try again.'));
+        });
+    });
+    if (this.config.REDIS_URL) await this.attachRedis(server, this.config.REDIS_URL);
+  }
+
+  handleConnection(socket: HearthSocket): void {
+    // Personal room: pushes to one user reach all their tabs, on any server process.
+    void socket.join(`user:${socket.data.userId}`);
+  }
+
+  @SubscribeMessage('system:ping')
+  ping(@MessageBody() payload: unknown): Promise<Ack<{ serverTime: number }>> {
+    return handleRequest('system:ping', z.object({}).strict(), payload ?? {}, () => ({ serverTime: Date.now() }));
+  }
+
+  /** Several server processes share rooms and broadcasts through Redis. */
+  private async attachRedis(server: HearthServer, url: string): Promise<void> {
+    const pub = createClient({ url });
+    const sub = pub.duplicate();
+    for (const c of [pub, sub]) c.on('error', (e: Error) => this.logger.error(`Redis: ${e.message}`));
+    await Promise.all([pub.connect(), sub.connect()]);
+    this.redisClients = [pub, sub];
+    server.adapter(createAdapter(pub, sub));
+    this.logger.log('socket.io shares state through Redis');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.redisClients.map((c) => c.quit().catch(() => undefined)));
+  }
+}

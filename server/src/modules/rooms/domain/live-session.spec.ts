@@ -1,0 +1,86 @@
+import { LiveSession } from './live-session';
+
+const t0 = new Date('2026-11-24T18:00:00Z');
+const at = (s: number) => new Date(t0.getTime() + s * 1000);
+const therapist = { userId: 't', displayName: 'Maya Ellison', role: 'therapist' as const };
+const pat = (n: number) => ({ userId: `p${n}`, displayName: `P${n}`, role: 'patient' as const });
+
+describe('LiveSession lobby and presence', () => {
+  it('lets therapists straight in and makes patients wait in arrival order', () => {
+    const s = new LiveSession('s');
+    expect(s.arrive(pat(2), at(0))).toEqual({ status: 'waiting', position: 1 });
+    expect(s.arrive(pat(1), at(5))).toEqual({ status: 'waiting', position: 2 });
+    expect(s.arrive(therapist, at(10))).toEqual({ status: 'admitted', rejoined: false });
+    expect(s.lobbyView().map((e) => e.userId)).toEqual(['p2', 'p1']);
+    expect(s.participantsView().map((p) => p.userId)).toEqual(['t']);
+  });
+
+  it('admits one or all, ignoring people who are not waiting', () => {
+    const s = new LiveSession('s');
+    s.arrive(therapist, at(0));
+    [1, 2, 3].forEach((n) => s.arrive(pat(n), at(n)));
+    expect(s.admit(['p2', 'nobody', 't'])).toEqual(['p2']);
+    expect(s.admit('all')).toEqual(['p1', 'p3']);
+    expect(s.waiting()).toHaveLength(0);
+    expect(s.present().map((m) => m.userId).sort()).toEqual(['p1', 'p2', 'p3', 't']);
+  });
+
+  it('keeps an admitted patient’s place through a reconnect within the grace period', () => {
+    const s = new LiveSession('s');
+    s.arrive(pat(1), at(0));
+    s.admit('all');
+    s.disconnect('p1', at(10));
+    expect(s.participantsView()[0]).toMatchObject({ userId: 'p1', connection: 'reconnecting' });
+    expect(s.expire(at(69), 60_000)).toEqual([]);
+    expect(s.arrive(pat(1), at(69))).toEqual({ status: 'admitted', rejoined: true });
+    expect(s.participantsView()[0]).toMatchObject({ connection: 'connected' });
+  });
+
+  it('marks a dropped patient as left after the grace period; they then wait again', () => {
+    const s = new LiveSession('s');
+    s.arrive(pat(1), at(0));
+    s.admit('all');
+    s.disconnect('p1', at(10));
+    expect(s.expire(at(70), 60_000).map((m) => m.userId)).toEqual(['p1']);
+    expect(s.present()).toHaveLength(0);
+    expect(s.arrive(pat(1), at(80))).toEqual({ status: 'waiting', position: 1 });
+  });
+
+  it('sends a removed patient back to the lobby; re-entering needs a new admission', () => {
+    const s = new LiveSession('s');
+    s.arrive(pat(1), at(0));
+    s.admit('all');
+    s.remove('p1', at(5));
+    expect(s.isAdmitted('p1')).toBe(false);
+    s.disconnect('p1', at(6));
+    expect(s.arrive(pat(1), at(7))).toEqual({ status: 'waiting', position: 1 });
+  });
+
+  it('locks a muted patient’s microphone until unlocked', () => {
+    const s = new LiveSession('s');
+    s.arrive(pat(1), at(0));
+    s.admit('all');
+    s.setMedia('p1', 'mic', true);
+    s.lockMic('p1', true);
+    expect(s.member('p1')).toMatchObject({ micOn: false, micLocked: true });
+    expect(() => s.setMedia('p1', 'mic', true)).toThrow(/muted you/);
+    s.lockMic('p1', false);
+    expect(s.setMedia('p1', 'mic', true)).toMatchObject({ micOn: true });
+  });
+
+  it('refuses everything after the end', () => {
+    const s = new LiveSession('s');
+    s.arrive(therapist, at(0));
+    s.arrive(pat(1), at(1));
+    s.admit('all');
+    expect(s.end().map((m) => m.userId).sort()).toEqual(['p1', 't']);
+    expect(() => s.arrive(pat(1), at(2))).toThrow(/ended/);
+    expect(() => s.admit('all')).toThrow(/ended/);
+  });
+
+  it('does not let a therapist be removed', () => {
+    const s = new LiveSession('s');
+    s.arrive(therapist, at(0));
+    expect(() => s.remove('t', at(1))).toThrow(/cannot be removed/);
+  });
+});

@@ -1,0 +1,216 @@
+import type { LobbyEntry, ParticipantView, RoomRole } from '@hearth/protocol';
+import { RoomError, RoomErrorCode } from '../rooms.error';
+
+export type PresenceState = 'waiting' | 'admitted' | 'left';
+
+export interface Member {
+  userId: string;
+  displayName: string;
+  role: RoomRole;
+  state: PresenceState;
+  /** Has a live socket in this session. */
+  connected: boolean;
+  /** When the connection dropped (admitted members keep their place until the grace period ends). */
+  disconnectedAt: Date | null;
+  waitingSince: Date | null;
+  micOn: boolean;
+  cameraOn: boolean;
+  micLocked: boolean;
+}
+
+export type ArriveOutcome = { status: 'admitted'; rejoined: boolean } | { status: 'waiting'; position: number };
+
+/**
+ * The lobby and presence of one live session, as a plain state machine
+ * (no Nest, no sockets, no media): who waits, who is in, who is reconnecting.
+ */
+export class LiveSession {
+  private readonly members = new Map<string, Member>();
+  private ended = false;
+
+  constructor(readonly sessionId: string) {}
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  member(userId: string): Member | undefined {
+    return this.members.get(userId);
+  }
+
+  /**
+   * A participant opens the room. Therapists go straight in. Patients wait for
+   * admission, unless they were admitted and dropped less than the grace period
+   * ago (they keep their place). A removed patient waits again.
+   */
+  arrive(user: { userId: string; displayName: string; role: RoomRole }, now: Date): ArriveOutcome {
+    if (this.ended) throw new RoomError(RoomErrorCode.SessionEnded, 'This session has ended.');
+    const existing = this.members.get(user.userId);
+    if (user.role === 'therapist') {
+      const m = this.upsert(user, existing);
+      const rejoined = existing?.state === 'admitted';
+      Object.assign(m, { state: 'admitted', connected: true, disconnectedAt: null, waitingSince: null });
+      return { status: 'admitted', rejoined };
+    }
+    if (existing?.state === 'admitted') {
+      Object.assign(existing, { connected: true, disconnectedAt: null, displayName: user.displayName });
+      return { status: 'admitted', rejoined: true };
+    }
+    const m = this.upsert(user, existing);
+    if (m.state !== 'waiting' || !m.waitingSince) m.waitingSince = now;
+    Object.assign(m, { state: 'waiting', connected: true, disconnectedAt: null });
+    return { status: 'waiting', position: this.lobbyPosition(user.userId) };
+  }
+
+  /** Admits waiting patients; returns who was admitted (ignores ids not waiting). */
+  admit(userIds: string[] | 'all'): string[] {
+    this.assertOpen();
+    const ids = userIds === 'all' ? this.waiting().map((m) => m.userId) : userIds;
+    const admitted: string[] = [];
+    for (const id of ids) {
+      const m = this.members.get(id);
+      if (m?.state === 'waiting' && m.connected) {
+        Object.assign(m, { state: 'admitted', waitingSince: null });
+        admitted.push(id);
+      }
+    }
+    return admitted;
+  }
+
+  /** Sends an admitted patient back to the lobby; they need admitting again. */
+  remove(userId: string, now: Date): void {
+    this.assertOpen();
+    const m = this.members.get(userId);
+    if (!m || m.state !== 'admitted') throw new RoomError(RoomErrorCode.NotInRoom, 'That person is not in the room.');
+    if (m.role === 'therapist') throw new RoomError(RoomErrorCode.NotModerator, 'Therapists cannot be removed.');
+    Object.assign(m, { state: 'waiting', waitingSince: now, micOn: false, cameraOn: false, micLocked: false });
+  }
+
+  /** The socket dropped: admitted members keep their place until `expire` runs after the grace period. */
+  disconnect(userId: string, now: Date): Member | undefined {
+    const m = this.members.get(userId);
+    if (!m || !m.connected) return undefined;
+    m.connected = false;
+    m.disconnectedAt = now;
+    m.micOn = false;
+    m.cameraOn = false;
+    if (m.state === 'waiting') m.state = 'left'; // nobody keeps a place in the lobby
+    return m;
+  }
+
+  /** Members whose grace period ran out become `left`; returns them. */
+  expire(now: Date, graceMs: number): Member[] {
+    const gone: Member[] = [];
+    for (const m of this.members.values()) {
+      if (m.state === 'admitted' && !m.connected && m.disconnectedAt && now.getTime() - m.disconnectedAt.getTime() >= graceMs) {
+        m.state = 'left';
+        gone.push(m);
+      }
+    }
+    return gone;
+  }
+
+  leave(userId: string): Member | undefined {
+    const m = this.members.get(userId);
+    if (!m || m.state === 'left') return undefined;
+    Object.assign(m, { state: 'left', connected: false, micOn: false, cameraOn: false });
+    return m;
+  }
+
+  end(): Member[] {
+    const present = this.present();
+    this.ended = true;
+    for (const m of this.members.values()) Object.assign(m, { state: 'left', connected: false });
+    return present;
+  }
+
+  setMedia(userId: string, source: 'mic' | 'camera', on: boolean): Member {
+    const m = this.members.get(userId);
+    if (!m || m.state !== 'admitted') throw new RoomError(RoomErrorCode.NotInRoom, 'You are not in the room.');
+    if (source === 'mic' && on && m.micLocked) {
+      throw new RoomError(RoomErrorCode.MicLocked, 'Your therapist has muted you for now.');
+    }
+    if (source === 'mic') m.micOn = on;
+    else m.cameraOn = on;
+    return m;
+  }
+
+  /** Therapist mute: the mic goes off and stays locked until unlocked. */
+  lockMic(userId: string, locked: boolean): Member {
+    const m = this.members.get(userId);
+    if (!m || m.state !== 'admitted') throw new RoomError(RoomErrorCode.NotInRoom, 'That person is not in the room.');
+    m.micLocked = locked;
+    if (locked) m.micOn = false;
+    return m;
+  }
+
+  isAdmitted(userId: string): boolean {
+    return this.members.get(userId)?.state === 'admitted';
+  }
+
+  /** Admitted members, connected or within their grace period. */
+  present(): Member[] {
+    return [...this.members.values()].filter((m) => m.state === 'admitted');
+  }
+
+  waiting(): Member[] {
+    return [...this.members.values()]
+      .filter((m) => m.state === 'waiting' && m.connected)
+      .sort((a, b) => (a.waitingSince?.getTime() ?? 0) - (b.waitingSince?.getTime() ?? 0));
+  }
+
+  therapistsPresent(): Member[] {
+    return this.present().filter((m) => m.role === 'therapist' && m.connected);
+  }
+
+  lobbyPosition(userId: string): number {
+    return this.waiting().findIndex((m) => m.userId === userId) + 1;
+  }
+
+  view(m: Member): ParticipantView {
+    return {
+      userId: m.userId,
+      displayName: m.displayName,
+      role: m.role,
+      connection: m.connected ? 'connected' : 'reconnecting',
+      micOn: m.micOn,
+      cameraOn: m.cameraOn,
+      micLocked: m.micLocked,
+    };
+  }
+
+  participantsView(): ParticipantView[] {
+    return this.present().map((m) => this.view(m));
+  }
+
+  lobbyView(): LobbyEntry[] {
+    return this.waiting().map((m) => ({
+      userId: m.userId,
+      displayName: m.displayName,
+      waitingSince: (m.waitingSince ?? new Date()).toISOString(),
+    }));
+  }
+
+  private upsert(user: { userId: string; displayName: string; role: RoomRole }, existing: Member | undefined): Member {
+    if (existing) {
+      existing.displayName = user.displayName;
+      return existing;
+    }
+    const m: Member = {
+      ...user,
+      state: 'waiting',
+      connected: true,
+      disconnectedAt: null,
+      waitingSince: null,
+      micOn: false,
+      cameraOn: false,
+      micLocked: false,
+    };
+    this.members.set(user.userId, m);
+    return m;
+  }
+
+  private assertOpen(): void {
+    if (this.ended) throw new RoomError(RoomErrorCode.SessionEnded, 'This session has ended.');
+  }
+}

@@ -1,0 +1,37 @@
+import { assertUnreachable, DomainError } from '../../common/domain-error';
+
+export enum RoomErrorCode {
+  SessionNotFound = 'session_not_found',
+  NotAParticipant = 'not_a_participant',
+  JoinWindowClosed = 'join_window_closed',
+  SessionEnded = 'session_ended',
+  SafetyCheckRequired = 'safety_check_required',
+  ConsentRequired = 'consent_required',
+  NotAdmitted = 'not_admitted',
+  NotModerator = 'not_moderator',
+  NotInRoom = 'not_in_room',
+  MicLocked = 'mic_locked',
+}
+
+export class RoomError extends DomainError<RoomErrorCode> {
+  get httpStatus(): number {
+    switch (this.code) {
+      case RoomErrorCode.SessionNotFound:
+        return 404;
+      case RoomErrorCode.NotAParticipant:
+      case RoomErrorCode.NotModerator:
+      case RoomErrorCode.NotAdmitted:
+      case RoomErrorCode.NotInRoom:
+      case RoomErrorCode.MicLocked:
+        return 403;
+      case RoomErrorCode.JoinWindowClosed:
+      case RoomErrorCode.SessionEnded:
+        return 409;
+      case RoomErrorCode.SafetyCheckRequired:
+      case RoomErrorCode.ConsentRequired:
+        return 400;
+      default:
+        return assertUnreachable(this.code);
+    }
+  }
+}

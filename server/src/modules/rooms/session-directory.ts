@@ -1,0 +1,17 @@
+import type { SessionInfo } from '@hearth/protocol';
+
+/** What the rooms module needs to know about a scheduled session and one user in it. */
+export interface JoinContext {
+  session: SessionInfo;
+  /** The user's part in this session; 'none' when not on its roster. */
+  role: 'therapist' | 'patient' | 'none';
+  /** Inside the join window (default 15 min before start until the end). */
+  joinWindowOpen: boolean;
+  /** The name others in this session see (display-name policy). */
+  displayName: string;
+}
+
+/** Port implemented by the scheduling module. */
+export abstract class SessionDirectory {
+  abstract getJoinContext(sessionId: string, userId: string, now: Date): Promise<JoinContext | null>;
+}

@@ -24,6 +24,8 @@ export type PublicUser = z.infer<typeof publicUserSchema>;
 
 export const loginResponseSchema = z.object({
   accessToken: z.string(),
+  /** Single-use: `POST /api/auth/refresh {refreshToken}` returns a new pair. */
+  refreshToken: z.string(),
   /** Seconds until the access token expires. */
   expiresIn: z.number().int().positive(),
   user: publicUserSchema,

@@ -19,9 +19,7 @@ export interface Principal {
   role: User['role'];
 }
 
-export interface LoginResult extends LoginResponse {
-  refreshToken: string;
-}
+export type LoginResult = LoginResponse;
 
 // Touching last_active_at on every request would write on every call; a minute's precision is enough.
 const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
@@ -116,7 +114,7 @@ export class AuthService {
     }
   }
 
-  private issue(user: User, session: AuthSession): LoginResponse {
+  private issue(user: User, session: AuthSession): Omit<LoginResponse, 'refreshToken'> {
     return {
       accessToken: this.signer.signAccess({ sub: user.id, sid: session.id, role: user.role }),
       expiresIn: this.signer.accessTtlSeconds,

@@ -23,6 +23,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { DomainError } from '../../common/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { handleRequest } from './ack';
+import { Notifier } from './notifier';
 
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -45,10 +46,12 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
 
   constructor(
     private readonly auth: AuthService,
+    private readonly notifier: Notifier,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async afterInit(server: HearthServer): Promise<void> {
+    this.notifier.attach(server);
     server.use((socket, next) => {
       const parsed = handshakeSchema.safeParse(socket.handshake.auth);
       if (!parsed.success) return next(connectError('unauthenticated', 'Sign in to continue.'));

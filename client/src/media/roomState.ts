@@ -1,0 +1,66 @@
+import type { LobbyEntry, ParticipantView, RoomRole, SessionInfo } from '@hearth/protocol';
+
+export type RoomPhase =
+  | 'idle'
+  | 'joining'
+  | 'waiting' // in the lobby
+  | 'in-room'
+  | 'removed' // sent back to the lobby by a therapist (re-join to wait again)
+  | 'ended'
+  | 'left'
+  | 'error';
+
+/** socket + media transport health, as the user sees it. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+
+export interface RemoteMedia {
+  audio?: MediaStreamTrack;
+  video?: MediaStreamTrack;
+  /** The sender has that track paused (muted / camera off). */
+  audioPaused: boolean;
+  videoPaused: boolean;
+}
+
+/** Everything the room UI renders; replaced (never mutated) on every change. */
+export interface RoomState {
+  phase: RoomPhase;
+  connection: ConnectionState;
+  session: SessionInfo | null;
+  selfUserId: string | null;
+  selfRole: RoomRole | null;
+  lobbyPosition: number;
+  participants: ParticipantView[];
+  lobby: LobbyEntry[];
+  activeSpeakerUserId: string | null;
+  remote: Record<string, RemoteMedia>;
+  localStream: MediaStream | null;
+  micOn: boolean;
+  cameraOn: boolean;
+  /** Why we are in phase error / removed / ended, for the user. */
+  message: string | null;
+}
+
+export const initialRoomState: RoomState = {
+  phase: 'idle',
+  connection: 'connecting',
+  session: null,
+  selfUserId: null,
+  selfRole: null,
+  lobbyPosition: 0,
+  participants: [],
+  lobby: [],
+  activeSpeakerUserId: null,
+  remote: {},
+  localStream: null,
+  micOn: false,
+  cameraOn: false,
+  message: null,
+};
+
+export function upsertParticipant(list: ParticipantView[], p: ParticipantView): ParticipantView[] {
+  const i = list.findIndex((x) => x.userId === p.userId);
+  if (i === -1) return [...list, p];
+  const next = list.slice();
+  next[i] = p;
+  return next;
+}

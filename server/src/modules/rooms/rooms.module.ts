@@ -1,0 +1,20 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AttendanceSegment } from './entities/attendance-segment.entity';
+import { SafetyCheckRecord } from './entities/safety-check.entity';
+import { RoomsService } from './rooms.service';
+import { SessionDirectory } from './session-directory';
+
+/** Live session lifecycle: lobby, admission, presence, moderation, attendance segments. */
+@Module({})
+export class RoomsModule {
+  /** `directory` implements SessionDirectory (the scheduling module's adapter); `imports` provide its dependencies. */
+  static register(directory: Type<SessionDirectory>, imports: DynamicModule['imports'] = []): DynamicModule {
+    return {
+      module: RoomsModule,
+      imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord]), ...imports],
+      providers: [RoomsService, { provide: SessionDirectory, useClass: directory }],
+      exports: [RoomsService],
+    };
+  }
+}

@@ -1,5 +1,6 @@
 import { AuthSession } from '../modules/auth/entities/auth-session.entity';
+import { SCHEDULING_ENTITIES } from '../modules/scheduling/entities';
 import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity; a module adds its own here. */
-export const ENTITIES = [User, AuthSession];
+export const ENTITIES = [User, AuthSession, ...SCHEDULING_ENTITIES];

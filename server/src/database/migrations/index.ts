@@ -1,4 +1,5 @@
 import { Accounts1732400000000 } from './1732400000000-Accounts';
+import { Scheduling1740000000000 } from './1740000000000-Scheduling';
 
 /** Applied in order at start-up; never edit one that has shipped — add a new one. */
-export const MIGRATIONS = [Accounts1732400000000];
+export const MIGRATIONS = [Accounts1732400000000, Scheduling1740000000000];

@@ -1,0 +1,19 @@
+import { CohortEntity, CohortTherapistEntity, EnrollmentEntity } from './cohort.entity';
+import { ProgramEntity, ProgramMemberEntity } from './program.entity';
+import { CalendarFeedEntity, ScheduledSessionEntity, SessionGuestEntity, SessionSeriesEntity } from './session.entity';
+
+export * from './cohort.entity';
+export * from './program.entity';
+export * from './session.entity';
+
+export const SCHEDULING_ENTITIES = [
+  ProgramEntity,
+  ProgramMemberEntity,
+  CohortEntity,
+  CohortTherapistEntity,
+  EnrollmentEntity,
+  SessionSeriesEntity,
+  ScheduledSessionEntity,
+  SessionGuestEntity,
+  CalendarFeedEntity,
+];

@@ -1,0 +1,47 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { DisplayNamePolicy, ProgramSpecialty } from '@hearth/protocol';
+
+/** A treatment program (e.g. "Evening Adult IOP"): its specialty, clock and rules. */
+@Entity({ name: 'programs' })
+export class ProgramEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text' })
+  specialty: ProgramSpecialty;
+
+  /** IANA zone every local date and time of the program is in. */
+  @Column({ name: 'time_zone', type: 'text' })
+  timeZone: string;
+
+  @Column({ name: 'weekly_target_minutes', type: 'integer' })
+  weeklyTargetMinutes: number;
+
+  @Column({ name: 'display_name_policy', type: 'text' })
+  displayNamePolicy: DisplayNamePolicy;
+
+  @Column({ name: 'join_window_minutes_before', type: 'integer' })
+  joinWindowMinutesBefore: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** A person's membership of a program; admins administer the programs they are members of. */
+@Entity({ name: 'program_members' })
+export class ProgramMemberEntity {
+  @PrimaryColumn({ name: 'program_id', type: 'uuid' })
+  programId: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

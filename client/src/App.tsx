@@ -1,0 +1,42 @@
+import { Route, Routes } from 'react-router-dom';
+import { AuthProvider } from './features/auth/AuthProvider';
+import { LoginPage } from './features/auth/LoginPage';
+import { RequireAuth } from './features/auth/RequireAuth';
+import { DEFAULT_IDLE_TIMEOUT_MS } from './features/auth/useIdleLogout';
+import { NotFoundPage } from './features/errors/NotFoundPage';
+import { AppLayout } from './features/layout/AppLayout';
+import { SchedulePage } from './features/schedule/SchedulePage';
+import { JoinSessionPage } from './features/session/JoinSessionPage';
+
+export interface AppProps {
+  /** Automatic logoff after this long without activity (default 15 minutes). */
+  idleTimeoutMs?: number;
+}
+
+/** The routes; expects a router around it (BrowserRouter in main.tsx, MemoryRouter in tests). */
+export function AppRoutes({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppProps) {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <AppLayout idleTimeoutMs={idleTimeoutMs} />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<SchedulePage />} />
+        <Route path="sessions/:sessionId/join" element={<JoinSessionPage />} />
+      </Route>
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}
+
+export function App(props: AppProps) {
+  return (
+    <AuthProvider>
+      <AppRoutes {...props} />
+    </AuthProvider>
+  );
+}

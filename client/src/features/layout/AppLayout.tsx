@@ -1,0 +1,53 @@
+import { Link, Outlet, useNavigate } from 'react-router-dom';
+import { useAuth } from '../auth/AuthProvider';
+import { IdleWarningBanner } from '../auth/IdleWarningBanner';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../auth/useIdleLogout';
+import { HearthMark } from './HearthMark';
+import { roleLabel } from './roleLabel';
+
+export interface AppLayoutProps {
+  /** Automatic logoff after this long without activity. */
+  idleTimeoutMs?: number;
+}
+
+/** The signed-in frame: header with who is signed in, the idle warning, and the page. */
+export function AppLayout({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppLayoutProps) {
+  const { user, signOut } = useAuth();
+  const navigate = useNavigate();
+
+  function onSignOut() {
+    signOut({ kind: 'user' });
+    navigate('/login', { replace: true });
+  }
+
+  return (
+    <div className="app-shell">
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="app-header">
+        <div className="app-header__inner">
+          <Link to="/" className="app-header__brand">
+            <HearthMark size={32} />
+            <span>Hearth</span>
+          </Link>
+          {user && (
+            <div className="app-header__account">
+              <p className="app-header__user" data-testid="current-user">
+                <span className="app-header__name">{user.displayName}</span>
+                <span className="app-header__role">{roleLabel(user.role)}</span>
+              </p>
+              <button type="button" className="button button--quiet" onClick={onSignOut} data-testid="sign-out">
+                Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      <IdleWarningBanner timeoutMs={idleTimeoutMs} />
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import { ApiError, apiRequest } from '../../realtime/api';
+import { useAuth } from '../auth/AuthProvider';
+import { useDocumentTitle } from '../layout/useDocumentTitle';
+import { dayKey, formatDayHeading } from './formatSessionTime';
+import { JOIN_WINDOW_MINUTES } from './isJoinable';
+import { mySessionsResponseSchema, nextSession, upcomingSessions, type MySession } from './mySessions';
+import { SessionCard } from './SessionCard';
+import { useNow } from './useNow';
+
+type LoadState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; sessions: MySession[] };
+
+/** The landing page: the signed-in user's sessions with a join button on each. */
+export function SchedulePage() {
+  useDocumentTitle('Your schedule');
+  const { accessToken, user } = useAuth();
+  const [state, setState] = useState<LoadState>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const now = useNow();
+
+  useEffect(() => {
+    if (!accessToken) return;
+    const controller = new AbortController();
+    // A renewed token refetches quietly: keep showing what we have.
+    setState((previous) => (previous.status === 'ready' ? previous : { status: 'loading' }));
+    apiRequest<unknown>('/api/me/sessions', { token: accessToken, signal: controller.signal })
+      .then((body) => {
+        const parsed = mySessionsResponseSchema.safeParse(body);
+        setState(
+          parsed.success
+            ? { status: 'ready', sessions: parsed.data }
+            : { status: 'error', message: 'We received your schedule in a form we could not read.' },
+        );
+      })
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        const message =
+          error instanceof ApiError ? error.message : 'Something went wrong while loading your schedule.';
+        setState((previous) => (previous.status === 'ready' ? previous : { status: 'error', message }));
+      });
+    return () => controller.abort();
+  }, [accessToken, attempt]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  const firstName = user?.displayName.split(' ')[0];
+
+  return (
+    <section className="page" aria-labelledby="schedule-heading">
+      <h1 className="page__title" id="schedule-heading">
+        {firstName ? `Hello, ${firstName}` : 'Your schedule'}
+      </h1>
+      <p className="page__lede">
+        Your upcoming sessions. You can join each one from {JOIN_WINDOW_MINUTES} minutes before it starts.
+      </p>
+      <ScheduleBody state={state} now={now} onRetry={retry} />
+    </section>
+  );
+}
+
+function ScheduleBody({ state, now, onRetry }: { state: LoadState; now: number; onRetry: () => void }) {
+  switch (state.status) {
+    case 'loading':
+      return (
+        <p className="state state--loading" role="status" data-testid="schedule-loading">
+          <span className="spinner" aria-hidden="true" />
+          Loading your sessions…
+        </p>
+      );
+    case 'error':
+      return (
+        <div className="state state--error" role="alert" data-testid="schedule-error">
+          <p>
+            <strong>We couldn't load your schedule.</strong> {state.message}
+          </p>
+          <button type="button" className="button button--secondary" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
+      );
+    case 'ready':
+      return <SessionList sessions={state.sessions} now={now} />;
+  }
+}
+
+function SessionList({ sessions, now }: { sessions: MySession[]; now: number }) {
+  const visible = upcomingSessions(sessions, now);
+  if (visible.length === 0) {
+    return (
+      <div className="state state--empty" data-testid="schedule-empty">
+        <p>
+          <strong>No upcoming sessions.</strong> When your care team schedules a group or an individual session for
+          you, it will appear here.
+        </p>
+      </div>
+    );
+  }
+
+  const next = nextSession(visible, now);
+  const days = new Map<string, MySession[]>();
+  for (const session of visible) {
+    const key = dayKey(new Date(session.startsAt));
+    const day = days.get(key);
+    if (day) day.push(session);
+    else days.set(key, [session]);
+  }
+
+  return (
+    <div className="schedule">
+      {[...days.values()].map((daySessions) => {
+        const first = daySessions[0];
+        if (!first) return null;
+        return (
+          <Fragment key={dayKey(new Date(first.startsAt))}>
+            <h2 className="schedule__day">{formatDayHeading(new Date(first.startsAt), now)}</h2>
+            <ul className="schedule__list">
+              {daySessions.map((session) => (
+                <li key={session.id}>
+                  <SessionCard session={session} now={now} isNext={session.id === next?.id} />
+                </li>
+              ))}
+            </ul>
+          </Fragment>
+        );
+      })}
+    </div>
+  );
+}

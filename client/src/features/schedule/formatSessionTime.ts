@@ -1,0 +1,49 @@
+// Formatting in the browser's own locale and time zone: evening tracks are scheduled
+// in the program's zone, but people read times in their own.
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+const rangeFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+
+/** "6:00 PM" */
+export function formatTime(date: Date): string {
+  return timeFormat.format(date);
+}
+
+/** "Mon, Nov 24, 6:00 – 9:00 PM" */
+export function formatRange(start: Date, end: Date): string {
+  return rangeFormat.formatRange(start, end);
+}
+
+function startOfDay(ms: number): number {
+  const date = new Date(ms);
+  date.setHours(0, 0, 0, 0);
+  return date.getTime();
+}
+
+/** "Today", "Tomorrow" or "Wednesday, November 26". */
+export function formatDayHeading(date: Date, now: number): string {
+  const days = Math.round((startOfDay(date.getTime()) - startOfDay(now)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Tomorrow';
+  return dayFormat.format(date);
+}
+
+/** A key that groups sessions by local calendar day. */
+export function dayKey(date: Date): string {
+  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+}
+
+/** "in 25 minutes", "in 2 hours" for an upcoming start. */
+export function formatStartsIn(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return minutes === 1 ? 'in 1 minute' : `in ${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  return hours === 1 ? 'in about 1 hour' : `in about ${hours} hours`;
+}

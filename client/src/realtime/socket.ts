@@ -1,0 +1,89 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type HandshakeAuth,
+  type ServerToClientEvents,
+} from '@hearth/protocol';
+
+/** The one socket type the client uses: events are declared once, in @hearth/protocol. */
+export type HearthSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface CreateSocketOptions {
+  /** Access token from sign-in. */
+  token: string;
+  /** Server origin; defaults to the page's own origin (Vite proxies /socket.io in development). */
+  url?: string;
+  /** Connect straight away (default) or wait for `socket.connect()`. */
+  autoConnect?: boolean;
+}
+
+/** Creates Hearth's typed socket.io client; the handshake carries the token and protocol version. */
+export function createSocket({ token, url, autoConnect = true }: CreateSocketOptions): HearthSocket {
+  const auth: HandshakeAuth = { token, protocolVersion: PROTOCOL_VERSION };
+  const origin = url ?? window.location.origin;
+  return io(origin, { auth, autoConnect, transports: ['websocket', 'polling'] });
+}
+
+/** Events that are requests: their last parameter is an ack callback. */
+type RequestEvent = keyof ClientToServerEvents;
+type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0];
+type RequestResult<E extends RequestEvent> =
+  Parameters<ClientToServerEvents[E]>[1] extends (ack: Ack<infer T>) => void ? T : never;
+
+/** A request that was refused by the server (`{ok:false}`) or never answered. */
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+
+  constructor(
+    readonly event: string,
+    /** The server's error code, or `timeout` when no acknowledgement arrived in time. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The part of a socket that `request` needs; lets tests pass a fake emitter. */
+export interface AckEmitter {
+  emit(event: string, payload: unknown, ack: (ack: Ack<unknown>) => void): unknown;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Emits a request and waits for its acknowledgement. Resolves with `data` on
+ * `{ok:true}`; rejects with `RequestError` on `{ok:false}` (the server's code and message)
+ * or when no acknowledgement arrives within `timeoutMs` (code `timeout`).
+ */
+export function request<E extends RequestEvent>(
+  socket: HearthSocket | AckEmitter,
+  event: E,
+  payload: RequestPayload<E>,
+  timeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS,
+): Promise<RequestResult<E>> {
+  const emitter = socket as AckEmitter;
+  return new Promise<RequestResult<E>>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new RequestError(event, 'timeout', `No answer to ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+
+    emitter.emit(event, payload, (ack: Ack<unknown>) => {
+      // A late answer after the timeout is ignored: the caller has already moved on.
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (ack.ok) {
+        resolve(ack.data as RequestResult<E>);
+      } else {
+        const error: ErrorBody = ack.error;
+        reject(new RequestError(event, error.code, error.message));
+      }
+    });
+  });
+}

@@ -205,7 +205,10 @@ describe('media smoke: Chromium ↔ mediasoup worker', () => {
 
   it('sends fake camera + microphone through the worker and decodes both coming back', async () => {
     await page.goto(baseUrl);
-    const started = await page.evaluate(() => window.mediaSmoke.start());
+    const started = await page.evaluate(() => window.mediaSmoke.start()).catch((error: Error) => {
+      // A worker crash shows up in the page as a failed request; say what really happened.
+      throw workerDied ? new Error(`mediasoup worker died (${workerDied.message}); page: ${error.message}`) : error;
+    });
     expect(started.producerIds).toHaveLength(2);
     expect(started.consumerIds).toHaveLength(2);
 

@@ -8,6 +8,7 @@ import { TokenSigner } from './modules/auth/tokens';
 import { HealthModule } from './modules/health/health.module';
 import { MediaModule } from './modules/media/media.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import type { WorkerPool } from './modules/media/worker-pool';
 
 export interface AppDeps {
@@ -47,6 +48,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         RealtimeModule,
+        SchedulingModule,
       ],
     };
   }

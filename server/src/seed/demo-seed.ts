@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Role } from '@hearth/protocol';
 import { hashPassword } from '../modules/auth/password';
 import { User } from '../modules/users/entities/user.entity';
+import { ensureDemoSchedule, type DemoScheduleSummary } from './demo-schedule';
 
 /** Demo only; printed at start. Never used outside the demo seed. */
 export const DEMO_PASSWORD = 'hearth-demo';
@@ -37,18 +38,35 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 ];
 
 export interface SeedSummary {
+  /** Whether the accounts were (re)written by this run. */
   created: boolean;
   accounts: { email: string; role: Role }[];
   password: string;
+  /** The demo program and today's sessions; null when the demo accounts are not all there. */
+  schedule: DemoScheduleSummary | null;
 }
 
-/** Seeds the demo accounts when the database has no users; a second run changes nothing. */
-export async function seedDemo(dataSource: DataSource, opts: { force?: boolean } = {}): Promise<SeedSummary> {
+/**
+ * Seeds the demo accounts when the database has no users, then makes sure the
+ * demo program exists with a group session in progress and a 1:1 today — so a
+ * restart days later still has something to join. Otherwise changes nothing.
+ */
+export async function seedDemo(dataSource: DataSource, opts: { force?: boolean; now?: Date } = {}): Promise<SeedSummary> {
   const users = dataSource.getRepository(User);
-  const summary = (created: boolean): SeedSummary => ({
+  const summary = async (created: boolean): Promise<SeedSummary> => ({
     created,
     accounts: DEMO_ACCOUNTS.map(({ email, role }) => ({ email, role })),
     password: DEMO_PASSWORD,
+    schedule: await ensureDemoSchedule(
+      dataSource,
+      {
+        admin: 'admin@hearth.test',
+        therapist: 'therapist@hearth.test',
+        cotherapist: 'cotherapist@hearth.test',
+        patients: DEMO_ACCOUNTS.filter((a) => a.role === 'patient').map((a) => a.email),
+      },
+      opts.now ?? new Date(),
+    ),
   });
   if (!opts.force && (await users.count()) > 0) return summary(false);
   const passwordHash = await hashPassword(DEMO_PASSWORD);

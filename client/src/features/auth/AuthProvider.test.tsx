@@ -5,7 +5,7 @@ import { renderApp } from '../../test/renderApp';
 
 const MINUTE = 60_000;
 const group = {
-  id: 'grp-1',
+  id: '00000000-0000-4000-8000-000000000001',
   title: 'Coping strategies',
   kind: 'group',
   startsAt: new Date(Date.now() + 5 * MINUTE).toISOString(),
@@ -61,7 +61,7 @@ describe('keeping the sign-in alive', () => {
 
     renderApp();
 
-    expect(await screen.findByTestId('session-card')).toHaveAttribute('data-session-id', 'grp-1');
+    expect(await screen.findByTestId('session-card')).toHaveAttribute('data-session-id', group.id);
   });
 
   it("signs out with the server's reason when it refuses to renew", async () => {

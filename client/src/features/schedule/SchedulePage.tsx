@@ -3,7 +3,6 @@ import { ApiError, apiRequest } from '../../realtime/api';
 import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { dayKey, formatDayHeading } from './formatSessionTime';
-import { JOIN_WINDOW_MINUTES } from './isJoinable';
 import { mySessionsResponseSchema, nextSession, upcomingSessions, type MySession } from './mySessions';
 import { SessionCard } from './SessionCard';
 import { useNow } from './useNow';
@@ -53,7 +52,7 @@ export function SchedulePage() {
         {firstName ? `Hello, ${firstName}` : 'Your schedule'}
       </h1>
       <p className="page__lede">
-        Your upcoming sessions. You can join each one from {JOIN_WINDOW_MINUTES} minutes before it starts.
+        Your upcoming sessions. Each one's join button turns on shortly before it starts.
       </p>
       <ScheduleBody state={state} now={now} onRetry={retry} />
     </section>

@@ -1,7 +1,8 @@
 import { useId } from 'react';
 import { useNavigate } from 'react-router-dom';
+import type { SessionFormat } from '@hearth/protocol';
 import { formatRange, formatStartsIn, formatTime } from './formatSessionTime';
-import { isJoinable, joinOpensAt, JOIN_WINDOW_MINUTES } from './isJoinable';
+import { isJoinable, joinOpensAt } from './isJoinable';
 import type { MySession } from './mySessions';
 
 const kindLabels: Record<MySession['kind'], string> = {
@@ -9,13 +10,25 @@ const kindLabels: Record<MySession['kind'], string> = {
   individual: 'Individual session',
 };
 
+// Only the formats that say more than the kind does.
+const formatLabels: Partial<Record<SessionFormat, string>> = {
+  psychoeducation: 'Psychoeducation',
+  life_skills: 'Life skills',
+  family: 'Family session',
+};
+
 function sessionStatus(session: MySession, now: number): string {
   const start = Date.parse(session.startsAt);
   const end = Date.parse(session.endsAt);
+  if (session.status === 'cancelled') {
+    return session.cancelledReason ? `Reason: ${session.cancelledReason}` : 'This session will not take place.';
+  }
   if (now >= end) return 'This session has ended.';
   if (now >= start) return `In progress · ends at ${formatTime(new Date(end))}`;
   if (isJoinable(session, now)) return `Starts ${formatStartsIn(start - now)} · you can join now`;
-  return `You can join from ${formatTime(joinOpensAt(session))}, ${JOIN_WINDOW_MINUTES} minutes before it starts.`;
+  const opens = joinOpensAt(session);
+  const minutesBefore = Math.round((start - opens.getTime()) / 60_000);
+  return `You can join from ${formatTime(opens)}, ${minutesBefore} minutes before it starts.`;
 }
 
 export interface SessionCardProps {
@@ -32,11 +45,14 @@ export function SessionCard({ session, now, isNext }: SessionCardProps) {
   const start = new Date(session.startsAt);
   const end = new Date(session.endsAt);
   const joinable = isJoinable(session, now);
+  const cancelled = session.status === 'cancelled';
   const ended = now >= end.getTime();
+  const formatLabel = session.format ? formatLabels[session.format] : undefined;
+  const therapists = session.therapistNames?.filter(Boolean) ?? [];
 
   const classes = ['session-card'];
   if (isNext) classes.push('session-card--next');
-  if (ended) classes.push('session-card--ended');
+  if (ended || cancelled) classes.push('session-card--inactive');
 
   return (
     <article
@@ -47,15 +63,19 @@ export function SessionCard({ session, now, isNext }: SessionCardProps) {
       aria-labelledby={titleId}
     >
       {isNext && <p className="session-card__badge">Your next session</p>}
+      {cancelled && <p className="session-card__badge session-card__badge--cancelled">Cancelled</p>}
       <p className="session-card__kind" data-kind={session.kind}>
         {kindLabels[session.kind]}
+        {formatLabel && ` · ${formatLabel}`}
       </p>
       <h3 className="session-card__title" id={titleId}>
         {session.title}
       </h3>
+      {session.theme && <p className="session-card__theme">{session.theme}</p>}
       <p className="session-card__time">
         <time dateTime={session.startsAt}>{formatRange(start, end)}</time>
       </p>
+      {therapists.length > 0 && <p className="session-card__people">With {therapists.join(' and ')}</p>}
       <div className="session-card__footer">
         <p className="session-card__status" id={statusId}>
           {sessionStatus(session, now)}

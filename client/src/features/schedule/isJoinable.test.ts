@@ -34,3 +34,15 @@ describe('isJoinable', () => {
     expect(isJoinable({ startsAt: 'soon', endsAt: 'later' }, Date.now())).toBe(false);
   });
 });
+
+describe("isJoinable with the server's session fields", () => {
+  it("uses the program's own opening time when the server sends joinOpensAt", () => {
+    const withWindow = { ...session, joinOpensAt: '2025-11-24T17:30:00.000Z' };
+    expect(isJoinable(withWindow, at('2025-11-24T17:29:59.999Z'))).toBe(false);
+    expect(isJoinable(withWindow, at('2025-11-24T17:30:00.000Z'))).toBe(true);
+  });
+
+  it('never opens for a cancelled session', () => {
+    expect(isJoinable({ ...session, status: 'cancelled' }, at('2025-11-24T18:30:00.000Z'))).toBe(false);
+  });
+});

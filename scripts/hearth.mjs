@@ -45,13 +45,15 @@ function newestMtime(dir) {
   return newest;
 }
 
+const stampFile = (name) => path.join(stampDir, name.replace(/[^a-z0-9.-]+/gi, '_'));
+
 function stamp(name) {
-  const f = path.join(stampDir, name);
+  const f = stampFile(name);
   return existsSync(f) ? readFileSync(f, 'utf8') : '';
 }
 function writeStamp(name, value) {
   mkdirSync(stampDir, { recursive: true });
-  writeFileSync(path.join(stampDir, name), value);
+  writeFileSync(stampFile(name), value);
 }
 
 function install() {

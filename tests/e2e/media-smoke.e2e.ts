@@ -219,6 +219,7 @@ describe('media smoke: Chromium ↔ mediasoup worker', () => {
       'connected transports and first decoded video frame',
     );
     expect(first.sendTransportState).toBe('connected');
+    expect(room.transports.size).toBe(2);
     for (const transport of room.transports.values()) expect(transport.dtlsState).toBe('connected');
 
     // Media keeps flowing: decoded frames and audio bytes grow over two seconds.

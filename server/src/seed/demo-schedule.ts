@@ -3,6 +3,7 @@ import { firstFreeSlot, lastFreeSlotBefore } from '../modules/scheduling/domain/
 import { addMinutes, dayBounds, localDateOf } from '../modules/scheduling/domain/local-time';
 import { CohortEntity, ProgramEntity, ScheduledSessionEntity, SessionSeriesEntity } from '../modules/scheduling/entities';
 import { ScheduleBook } from '../modules/scheduling/schedule-book';
+import { SchedulingError, SchedulingErrorCode } from '../modules/scheduling/scheduling.error';
 import { User } from '../modules/users/entities/user.entity';
 
 export const DEMO_PROGRAM = {
@@ -72,8 +73,14 @@ export async function ensureDemoSchedule(
       const startDate = localDateOf(addMinutes(now, -14 * 24 * 60), zone);
       for (const patientId of patientIds) await book.enroll(program, cohort, { patientId, startDate }, now);
     }
-    if (!(await m.getRepository(SessionSeriesEntity).exists({ where: { cohortId: cohort.id } }))) {
+    const series = await m.getRepository(SessionSeriesEntity).findOne({ where: { cohortId: cohort.id }, order: { createdAt: 'ASC' } });
+    if (!series) {
       await book.createSeries(program, cohort, { ...DEMO_SERIES, themes: [...DEMO_SERIES.themes], startDate: today }, now);
+    } else {
+      // Keep the evenings coming on a demo restarted weeks later; skip if someone booked over them.
+      await book.extendSeries(program, cohort, series, now).catch((e: unknown) => {
+        if (!(e instanceof SchedulingError && e.code === SchedulingErrorCode.DoubleBooked)) throw e;
+      });
     }
 
     // ---- a group session in progress, with at least an hour to go

@@ -117,4 +117,14 @@ describe.each(DB_KINDS)('demo seed on %s', (kind) => {
     expect(wednesdaySeries?.status).toBe('cancelled');
     expect([local(oneToOne.starts_at), local(oneToOne.ends_at)]).toEqual(['2030-03-06 20:00', '2030-03-06 20:50']);
   });
+
+  it('tops the series up when restarted weeks later, so the evenings keep coming', async () => {
+    const now = phoenix('2030-06-10T10:00'); // a Monday, past the first 12 weeks
+    const summary = await seedDemo(ds, { now });
+    await expectLiveGroupAndOneToOne(now, summary);
+    const series = (await sessions()).filter((s) => s.title === 'Evening group').map((s) => local(s.starts_at));
+    expect(series).toContain('2030-06-10 18:00');
+    expect(series).toContain('2030-08-26 18:00');
+    expect(new Set(series).size).toBe(series.length);
+  });
 });

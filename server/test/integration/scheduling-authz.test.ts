@@ -185,6 +185,14 @@ describe.each(DB_KINDS)('scheduling authorization matrix on %s', (kind) => {
       }),
       expect: statuses({ admin: 201, otherAdmin: 404 }, 403),
     },
+    {
+      name: 'POST /api/admin/series/:id/extend',
+      request: async () => {
+        const rows: { id: string }[] = await app.dataSource.query(`SELECT id FROM session_series WHERE cohort_id = $1 LIMIT 1`, [cohortA.id]);
+        return { method: 'POST', path: `/api/admin/series/${rows[0]!.id}/extend` };
+      },
+      expect: statuses({ admin: 200, otherAdmin: 404 }, 403),
+    },
     ...(['', '/roster', '/sessions'] as const).map(
       (suffix): RouteCase => ({
         name: `GET /api/cohorts/:id${suffix}`,

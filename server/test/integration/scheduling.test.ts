@@ -107,6 +107,23 @@ describe.each(DB_KINDS)('scheduling on %s', (kind) => {
       expect(mine.every((s) => DateTime.fromISO(s.startsAt, { zone: 'America/Denver' }).hour === 18)).toBe(true);
     });
 
+    it('tops a series up to 12 weeks ahead as time passes, without duplicates', async () => {
+      const startDate = DateTime.now().setZone(PHOENIX).plus({ days: 1 }).toISODate()!;
+      const { body } = await seriesIn(PHOENIX, startDate);
+      const extendNow = expectStatus(await api<CreateSeriesResponse>(app, 'POST', `/api/admin/series/${body.series.id}/extend`, { token: admin }), 200);
+      expect(extendNow.sessions).toEqual([]); // already materialised up to the horizon
+      const a = await login(app, 'admin@hearth.test');
+      const principal = { userId: a.user.id, sessionId: 'n/a', role: 'admin' as const };
+      const threeWeeksOn = new Date(Date.parse(body.series.materialisedUntil) - 12 * 7 * 86_400_000 + 21 * 86_400_000);
+      const extended = await app.app.get(SchedulingService).extendSeries(principal, body.series.id, threeWeeksOn);
+      expect(extended.sessions).toHaveLength(9); // three more weeks of Mon/Wed/Thu
+      const slots: { n: number; distinct: number }[] = await app.dataSource.query(
+        `SELECT count(*)::int AS n, count(DISTINCT starts_at)::int AS distinct FROM sessions WHERE series_id = $1`,
+        [body.series.id],
+      );
+      expect(slots[0]).toEqual({ n: body.sessions.length + 9, distinct: body.sessions.length + 9 });
+    });
+
     it('does not move in America/Phoenix, which has no DST', async () => {
       const change = nextOffsetChange('America/Denver');
       const { body } = await seriesIn(PHOENIX, change.minus({ days: 7 }).toISODate()!);

@@ -106,4 +106,11 @@ export class AdminSchedulingController {
   ): Promise<CreateSeriesResponse> {
     return this.scheduling.createSeries(p, cohortId, body);
   }
+
+  /** Adds the series' sessions up to 12 weeks ahead of now; refused (409) if any would double-book. */
+  @Post('series/:seriesId/extend')
+  @HttpCode(200)
+  extendSeries(@CurrentPrincipal() p: Principal, @IdParam('seriesId') seriesId: string): Promise<CreateSeriesResponse> {
+    return this.scheduling.extendSeries(p, seriesId);
+  }
 }

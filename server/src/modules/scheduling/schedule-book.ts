@@ -253,18 +253,45 @@ export class ScheduleBook {
         materialisedUntil: to,
       }),
     );
-    const themes = input.themes ?? [];
-    const sessions = await this.m.getRepository(ScheduledSessionEntity).save(
+    return { series, sessions: await this.materialise(series, occurrences) };
+  }
+
+  /**
+   * Tops a series up so its sessions reach SCHEDULING_LIMITS.seriesHorizonWeeks
+   * ahead of now. All or nothing, like creation; returns the new sessions.
+   */
+  async extendSeries(program: ProgramEntity, cohort: CohortEntity, series: SessionSeriesEntity, now: Date): Promise<ScheduledSessionEntity[]> {
+    const to = new Date(now.getTime() + SCHEDULING_LIMITS.seriesHorizonWeeks * 7 * 86_400_000);
+    const from = series.materialisedUntil > now ? series.materialisedUntil : now;
+    if (to <= from) return [];
+    const pattern = {
+      rule: parseRecurrenceRule(series.rrule),
+      startDate: series.startDate,
+      startTime: series.startTime,
+      durationMinutes: series.durationMinutes,
+      timeZone: series.timeZone,
+    };
+    const occurrences = expandRecurrence(pattern, { from, to });
+    await this.assertNoConflicts(program, await this.groupBookings(cohort, program, occurrences));
+    series.materialisedUntil = to;
+    await this.m.getRepository(SessionSeriesEntity).save(series);
+    return this.materialise(series, occurrences);
+  }
+
+  private async materialise(series: SessionSeriesEntity, occurrences: readonly Occurrence[]): Promise<ScheduledSessionEntity[]> {
+    if (occurrences.length === 0) return [];
+    const repo = this.m.getRepository(ScheduledSessionEntity);
+    return repo.save(
       occurrences.map((o) =>
-        this.m.getRepository(ScheduledSessionEntity).create({
-          programId: program.id,
+        repo.create({
+          programId: series.programId,
           seriesId: series.id,
           seriesSlot: o.startsAt,
-          cohortId: cohort.id,
+          cohortId: series.cohortId,
           kind: 'group',
-          format: input.format,
-          title: input.title,
-          theme: themes.length ? themes[o.index % themes.length]! : null,
+          format: series.format,
+          title: series.title,
+          theme: series.themes.length ? series.themes[o.index % series.themes.length]! : null,
           startsAt: o.startsAt,
           endsAt: o.endsAt,
           status: 'scheduled',
@@ -275,7 +302,6 @@ export class ScheduleBook {
         }),
       ),
     );
-    return { series, sessions };
   }
 
   /** Group-session bookings: the cohort's therapists and the patients enrolled on each occurrence's local date. */

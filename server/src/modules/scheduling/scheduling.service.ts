@@ -46,7 +46,7 @@ import {
   EnrollmentEntity,
   ProgramEntity,
   ProgramMemberEntity,
-  type SessionSeriesEntity,
+  SessionSeriesEntity,
 } from './entities';
 import { ScheduleBook } from './schedule-book';
 import { ScheduleQueries, type PersonRow, type SessionRow } from './schedule-queries';
@@ -76,6 +76,13 @@ function notFound(what: string): never {
 function forbidden(message: string): never {
   throw new SchedulingError(SchedulingErrorCode.Forbidden, message);
 }
+/** For a child resource: "no such cohort" becomes "no such <what>". */
+const asNotFound =
+  (what: string) =>
+  (e: unknown): never => {
+    if (e instanceof SchedulingError && e.code === SchedulingErrorCode.NotFound) notFound(what);
+    throw e;
+  };
 
 /**
  * Programs, cohorts, enrollments and sessions, with the access rules:
@@ -215,7 +222,7 @@ export class SchedulingService {
     return ScheduleBook.transaction(this.ds, async (book) => {
       const enrollment = await book.manager.getRepository(EnrollmentEntity).findOne({ where: { id: enrollmentId } });
       if (!enrollment) notFound('enrollment');
-      const { cohort, program, access } = await this.cohortAccess(p, enrollment.cohortId, book.manager).catch(() => notFound('enrollment'));
+      const { cohort, program, access } = await this.cohortAccess(p, enrollment.cohortId, book.manager).catch(asNotFound('enrollment'));
       if (access !== 'admin') forbidden('Only program admins change enrollments.');
       return toEnrollment(await book.setEnrollmentEnd(program, cohort, enrollment, body.endDate, now));
     });
@@ -322,6 +329,20 @@ export class SchedulingService {
       if (access !== 'admin') forbidden('Only program admins create recurring series.');
       const made = await book.createSeries(program, cohort, body, now);
       return { series: made.series, ids: made.sessions.map((s) => s.id) };
+    });
+    const rows = await this.queries.sessionsByIds(p.userId, ids);
+    return { series: toSeries(series), sessions: await this.toViews(rows, now, 'admin') };
+  }
+
+  /** Materialises a series' sessions up to the horizon ahead of now (after the first 12 weeks run out). */
+  async extendSeries(p: Principal, seriesId: string, now = new Date()): Promise<CreateSeriesResponse> {
+    const { series, ids } = await ScheduleBook.transaction(this.ds, async (book) => {
+      const found = await book.manager.getRepository(SessionSeriesEntity).findOne({ where: { id: seriesId } });
+      if (!found) notFound('series');
+      const { cohort, program, access } = await this.cohortAccess(p, found.cohortId, book.manager).catch(asNotFound('series'));
+      if (access !== 'admin') forbidden('Only program admins extend recurring series.');
+      const made = await book.extendSeries(program, cohort, found, now);
+      return { series: found, ids: made.map((s) => s.id) };
     });
     const rows = await this.queries.sessionsByIds(p.userId, ids);
     return { series: toSeries(series), sessions: await this.toViews(rows, now, 'admin') };

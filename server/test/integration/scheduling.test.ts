@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { CohortRoster, CreateSeriesResponse, NextSessionResponse, Program, SessionDetail, SessionView, WeekHours } from '@hearth/protocol';
+import { ScheduleBook } from '../../src/modules/scheduling/schedule-book';
 import { SchedulingService } from '../../src/modules/scheduling/scheduling.service';
 import { api, login, startTestApp, type TestApp } from '../helpers/test-app';
 import { DB_KINDS } from '../helpers/test-db';
@@ -209,6 +211,46 @@ describe.each(DB_KINDS)('scheduling on %s', (kind) => {
       const backToBack = await createOneToOne(app, admin, { programId: demo.id, therapistId: th.id, patientId: p3.id, startsAt: new Date(startsAt.getTime() + 50 * 60_000) });
       expect(backToBack.status).toBe(201);
     });
+
+    /** Holds a scheduling transaction open on `a` and checks one on `b` waits for it. */
+    async function expectSerialised(a: DataSource, b: DataSource): Promise<void> {
+      const order: string[] = [];
+      let release!: () => void;
+      let entered!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const firstIn = new Promise<void>((r) => (entered = r));
+      const first = ScheduleBook.transaction(a, async () => {
+        order.push('first in');
+        entered();
+        await held;
+        order.push('first out');
+      });
+      await firstIn;
+      const second = ScheduleBook.transaction(b, async () => {
+        order.push('second in');
+      });
+      await new Promise((r) => setTimeout(r, 200)); // room for the second to (wrongly) get in
+      expect(order).toEqual(['first in']);
+      release();
+      await Promise.all([first, second]);
+      expect(order).toEqual(['first in', 'first out', 'second in']);
+    }
+
+    it('serialises scheduling writes, so two bookings cannot both pass the double-booking check', async () => {
+      await expectSerialised(app.dataSource, app.dataSource);
+    });
+
+    if (kind === 'postgres') {
+      it('serialises them across server processes too (advisory lock)', async () => {
+        const other = new DataSource({ ...(app.dataSource.options as DataSourceOptions) });
+        await other.initialize();
+        try {
+          await expectSerialised(app.dataSource, other);
+        } finally {
+          await other.destroy();
+        }
+      });
+    }
 
     it('refuses a whole series when one occurrence clashes, and an enrollment that would clash', async () => {
       const program = await createProgram(app, admin, { timeZone: PHOENIX });

@@ -30,6 +30,8 @@ import { SchedulingError, SchedulingErrorCode } from './scheduling.error';
 
 /** Every scheduling write takes this transaction-scoped lock, so two bookings cannot both pass the conflict check. */
 const SCHEDULING_LOCK_KEY = 0x48_45_41_52; // "HEAR"
+/** Tail of the queue of scheduling writes, per database (never rejects). */
+const writeQueues = new WeakMap<DataSource, Promise<void>>();
 
 export interface NewSession {
   kind: 'group' | 'individual';
@@ -75,12 +77,27 @@ export class ScheduleBook {
     return this.manager;
   }
 
-  /** Runs `fn` in one transaction holding the scheduling lock. */
+  /**
+   * Runs `fn` in one transaction holding the scheduling lock. The advisory
+   * lock serialises writers across processes on PostgreSQL; the in-process
+   * queue does it on PGlite, whose single connection is shared by every query
+   * runner (so the advisory lock is re-entrant there and transactions would
+   * interleave).
+   */
   static async transaction<T>(ds: DataSource, fn: (book: ScheduleBook) => Promise<T>): Promise<T> {
-    return ds.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [SCHEDULING_LOCK_KEY]);
-      return fn(new ScheduleBook(m));
-    });
+    const previous = writeQueues.get(ds) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    writeQueues.set(ds, previous.then(() => mine));
+    await previous;
+    try {
+      return await ds.transaction(async (m) => {
+        await m.query('SELECT pg_advisory_xact_lock($1)', [SCHEDULING_LOCK_KEY]);
+        return fn(new ScheduleBook(m));
+      });
+    } finally {
+      done();
+    }
   }
 
   // ------------------------------------------------------------------ programs

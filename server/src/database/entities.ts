@@ -1,6 +1,8 @@
 import { AuthSession } from '../modules/auth/entities/auth-session.entity';
+import { AttendanceSegment } from '../modules/rooms/entities/attendance-segment.entity';
+import { SafetyCheckRecord } from '../modules/rooms/entities/safety-check.entity';
 import { SCHEDULING_ENTITIES } from '../modules/scheduling/entities';
 import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity; a module adds its own here. */
-export const ENTITIES = [User, AuthSession, ...SCHEDULING_ENTITIES];
+export const ENTITIES = [User, AuthSession, ...SCHEDULING_ENTITIES, AttendanceSegment, SafetyCheckRecord];

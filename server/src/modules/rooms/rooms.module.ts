@@ -8,12 +8,12 @@ import { SessionDirectory } from './session-directory';
 /** Live session lifecycle: lobby, admission, presence, moderation, attendance segments. */
 @Module({})
 export class RoomsModule {
-  /** `directory` implements SessionDirectory (the scheduling module's adapter); `imports` provide its dependencies. */
+  /** `directory` implements SessionDirectory; `imports` must export it (the scheduling module does). */
   static register(directory: Type<SessionDirectory>, imports: DynamicModule['imports'] = []): DynamicModule {
     return {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord]), ...imports],
-      providers: [RoomsService, { provide: SessionDirectory, useClass: directory }],
+      providers: [RoomsService, { provide: SessionDirectory, useExisting: directory }],
       exports: [RoomsService],
     };
   }

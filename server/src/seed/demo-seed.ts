@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Role } from '@hearth/protocol';
 import { hashPassword } from '../modules/auth/password';
 import { User } from '../modules/users/entities/user.entity';
+import { SchedulingError } from '../modules/scheduling/scheduling.error';
 import { ensureDemoSchedule, type DemoScheduleSummary } from './demo-schedule';
 
 /** Demo only; printed at start. Never used outside the demo seed. */
@@ -66,7 +67,12 @@ export async function seedDemo(dataSource: DataSource, opts: { force?: boolean; 
         patients: DEMO_ACCOUNTS.filter((a) => a.role === 'patient').map((a) => a.email),
       },
       opts.now ?? new Date(),
-    ),
+    ).catch((e: unknown) => {
+      // A demo database edited by hand (say, a booking over the live slot) must not stop the server.
+      if (!(e instanceof SchedulingError)) throw e;
+      process.stderr.write(`Demo sessions were not refreshed: ${e.message}\n`);
+      return null;
+    }),
   });
   if (!opts.force && (await users.count()) > 0) return summary(false);
   const passwordHash = await hashPassword(DEMO_PASSWORD);

@@ -1,8 +1,9 @@
 import { AuthSession } from '../modules/auth/entities/auth-session.entity';
 import { AttendanceSegment } from '../modules/rooms/entities/attendance-segment.entity';
 import { SafetyCheckRecord } from '../modules/rooms/entities/safety-check.entity';
+import { SessionEnding } from '../modules/rooms/entities/session-ending.entity';
 import { SCHEDULING_ENTITIES } from '../modules/scheduling/entities';
 import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity; a module adds its own here. */
-export const ENTITIES = [User, AuthSession, ...SCHEDULING_ENTITIES, AttendanceSegment, SafetyCheckRecord];
+export const ENTITIES = [User, AuthSession, ...SCHEDULING_ENTITIES, AttendanceSegment, SafetyCheckRecord, SessionEnding];

@@ -228,4 +228,11 @@ describe('live rooms with a real mediasoup worker and socket.io clients', () => 
     const open = await app.dataSource.getRepository(AttendanceSegment).find({ where: { sessionId } });
     expect(open.every((s) => s.leftAt !== null)).toBe(true);
   });
+
+  it('records who ended the session, so a restarted server still refuses to reopen it', async () => {
+    const rows: { ended_by: string }[] = await app.dataSource.query('SELECT ended_by FROM session_endings WHERE session_id = $1', [
+      sessionId,
+    ]);
+    expect(rows).toEqual([{ ended_by: therapist.userId }]);
+  });
 });

@@ -29,9 +29,17 @@ export class LiveRooms1764000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX safety_checks_session_user_idx ON safety_checks (session_id, user_id)`);
+    // A therapist ended the live session: nobody rejoins, even after a server restart.
+    await q.query(`
+      CREATE TABLE session_endings (
+        session_id uuid PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        ended_at timestamptz NOT NULL,
+        ended_by uuid NOT NULL REFERENCES users(id)
+      )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE session_endings`);
     await q.query(`DROP TABLE safety_checks`);
     await q.query(`DROP TABLE attendance_segments`);
   }

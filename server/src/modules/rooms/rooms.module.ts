@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
+import { SessionEnding } from './entities/session-ending.entity';
 import { RoomsService } from './rooms.service';
 import { SessionDirectory } from './session-directory';
 
@@ -12,7 +13,7 @@ export class RoomsModule {
   static register(directory: Type<SessionDirectory>, imports: DynamicModule['imports'] = []): DynamicModule {
     return {
       module: RoomsModule,
-      imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord]), ...imports],
+      imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
       providers: [RoomsService, { provide: SessionDirectory, useExisting: directory }],
       exports: [RoomsService],
     };

@@ -10,6 +10,7 @@ import { Notifier } from '../realtime/notifier';
 import { LiveSession, type Member } from './domain/live-session';
 import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
+import { SessionEnding } from './entities/session-ending.entity';
 import { RoomError, RoomErrorCode } from './rooms.error';
 import { SessionDirectory } from './session-directory';
 
@@ -37,6 +38,7 @@ export class RoomsService implements OnModuleDestroy {
     private readonly notifier: Notifier,
     @InjectRepository(AttendanceSegment) private readonly attendance: Repository<AttendanceSegment>,
     @InjectRepository(SafetyCheckRecord) private readonly safetyChecks: Repository<SafetyCheckRecord>,
+    @InjectRepository(SessionEnding) private readonly endings: Repository<SessionEnding>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,7 +51,9 @@ export class RoomsService implements OnModuleDestroy {
     if (!ctx) throw new RoomError(RoomErrorCode.SessionNotFound, 'That session does not exist.');
     if (ctx.role === 'none') throw new RoomError(RoomErrorCode.NotAParticipant, 'You are not part of this session.');
     const existing = this.sessions.get(req.sessionId);
-    if (existing?.live.isEnded) throw new RoomError(RoomErrorCode.SessionEnded, 'This session has ended.');
+    if (existing?.live.isEnded || (!existing && (await this.endings.exist({ where: { sessionId: req.sessionId } })))) {
+      throw new RoomError(RoomErrorCode.SessionEnded, 'This session has ended.');
+    }
     if (!ctx.joinWindowOpen) {
       throw new RoomError(RoomErrorCode.JoinWindowClosed, 'This session is not open to join right now.');
     }
@@ -105,6 +109,7 @@ export class RoomsService implements OnModuleDestroy {
     const entry = this.moderated(userId, sessionId);
     const waiting = entry.live.waiting().map((m) => m.userId);
     const present = entry.live.end();
+    await this.endings.upsert({ sessionId, endedAt: now, endedBy: userId }, ['sessionId']);
     for (const timer of entry.graceTimers.values()) clearTimeout(timer);
     entry.graceTimers.clear();
     this.notifier.toSession(sessionId, {}, 'room:ended', { sessionId });

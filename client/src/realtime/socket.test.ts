@@ -62,11 +62,29 @@ describe('request', () => {
 });
 
 describe('createSocket', () => {
+  const handshakeOf = (socket: ReturnType<typeof createSocket>) => {
+    let sent: unknown;
+    (socket.auth as (cb: (data: unknown) => void) => void)((data) => (sent = data));
+    return sent;
+  };
+
   it('sends the token and protocol version in the handshake', () => {
     const socket = createSocket({ token: 'tok-1', url: 'http://127.0.0.1:9', autoConnect: false });
     try {
-      expect(socket.auth).toEqual({ token: 'tok-1', protocolVersion: PROTOCOL_VERSION });
+      expect(handshakeOf(socket)).toEqual({ token: 'tok-1', protocolVersion: PROTOCOL_VERSION });
       expect(socket.connected).toBe(false);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('reads the current token on every (re)connect', () => {
+    let current = 'tok-1';
+    const socket = createSocket({ token: () => current, url: 'http://127.0.0.1:9', autoConnect: false });
+    try {
+      expect(handshakeOf(socket)).toEqual({ token: 'tok-1', protocolVersion: PROTOCOL_VERSION });
+      current = 'tok-2';
+      expect(handshakeOf(socket)).toEqual({ token: 'tok-2', protocolVersion: PROTOCOL_VERSION });
     } finally {
       socket.close();
     }

@@ -12,8 +12,12 @@ import {
 export type HearthSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface CreateSocketOptions {
-  /** Access token from sign-in. */
-  token: string;
+  /**
+   * Access token from sign-in, or a function returning the current one: socket.io
+   * calls it on every (re)connect, so a reconnect after a token refresh still
+   * authenticates.
+   */
+  token: string | (() => string | null);
   /** Server origin; defaults to the page's own origin (Vite proxies /socket.io in development). */
   url?: string;
   /** Connect straight away (default) or wait for `socket.connect()`. */
@@ -22,8 +26,9 @@ export interface CreateSocketOptions {
 
 /** Creates Hearth's typed socket.io client; the handshake carries the token and protocol version. */
 export function createSocket({ token, url, autoConnect = true }: CreateSocketOptions): HearthSocket {
-  const auth: HandshakeAuth = { token, protocolVersion: PROTOCOL_VERSION };
   const origin = url ?? window.location.origin;
+  const auth = (cb: (data: HandshakeAuth) => void) =>
+    cb({ token: (typeof token === 'function' ? token() : token) ?? '', protocolVersion: PROTOCOL_VERSION });
   return io(origin, { auth, autoConnect, transports: ['websocket', 'polling'] });
 }
 

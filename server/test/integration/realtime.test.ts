@@ -49,6 +49,20 @@ describe('realtime handshake and acks', () => {
     expect(socket.connected).toBe(true);
   });
 
+  it('closes the sockets of a device that signs out, and only those', async () => {
+    const a = await login(app, 'patient5@hearth.test');
+    const b = await login(app, 'patient5@hearth.test'); // a second device
+    const sa = await connectSocket(app.baseUrl, { token: a.accessToken });
+    const sb = await connectSocket(app.baseUrl, { token: b.accessToken });
+    sockets.push(sa, sb);
+    const told = new Promise<{ reason: string }>((resolve) => sa.once('system:disconnected', resolve));
+    const closed = new Promise<string>((resolve) => sa.once('disconnect', resolve));
+    await fetch(`${app.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${a.accessToken}` } });
+    expect(await told).toEqual({ reason: 'Signed out.' });
+    expect(await closed).toBe('io server disconnect');
+    expect(sb.connected).toBe(true);
+  });
+
   it('refuses a signed-out session', async () => {
     const { accessToken } = await login(app, 'patient4@hearth.test');
     await fetch(`${app.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });

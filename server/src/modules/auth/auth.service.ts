@@ -24,8 +24,12 @@ export type LoginResult = LoginResponse;
 // Touching last_active_at on every request would write on every call; a minute's precision is enough.
 const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
 
+export type SignOutListener = (signOut: { userId: string; sessionId: string; reason: 'logout' | 'idle' }) => void;
+
 @Injectable()
 export class AuthService {
+  private readonly signOutListeners = new Set<SignOutListener>();
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(AuthSession) private readonly sessions: Repository<AuthSession>,
@@ -70,7 +74,19 @@ export class AuthService {
   }
 
   async logout(sessionId: string, now = new Date()): Promise<void> {
+    const session = await this.sessions.findOne({ where: { id: sessionId } });
     await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: now, revokedReason: 'logout' });
+    if (session) this.notifySignOut({ userId: session.userId, sessionId, reason: 'logout' });
+  }
+
+  /** Lets the realtime layer close a signed-out device's sockets (auth knows nothing of sockets). */
+  onSignOut(listener: SignOutListener): () => void {
+    this.signOutListeners.add(listener);
+    return () => this.signOutListeners.delete(listener);
+  }
+
+  private notifySignOut(e: Parameters<SignOutListener>[0]): void {
+    for (const l of this.signOutListeners) l(e);
   }
 
   /**
@@ -107,6 +123,7 @@ export class AuthService {
     const idleMs = this.config.IDLE_TIMEOUT_MINUTES * 60_000;
     if (now.getTime() - session.lastActiveAt.getTime() > idleMs || now >= session.expiresAt) {
       await this.sessions.update({ id: session.id }, { revokedAt: now, revokedReason: 'idle' });
+      this.notifySignOut({ userId: session.userId, sessionId: session.id, reason: 'idle' });
       throw new AuthError(
         AuthErrorCode.SessionExpired,
         `You were signed out after ${this.config.IDLE_TIMEOUT_MINUTES} minutes without activity.`,

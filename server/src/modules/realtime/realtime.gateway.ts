@@ -76,6 +76,20 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
           else next(connectError('internal', 'Something went wrong on our side. Please try again.'));
         });
     });
+    this.auth.onSignOut(({ userId, sessionId, reason }) => {
+      // Every process checks its own sockets (fetchSockets spans the Redis adapter too).
+      void server
+        .in(`user:${userId}`)
+        .fetchSockets()
+        .then((sockets) => {
+          for (const s of sockets) {
+            if (s.data.authSessionId !== sessionId) continue;
+            s.emit('system:disconnected', { reason: reason === 'idle' ? 'Signed out after inactivity.' : 'Signed out.' });
+            s.disconnect(true);
+          }
+        })
+        .catch(() => undefined);
+    });
     if (this.config.REDIS_URL) await this.attachRedis(server, this.config.REDIS_URL);
   }
 

@@ -40,12 +40,14 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { serialPool } = require('./serial-pglite-pool') as typeof import('./serial-pglite-pool');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { pgcrypto } = require('@electric-sql/pglite/contrib/pgcrypto') as { pgcrypto: Extension };
   const dir = target.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
   return {
     ...common,
-    driver: new PGliteDriver({ dataDir: dir, extensions: { pgcrypto } }).driver,
+    driver: serialPool(new PGliteDriver({ dataDir: dir, extensions: { pgcrypto } }).driver),
     uuidExtension: 'pgcrypto',
   };
 }

@@ -35,3 +35,32 @@ describe('database errors', () => {
     expect(msg).not.toMatch(/s3cret/);
   });
 });
+
+describe('embedded database under concurrent requests', () => {
+  it('keeps one request’s transaction apart from another’s (a rollback loses nothing else)', async () => {
+    const db = await createTestDatabase('pglite');
+    const ds = await openDatabase(db.target);
+    try {
+      await ds.query('CREATE TABLE t (v text)');
+      const failing = ds
+        .transaction(async (tx) => {
+          await tx.query(`INSERT INTO t VALUES ('rolled back')`);
+          await new Promise((r) => setTimeout(r, 100));
+          throw new Error('boom');
+        })
+        .catch(() => 'failed');
+      // Starts while the first transaction is open.
+      await new Promise((r) => setTimeout(r, 20));
+      const ok = ds.transaction(async (tx) => {
+        await tx.query(`INSERT INTO t VALUES ('kept')`);
+      });
+      expect(await failing).toBe('failed');
+      await ok;
+      const rows: { v: string }[] = await ds.query('SELECT v FROM t');
+      expect(rows).toEqual([{ v: 'kept' }]);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});

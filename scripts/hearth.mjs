@@ -100,6 +100,7 @@ function startServer() {
     NODE_ENV: 'development',
     SEED_DEMO: 'true',
     DATA_DIR: path.join(root, '.hearth-data'),
+    LOG_LEVEL: 'warn', // the banner with the URL and logins stays readable
     ...process.env,
   };
   const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'main.js')], { cwd: root, stdio: 'inherit', env });

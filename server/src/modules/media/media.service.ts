@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { MediaError, MediaErrorCode } from './media-error';
 import { MediaRoom } from './media-room';
 import { SerialQueue } from './serial-queue';
 import { WorkerPool } from './worker-pool';
@@ -13,6 +14,7 @@ import { WorkerPool } from './worker-pool';
 export class MediaService implements OnModuleDestroy {
   private readonly rooms = new Map<string, MediaRoom>();
   private readonly queue = new SerialQueue();
+  private shuttingDown = false;
 
   constructor(
     private readonly workers: WorkerPool,
@@ -21,12 +23,13 @@ export class MediaService implements OnModuleDestroy {
 
   /** The session's room, created on first use. */
   getOrCreateRoom(sessionId: string): Promise<MediaRoom> {
+    if (this.shuttingDown) return Promise.reject(new MediaError(MediaErrorCode.Unavailable, 'The server is shutting down.'));
     const existing = this.rooms.get(sessionId);
     if (existing && !existing.isClosed) return Promise.resolve(existing);
     return this.queue.push(async () => {
       const again = this.rooms.get(sessionId);
       if (again && !again.isClosed) return again;
-      const room = await MediaRoom.create(sessionId, this.workers.getWorker(), {
+      const room = await MediaRoom.create(sessionId, await this.workers.acquireWorker(), {
         listenIp: this.config.RTC_LISTEN_IP,
         announcedAddress: this.config.RTC_ANNOUNCED_ADDRESS,
       });
@@ -52,6 +55,7 @@ export class MediaService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.shuttingDown = true;
     for (const room of [...this.rooms.values()]) room.close();
   }
 }

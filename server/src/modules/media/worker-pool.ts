@@ -74,6 +74,19 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     throw new WorkerStartError('No mediasoup worker is running.');
   }
 
+  /** A live worker, waiting (up to `timeoutMs`) for a dead one's replacement when none is live. */
+  async acquireWorker(timeoutMs = 10_000): Promise<types.Worker> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return this.getWorker();
+      } catch (e) {
+        if (this.closed || Date.now() >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
   /** Idempotent. */
   close(): void {
     if (this.closed) return;

@@ -303,8 +303,24 @@ export class RoomsService implements OnModuleDestroy {
       room.on('consumerClosed', ({ peerId, consumerId }) =>
         this.notifier.toUser(peerId, 'media:consumerClosed', { sessionId, consumerId }),
       );
+      room.once('closed', () => void this.rebuildMedia(sessionId).catch(() => undefined));
     }
     return room;
+  }
+
+  /**
+   * The media room closed under a live session (its worker died): build a new
+   * one and hand everyone present a fresh snapshot, so their clients
+   * reconnect their media without leaving the room.
+   */
+  private async rebuildMedia(sessionId: string): Promise<void> {
+    const entry = this.sessions.get(sessionId);
+    if (!entry || entry.live.isEnded || entry.live.present().length === 0) return;
+    this.logger.warn('media room closed under a live session; rebuilding it');
+    for (const m of entry.live.present()) {
+      if (!m.connected) continue;
+      this.notifier.toUser(m.userId, 'room:admitted', { sessionId, room: await this.snapshot(entry, m.userId) });
+    }
   }
 
   private async snapshot(entry: Live, userId: string): Promise<RoomSnapshot> {

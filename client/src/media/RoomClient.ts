@@ -12,6 +12,13 @@ import { initialRoomState, upsertParticipant, type RoomState } from './roomState
 
 type Listener = () => void;
 
+/** Totals over every inbound RTP stream of the receive transport. */
+export interface InboundStats {
+  audioBytesReceived: number;
+  videoBytesReceived: number;
+  videoFramesDecoded: number;
+}
+
 /** Simulcast for camera video: three layers; receivers pick one by tile size. */
 const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
@@ -33,12 +40,15 @@ export class RoomClient {
   private readonly producers = new Map<'mic' | 'camera', types.Producer>();
   private readonly consumers = new Map<string, { consumer: types.Consumer; userId: string; kind: 'audio' | 'video' }>();
   private joinRequest: RoomJoinRequest | null = null;
+  /** Simulcast layer each remote user's video should get (by tile size); applied to new consumers too. */
+  private readonly preferredLayers = new Map<string, number>();
   private mediaGeneration = 0;
   private readonly offs: (() => void)[] = [];
   private closed = false;
 
   constructor(
-    private readonly socket: HearthSocket,
+    /** The page's one socket (public for diagnostics and tests; the room never closes it). */
+    readonly socket: HearthSocket,
     readonly sessionId: string,
   ) {
     this.listen();
@@ -106,11 +116,31 @@ export class RoomClient {
 
   /** Ask for a simulcast layer (0 small … 2 full) for a remote video, by its tile size. */
   async setPreferredLayer(userId: string, spatialLayer: number): Promise<void> {
+    if (this.preferredLayers.get(userId) === spatialLayer) return;
+    this.preferredLayers.set(userId, spatialLayer);
     for (const [consumerId, c] of this.consumers) {
-      if (c.userId === userId && c.kind === 'video') {
-        await request(this.socket, 'media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(() => undefined);
-      }
+      if (c.userId === userId && c.kind === 'video') await this.requestLayer(consumerId, spatialLayer);
     }
+  }
+
+  /**
+   * What the receive transport has taken in so far, summed over all remote
+   * participants: a cheap "is media flowing" probe for diagnostics and tests.
+   */
+  async getInboundStats(): Promise<InboundStats> {
+    const totals: InboundStats = { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 };
+    const transport = this.recvTransport;
+    if (!transport || transport.closed) return totals;
+    const report = await transport.getStats();
+    report.forEach((entry: { type?: string; kind?: string; bytesReceived?: number; framesDecoded?: number }) => {
+      if (entry.type !== 'inbound-rtp') return;
+      if (entry.kind === 'audio') totals.audioBytesReceived += entry.bytesReceived ?? 0;
+      if (entry.kind === 'video') {
+        totals.videoBytesReceived += entry.bytesReceived ?? 0;
+        totals.videoFramesDecoded += entry.framesDecoded ?? 0;
+      }
+    });
+    return totals;
   }
 
   async leave(): Promise<void> {
@@ -162,12 +192,15 @@ export class RoomClient {
     this.device = device;
 
     const recvInfo = await request(this.socket, 'media:createTransport', { sessionId: this.sessionId, direction: 'recv' });
+    // Torn down meanwhile (removed, ended, reconnected): a newer start owns the media now.
+    if (generation !== this.mediaGeneration) return;
     this.recvTransport = this.wireTransport(device.createRecvTransport(this.transportOptions(recvInfo)));
     // Receiving is ready: the server now sends us everyone's media.
     await request(this.socket, 'media:setRtpCapabilities', {
       sessionId: this.sessionId,
       rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown>,
     });
+    if (generation !== this.mediaGeneration) return;
 
     const stream = this.current.localStream;
     if (!stream) return;
@@ -193,6 +226,7 @@ export class RoomClient {
     if (audio) {
       const micOn = audio.enabled;
       const p = await send.produce({ track: audio, appData: { source: 'mic', paused: !micOn }, stopTracks: false });
+      if (generation !== this.mediaGeneration) return void p.close();
       if (!micOn) p.pause();
       this.producers.set('mic', p);
       this.patch({ micOn });
@@ -206,6 +240,7 @@ export class RoomClient {
         appData: { source: 'camera', paused: !cameraOn },
         stopTracks: false,
       });
+      if (generation !== this.mediaGeneration) return void p.close();
       if (!cameraOn) p.pause();
       this.producers.set('camera', p);
       this.patch({ cameraOn });
@@ -274,6 +309,14 @@ export class RoomClient {
     }
     this.patch({ remote: { ...this.current.remote, [info.userId]: media } });
     await request(this.socket, 'media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+    const layer = this.preferredLayers.get(info.userId);
+    if (info.kind === 'video' && layer !== undefined) await this.requestLayer(consumer.id, layer);
+  }
+
+  private async requestLayer(consumerId: string, spatialLayer: number): Promise<void> {
+    await request(this.socket, 'media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
+      () => undefined,
+    );
   }
 
   private dropConsumer(consumerId: string): void {
@@ -349,7 +392,9 @@ export class RoomClient {
     on('room:removed', (p) => {
       if (!mine(p)) return;
       this.teardownMedia();
-      this.patch({ phase: 'removed', participants: [], message: p.reason });
+      this.patch({ phase: 'removed', participants: [], activeSpeakerUserId: null, message: p.reason });
+      // The server has put us back in the lobby; asking again tells us our place in line.
+      this.rejoin();
     });
     on('room:ended', (p) => {
       if (!mine(p)) return;
@@ -371,22 +416,31 @@ export class RoomClient {
     });
 
     const onDisconnect = () => {
-      if (this.current.phase === 'in-room' || this.current.phase === 'waiting') this.patch({ connection: 'reconnecting' });
+      const phase = this.current.phase;
+      if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') this.patch({ connection: 'reconnecting' });
       else this.patch({ connection: 'connecting' });
     };
     const onConnect = () => {
       this.patch({ connection: 'connected' });
       // Back after a drop: join again; the server keeps an admitted patient's place.
       const phase = this.current.phase;
-      if (this.joinRequest && (phase === 'in-room' || phase === 'waiting')) {
-        request(this.socket, 'room:join', this.joinRequest)
-          .then((r) => this.applyJoin(r))
-          .catch((e: unknown) => this.fail(e));
-      }
+      if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') this.rejoin();
     };
     this.socket.on('disconnect', onDisconnect);
     this.socket.on('connect', onConnect);
     this.offs.push(() => this.socket.off('disconnect', onDisconnect), () => this.socket.off('connect', onConnect));
+  }
+
+  /**
+   * Joins again after a drop or a removal. The safety check and consent given
+   * at the start of this session stand (the server has them), so they are not
+   * sent (and recorded) a second time.
+   */
+  private rejoin(): void {
+    if (!this.joinRequest || this.closed) return;
+    request(this.socket, 'room:join', { sessionId: this.sessionId })
+      .then((r) => this.applyJoin(r))
+      .catch((e: unknown) => this.fail(e));
   }
 
   private fail(e: unknown): void {

@@ -1,20 +1,155 @@
-import { Link, useParams } from 'react-router-dom';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import type { Consent, SafetyCheck } from '@hearth/protocol';
+import { RoomClient } from '../../media/RoomClient';
+import { initialRoomState, type RoomState } from '../../media/roomState';
+import { apiRequest } from '../../realtime/api';
+import { createSocket } from '../../realtime/socket';
+import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
+import { RoomView, type RoomActions } from '../room/RoomView';
+import { formatRange } from '../schedule/formatSessionTime';
+import { mySessionsResponseSchema } from '../schedule/mySessions';
+import { PreJoin } from './PreJoin';
+import { useLocalMedia } from './useLocalMedia';
 
-/** Placeholder for pre-join (device check, safety check, consent) and the live room. */
+declare global {
+  interface Window {
+    /** The page's RoomClient, for diagnostics and browser tests (getInboundStats, socket). */
+    __hearthRoom?: RoomClient;
+  }
+}
+
+const noopSubscribe = () => () => undefined;
+const idleSnapshot = () => initialRoomState;
+
+function titleFor(state: RoomState): string {
+  switch (state.phase) {
+    case 'waiting':
+    case 'removed':
+      return 'Waiting room';
+    case 'in-room':
+      return state.session?.title ?? 'Live session';
+    case 'ended':
+      return 'Session ended';
+    default:
+      return 'Join session';
+  }
+}
+
+/**
+ * /sessions/:sessionId/join: pre-join checks, then the live session. One socket
+ * and one RoomClient per page, made when the user enters and closed when the page goes.
+ */
 export function JoinSessionPage() {
-  useDocumentTitle('Join session');
-  const { sessionId } = useParams();
+  const { sessionId = '' } = useParams();
+  const { accessToken, user } = useAuth();
+  const navigate = useNavigate();
+  const media = useLocalMedia();
+  const [client, setClient] = useState<RoomClient | null>(null);
+  const clientRef = useRef<RoomClient | null>(null);
+  const tokenRef = useRef(accessToken);
+  tokenRef.current = accessToken;
+  const [joinError, setJoinError] = useState<string | null>(null);
+  const [session, setSession] = useState<{ title: string; when: string } | null>(null);
+
+  const state = useSyncExternalStore(client?.subscribe ?? noopSubscribe, client?.getSnapshot ?? idleSnapshot);
+  useDocumentTitle(titleFor(state));
+
+  // The session's name and time for the pre-join page; a nicety, so failures are quiet.
+  useEffect(() => {
+    if (!accessToken) return;
+    const controller = new AbortController();
+    apiRequest<unknown>('/api/me/sessions', { token: accessToken, signal: controller.signal })
+      .then((body) => {
+        const parsed = mySessionsResponseSchema.safeParse(body);
+        const found = parsed.success ? parsed.data.find((s) => s.id === sessionId) : undefined;
+        if (found) {
+          setSession({ title: found.title, when: formatRange(new Date(found.startsAt), new Date(found.endsAt)) });
+        }
+      })
+      .catch(() => undefined);
+    return () => controller.abort();
+    // Once per page: a renewed token need not refetch the title.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sessionId]);
+
+  // Leaving the page (navigation, sign-out) leaves the room and closes the socket.
+  useEffect(
+    () => () => {
+      const c = clientRef.current;
+      if (!c) return;
+      clientRef.current = null;
+      if (window.__hearthRoom === c) delete window.__hearthRoom;
+      const phase = c.state.phase;
+      const leaving = phase === 'in-room' || phase === 'waiting' || phase === 'removed' ? c.leave() : Promise.resolve();
+      void leaving.finally(() => {
+        c.close();
+        c.socket.disconnect();
+      });
+    },
+    [],
+  );
+
+  useEffect(() => {
+    if (state.phase === 'left') navigate('/', { replace: true });
+  }, [state.phase, navigate]);
+
+  const enter = useCallback(
+    (details: { safety?: SafetyCheck; consent?: Consent }) => {
+      setJoinError(null);
+      let c = clientRef.current;
+      if (!c) {
+        const socket = createSocket({ token: () => tokenRef.current });
+        c = new RoomClient(socket, sessionId);
+        clientRef.current = c;
+        window.__hearthRoom = c;
+        setClient(c);
+      }
+      c.setLocalStream(media.stream);
+      c.join(details).catch((e: unknown) => {
+        setJoinError(e instanceof Error ? e.message : 'We could not join the session. Please try again.');
+      });
+    },
+    [sessionId, media.stream],
+  );
+
+  const actions = useMemo<RoomActions | null>(
+    () =>
+      client && {
+        setMic: (on) => client.setMic(on),
+        setCamera: (on) => client.setCamera(on),
+        leave: () => client.leave(),
+        endSession: () => client.endSession(),
+        admit: (ids) => client.admit(ids),
+        mute: (id) => client.muteParticipant(id),
+        unlockMic: (id) => client.unlockParticipantMic(id),
+        remove: (id) => client.removeParticipant(id),
+        preferLayer: (id, layer) => void client.setPreferredLayer(id, layer),
+      },
+    [client],
+  );
+
+  const live = state.phase === 'waiting' || state.phase === 'removed' || state.phase === 'in-room' || state.phase === 'ended';
+  if (live && actions) {
+    return (
+      <div className="join-page join-page--live">
+        <RoomView state={state} actions={actions} hasMicrophone={media.hasMicrophone} hasCamera={media.hasCamera} />
+      </div>
+    );
+  }
+
   return (
-    <section className="page page--narrow" data-testid="join-placeholder" data-session-id={sessionId}>
-      <h1 className="page__title">Your room is on its way</h1>
-      <p className="page__lede">
-        Joining live sessions from Hearth is coming soon. Here you will check your camera and microphone,
-        confirm where you are today, and wait in the lobby until your therapist lets you in.
-      </p>
-      <Link to="/" className="button button--secondary">
-        Back to your schedule
-      </Link>
-    </section>
+    <div className="join-page">
+      <PreJoin
+        needsSafetyCheck={user?.role !== 'therapist'}
+        sessionTitle={state.session?.title ?? session?.title ?? null}
+        sessionWhen={session?.when ?? null}
+        media={media}
+        busy={state.phase === 'joining'}
+        error={joinError ?? (state.phase === 'error' ? state.message : null)}
+        onEnter={enter}
+      />
+    </div>
   );
 }

@@ -1,0 +1,180 @@
+import { useEffect } from 'react';
+import type { ParticipantView } from '@hearth/protocol';
+import type { RemoteMedia } from '../../media/roomState';
+import { CameraOffIcon, MicOffIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
+import { MediaVideo, RemoteAudio } from './mediaElements';
+
+export interface ParticipantTileProps {
+  participant: ParticipantView;
+  isSelf: boolean;
+  speaking: boolean;
+  /** Remote participants: their consumed tracks. */
+  media?: RemoteMedia;
+  /** The self tile: our own camera. */
+  localStream?: MediaStream | null;
+  /** Therapist viewing a patient: show mute / remove. */
+  canModerate: boolean;
+  /** Simulcast layer this tile's size calls for (remote tiles ask the RoomClient for it). */
+  layer: number;
+  onPreferLayer?(userId: string, layer: number): void;
+  onMute?(userId: string): void;
+  onUnlockMic?(userId: string): void;
+  onRemove?(userId: string): void;
+  onAudioBlocked?(): void;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]?.[0], parts[parts.length - 1]?.[0]] : [parts[0]?.[0], parts[0]?.[1]];
+  return letters.filter(Boolean).join('').toUpperCase() || '?';
+}
+
+/** One person in the room: their video (or initials), name and state, and moderation for therapists. */
+export function ParticipantTile({
+  participant: p,
+  isSelf,
+  speaking,
+  media,
+  localStream,
+  canModerate,
+  layer,
+  onPreferLayer,
+  onMute,
+  onUnlockMic,
+  onRemove,
+  onAudioBlocked,
+}: ParticipantTileProps) {
+  const reconnecting = p.connection === 'reconnecting';
+  const videoVisible = p.cameraOn && !reconnecting && (isSelf ? Boolean(localStream) : !media?.videoPaused);
+  const hasVideoTrack = isSelf ? Boolean(localStream?.getVideoTracks().length) : Boolean(media?.video);
+  const name = isSelf ? `${p.displayName} (you)` : p.displayName;
+
+  useEffect(() => {
+    if (!isSelf && media?.video) onPreferLayer?.(p.userId, layer);
+  }, [isSelf, media?.video, layer, p.userId, onPreferLayer]);
+
+  const classes = ['tile'];
+  if (speaking) classes.push('tile--speaking');
+  if (reconnecting) classes.push('tile--reconnecting');
+  if (!videoVisible || !hasVideoTrack) classes.push('tile--no-video');
+
+  const status: string[] = [];
+  if (p.role === 'therapist') status.push('therapist');
+  if (speaking) status.push('speaking');
+  if (p.micLocked) status.push('muted by the therapist');
+  else if (!p.micOn) status.push('microphone off');
+  if (!p.cameraOn) status.push('camera off');
+  if (reconnecting) status.push('reconnecting');
+
+  return (
+    <li
+      className={classes.join(' ')}
+      data-testid="participant-tile"
+      data-user-id={p.userId}
+      data-self={isSelf ? 'true' : undefined}
+      data-speaking={speaking ? 'true' : undefined}
+      data-mic={p.micOn ? 'on' : 'off'}
+      data-camera={p.cameraOn ? 'on' : 'off'}
+      data-connection={p.connection}
+    >
+      <span className="sr-only">{`${name}${status.length ? `: ${status.join(', ')}` : ''}`}</span>
+      <div className="tile__media">
+        {isSelf ? (
+          <MediaVideo source={localStream} className="tile__video tile__video--mirrored" data-testid="self-video" aria-hidden="true" />
+        ) : (
+          <>
+            <MediaVideo
+              source={media?.video}
+              className="tile__video"
+              data-testid="remote-video"
+              data-user-id={p.userId}
+              aria-hidden="true"
+            />
+            <RemoteAudio track={media?.audio} userId={p.userId} onBlocked={onAudioBlocked} />
+          </>
+        )}
+        <div className="tile__avatar" aria-hidden="true">
+          <span>{initials(p.displayName)}</span>
+        </div>
+      </div>
+
+      {reconnecting && (
+        <p className="tile__overlay" data-testid="tile-reconnecting">
+          <span className="spinner" aria-hidden="true" /> Reconnecting…
+        </p>
+      )}
+
+      {speaking && (
+        <span className="tile__speaking" data-testid="active-speaker" title="Speaking">
+          <SpeakingIcon size={16} />
+          <span className="tile__speaking-text">Speaking</span>
+        </span>
+      )}
+
+      <div className="tile__footer">
+        <p className="tile__name" aria-hidden="true">
+          <span className="tile__name-text">{name}</span>
+          {p.role === 'therapist' && <span className="tile__role">Therapist</span>}
+        </p>
+        <span className="tile__indicators" aria-hidden="true">
+          {(!p.micOn || p.micLocked) && (
+            <span
+              className={`tile__indicator${p.micLocked ? ' tile__indicator--locked' : ''}`}
+              data-testid="tile-mic-off"
+              title={p.micLocked ? 'Muted by the therapist' : 'Microphone off'}
+            >
+              <MicOffIcon size={16} />
+              {p.micLocked && <span className="tile__indicator-text">Muted by therapist</span>}
+            </span>
+          )}
+          {!p.cameraOn && (
+            <span className="tile__indicator" data-testid="tile-camera-off" title="Camera off">
+              <CameraOffIcon size={16} />
+            </span>
+          )}
+        </span>
+      </div>
+
+      {canModerate && (
+        <div className="tile__moderation" role="group" aria-label={`Moderate ${p.displayName}`}>
+          {p.micLocked ? (
+            <button
+              type="button"
+              className="tile__action"
+              data-testid="unlock-mic"
+              data-user-id={p.userId}
+              aria-label={`Let ${p.displayName} unmute`}
+              title={`Let ${p.displayName} unmute`}
+              onClick={() => onUnlockMic?.(p.userId)}
+            >
+              <UnlockIcon size={18} />
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="tile__action"
+              data-testid="mute-user"
+              data-user-id={p.userId}
+              aria-label={`Mute ${p.displayName}`}
+              title={`Mute ${p.displayName}`}
+              onClick={() => onMute?.(p.userId)}
+            >
+              <MicOffIcon size={18} />
+            </button>
+          )}
+          <button
+            type="button"
+            className="tile__action"
+            data-testid="remove-user"
+            data-user-id={p.userId}
+            aria-label={`Move ${p.displayName} to the waiting room`}
+            title={`Move ${p.displayName} to the waiting room`}
+            onClick={() => onRemove?.(p.userId)}
+          >
+            <RemoveIcon size={18} />
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}

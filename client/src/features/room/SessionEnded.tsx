@@ -1,0 +1,21 @@
+import { useId } from 'react';
+import { Link } from 'react-router-dom';
+
+/** After the therapist ended the session. */
+export function SessionEnded({ sessionTitle }: { sessionTitle: string | null }) {
+  const titleId = useId();
+  return (
+    <section className="lobby" data-testid="session-ended" aria-labelledby={titleId}>
+      <div className="lobby__card">
+        <h1 className="lobby__title" id={titleId} role="status">
+          The therapist has ended this session
+        </h1>
+        {sessionTitle && <p className="lobby__session">{sessionTitle}</p>}
+        <p className="lobby__lede">Thank you for being here today. Take a moment for yourself before moving on.</p>
+        <Link to="/" className="button button--primary" data-testid="back-to-schedule">
+          Back to your schedule
+        </Link>
+      </div>
+    </section>
+  );
+}

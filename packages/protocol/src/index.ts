@@ -9,3 +9,7 @@ export * from './auth';
 export * from './room';
 export * from './socket';
 export * from './scheduling';
+export * from './chat';
+export * from './turns';
+export * from './checkins';
+export * from './crisis';

@@ -20,6 +20,10 @@ import type {
   targetUserSchema,
   TransportInfo,
 } from './room';
+import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, chatSendSchema, chatSetPatientPrivateSchema } from './chat';
+import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
+import type { CheckinAnswerView, CheckinInfo, CheckinState, checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
+import type { CrisisAlertView, CrisisState, SideRoomView, crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
 
 /** Sent in the socket.io handshake: `io(url, { auth })`. */
 export interface HandshakeAuth {
@@ -61,6 +65,62 @@ export interface ClientToServerEvents {
   'media:setPreferredLayers': (payload: In<typeof preferredLayersSchema>, ack: AckCallback<Empty>) => void;
   /** Own microphone or camera on/off. */
   'media:setSelf': (payload: In<typeof selfMediaSchema>, ack: AckCallback<Empty>) => void;
+
+  // --- Chat (see chat.ts). Admitted members only. ---------------------------
+  /** Send to the group, or privately with `toUserId`. Answers the stored message. Pushes `chat:messageSent`. */
+  'chat:send': (payload: In<typeof chatSendSchema>, ack: AckCallback<ChatMessage>) => void;
+  /** Therapist: delete a message for everyone who received it. Pushes `chat:messageDeleted`. */
+  'chat:delete': (payload: In<typeof chatDeleteSchema>, ack: AckCallback<Empty>) => void;
+  /** Group history plus the caller's own private messages, for late joiners and reconnects. */
+  'chat:history': (payload: In<typeof chatHistorySchema>, ack: AckCallback<ChatHistory>) => void;
+  /** Therapist: allow (or stop) private messages between patients. Pushes `chat:settingsChanged`. */
+  'chat:setPatientPrivateChat': (payload: In<typeof chatSetPatientPrivateSchema>, ack: AckCallback<{ patientPrivateChatAllowed: boolean }>) => void;
+
+  // --- Turn-taking (see turns.ts). Every change pushes `turn:stateChanged`. --
+  /** The full floor state, for late joiners and reconnects. */
+  'turn:state': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
+  /** Join the end of the hand queue (keeps your place if already in it). */
+  'turn:raiseHand': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
+  /** Leave the queue; a therapist may pass `userId` to lower someone else's hand. */
+  'turn:lowerHand': (payload: In<typeof turnLowerHandSchema>, ack: AckCallback<FloorView>) => void;
+  /** Therapist: give the floor to someone present (leaves the queue if they were in it). */
+  'turn:grant': (payload: In<typeof turnGrantSchema>, ack: AckCallback<FloorView>) => void;
+  /** Therapist: give the floor to the first in the queue (in a go-around: the next in the round). */
+  'turn:grantNext': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
+  /** The holder gives the floor back (in a go-around: done speaking, the round moves on); a therapist takes it back. */
+  'turn:release': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
+  /** Therapist: talking-stick mode on/off (only the holder's and therapists' mics are live). */
+  'turn:setTalkingStick': (payload: In<typeof turnTalkingStickSchema>, ack: AckCallback<FloorView>) => void;
+  /** Therapist: minutes per turn (1–10) or null for none; restarts the current turn's countdown. */
+  'turn:setTimer': (payload: In<typeof turnTimerSchema>, ack: AckCallback<FloorView>) => void;
+  /** Therapist: start a go-around over the patients present, in roster order. */
+  'turn:startGoAround': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
+  /** Therapist: stop the current go-around early. */
+  'turn:stopGoAround': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
+  /** The current go-around speaker passes (a therapist may pass for them). */
+  'turn:pass': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
+
+  // --- Check-ins (see checkins.ts) -----------------------------------------
+  /** Therapist: open a check-in. Pushes `checkin:opened` to everyone in the room. */
+  'checkin:open': (payload: In<typeof checkinSessionSchema>, ack: AckCallback<CheckinInfo>) => void;
+  /** Patient: answer (or change the answer to) the open check-in. Only therapists receive `checkin:answered`. */
+  'checkin:submit': (payload: In<typeof checkinSubmitSchema>, ack: AckCallback<{ submittedAt: string }>) => void;
+  /** Therapist: close the check-in. Pushes `checkin:closed`. */
+  'checkin:close': (payload: In<typeof checkinRefSchema>, ack: AckCallback<CheckinInfo>) => void;
+  /** The open check-in, the caller's own answer (patients) or all answers with trends (therapists). */
+  'checkin:state': (payload: In<typeof checkinSessionSchema>, ack: AckCallback<CheckinState>) => void;
+
+  // --- Crisis (see crisis.ts) ----------------------------------------------
+  /** Patient: "I need help now". Reaches only the session's therapists (`crisis:raised`). Repeats while unacknowledged answer the same alert. */
+  'crisis:raise': (payload: In<typeof crisisSessionSchema>, ack: AckCallback<{ alertId: string; raisedAt: string }>) => void;
+  /** Therapist: "I have it". Therapists get `crisis:updated`; the patient `crisis:acknowledged`. */
+  'crisis:acknowledge': (payload: In<typeof crisisAlertRefSchema>, ack: AckCallback<CrisisAlertView>) => void;
+  /** Therapist: move a patient (with therapists) into a private side room. */
+  'crisis:moveToSideRoom': (payload: In<typeof crisisMoveSchema>, ack: AckCallback<SideRoomView>) => void;
+  /** Therapist: bring a patient's side room back into the group. */
+  'crisis:returnToGroup': (payload: In<typeof crisisReturnSchema>, ack: AckCallback<Empty>) => void;
+  /** Alerts and side rooms as the caller may see them (therapists: all; patients: their own). */
+  'crisis:state': (payload: In<typeof crisisSessionSchema>, ack: AckCallback<CrisisState>) => void;
 }
 
 /** Events the server pushes; names are past tense. */
@@ -84,6 +144,34 @@ export interface ServerToClientEvents {
   'media:consumerCreated': (payload: { sessionId: string; consumer: ConsumerInfo }) => void;
   'media:consumerClosed': (payload: { sessionId: string; consumerId: string }) => void;
   'media:consumerPaused': (payload: { sessionId: string; consumerId: string; paused: boolean }) => void;
+
+  /** Everyone the message is for: the room (group), or sender and recipient (private). */
+  'chat:messageSent': (payload: { sessionId: string; message: ChatMessage }) => void;
+  /** A therapist deleted a message; everyone who received it drops it. */
+  'chat:messageDeleted': (payload: { sessionId: string; messageId: string }) => void;
+  /** Everyone in the room: patient ↔ patient private messages allowed or not. */
+  'chat:settingsChanged': (payload: { sessionId: string; patientPrivateChatAllowed: boolean }) => void;
+
+  /** Everyone in the room: the whole floor after any change (queue, holder, stick, timer, go-around). */
+  'turn:stateChanged': (payload: FloorView) => void;
+  /** Everyone in the room: a go-around finished (or was stopped). */
+  'turn:goAroundEnded': (payload: { sessionId: string; spoken: string[]; passed: string[] }) => void;
+
+  /** Everyone in the room: a check-in opened. */
+  'checkin:opened': (payload: { sessionId: string; checkin: CheckinInfo }) => void;
+  /** Therapists only: a patient answered (or changed their answer). */
+  'checkin:answered': (payload: { sessionId: string; answer: CheckinAnswerView }) => void;
+  /** Everyone in the room: the check-in closed. */
+  'checkin:closed': (payload: { sessionId: string; checkin: CheckinInfo }) => void;
+
+  /** Therapists only: a patient needs help now (with location and callback number). */
+  'crisis:raised': (payload: { sessionId: string; alert: CrisisAlertView }) => void;
+  /** Therapists only: an alert changed (acknowledged). */
+  'crisis:updated': (payload: { sessionId: string; alert: CrisisAlertView }) => void;
+  /** The patient who raised it: a therapist has seen the alert. */
+  'crisis:acknowledged': (payload: { sessionId: string; alertId: string; acknowledgedAt: string }) => void;
+  /** Therapists and the patient concerned: a side room opened (`sideRoom`) or closed (null). */
+  'crisis:sideRoomChanged': (payload: { sessionId: string; patientUserId: string; sideRoom: SideRoomView | null }) => void;
 }
 
 export interface InterServerEvents {

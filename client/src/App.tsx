@@ -5,7 +5,14 @@ import { RequireAuth } from './features/auth/RequireAuth';
 import { DEFAULT_IDLE_TIMEOUT_MS } from './features/auth/useIdleLogout';
 import { NotFoundPage } from './features/errors/NotFoundPage';
 import { AppLayout } from './features/layout/AppLayout';
+import { AdminCohortPage } from './features/admin/AdminCohortPage';
+import { ProgramDetailPage } from './features/admin/ProgramDetailPage';
+import { ProgramsPage } from './features/admin/ProgramsPage';
+import { RequireRole } from './features/admin/RequireRole';
+import { CalendarPage } from './features/calendar/CalendarPage';
 import { SchedulePage } from './features/schedule/SchedulePage';
+import { TherapistCohortPage } from './features/therapist/TherapistCohortPage';
+import { TherapistHomePage } from './features/therapist/TherapistHomePage';
 import { JoinSessionPage } from './features/session/JoinSessionPage';
 
 export interface AppProps {
@@ -27,6 +34,16 @@ export function AppRoutes({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppProps)
       >
         <Route index element={<SchedulePage />} />
         <Route path="sessions/:sessionId/join" element={<JoinSessionPage />} />
+        <Route path="calendar" element={<CalendarPage />} />
+        <Route path="admin" element={<RequireRole role="admin" />}>
+          <Route path="programs" element={<ProgramsPage />} />
+          <Route path="programs/:programId" element={<ProgramDetailPage />} />
+          <Route path="programs/:programId/cohorts/:cohortId" element={<AdminCohortPage />} />
+        </Route>
+        <Route path="therapist" element={<RequireRole role="therapist" />}>
+          <Route index element={<TherapistHomePage />} />
+          <Route path="cohorts/:cohortId" element={<TherapistCohortPage />} />
+        </Route>
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

@@ -1,4 +1,4 @@
-import { Link, Outlet, useNavigate } from 'react-router-dom';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthProvider';
 import { IdleWarningBanner } from '../auth/IdleWarningBanner';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../auth/useIdleLogout';
@@ -44,6 +44,36 @@ export function AppLayout({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppLayout
           )}
         </div>
       </header>
+      {user && (
+        <nav className="app-nav" aria-label="Main">
+          <ul className="app-nav__list">
+            <li>
+              <NavLink to="/" end className="app-nav__link">
+                Schedule
+              </NavLink>
+            </li>
+            {user.role === 'admin' && (
+              <li>
+                <NavLink to="/admin/programs" className="app-nav__link" data-testid="nav-programs">
+                  Programs
+                </NavLink>
+              </li>
+            )}
+            {user.role === 'therapist' && (
+              <li>
+                <NavLink to="/therapist" className="app-nav__link" data-testid="nav-my-cohorts">
+                  My cohorts
+                </NavLink>
+              </li>
+            )}
+            <li>
+              <NavLink to="/calendar" className="app-nav__link" data-testid="nav-calendar">
+                Calendar
+              </NavLink>
+            </li>
+          </ul>
+        </nav>
+      )}
       <IdleWarningBanner timeoutMs={idleTimeoutMs} />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />

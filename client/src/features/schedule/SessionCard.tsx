@@ -73,7 +73,7 @@ export function SessionCard({ session, now, isNext }: SessionCardProps) {
       </h3>
       {session.theme && <p className="session-card__theme">{session.theme}</p>}
       <p className="session-card__time">
-        <time dateTime={session.startsAt}>{formatRange(start, end)}</time>
+        <time dateTime={session.startsAt}>{formatRange(start, end, session.timeZone)}</time>
       </p>
       {therapists.length > 0 && <p className="session-card__people">With {therapists.join(' and ')}</p>}
       <div className="session-card__footer">

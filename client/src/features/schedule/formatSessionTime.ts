@@ -1,5 +1,7 @@
-// Formatting in the browser's own locale and time zone: evening tracks are scheduled
-// in the program's zone, but people read times in their own.
+// Formatting in the browser's own locale and time zone, unless the program's zone shows
+// a different clock: then the program's time, named ("6:00 – 9:00 PM (Phoenix time)"),
+// since that is the time the group meets and the one staff talk about.
+import { formatSessionRange } from '../calendar/zonedTime';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
@@ -16,8 +18,9 @@ export function formatTime(date: Date): string {
   return timeFormat.format(date);
 }
 
-/** "Mon, Nov 24, 6:00 – 9:00 PM" */
-export function formatRange(start: Date, end: Date): string {
+/** "Mon, Nov 24, 6:00 – 9:00 PM"; with a `timeZone` other than the browser's: "… (Phoenix time)". */
+export function formatRange(start: Date, end: Date, timeZone?: string | null): string {
+  if (timeZone) return formatSessionRange(start, end, timeZone);
   return rangeFormat.formatRange(start, end);
 }
 

@@ -1,0 +1,43 @@
+import type { DisplayNamePolicy, ProgramSpecialty, SessionFormat } from '@hearth/protocol';
+
+export const specialtyLabels: Record<ProgramSpecialty, string> = {
+  adult: 'Adults',
+  adolescent: 'Adolescents',
+  young_adult: 'Young adults',
+  women: 'Women',
+  men: 'Men',
+  lgbtq: 'LGBTQ+',
+  veterans: 'Veterans',
+  other: 'Other',
+};
+
+export const namePolicyLabels: Record<DisplayNamePolicy, string> = {
+  first_name: 'First name only (Alex)',
+  initials: 'Initials only (A. R.)',
+  full_name: 'Full name (Alex Rivera)',
+};
+
+export const sessionFormatLabels: Record<SessionFormat, string> = {
+  group_therapy: 'Group therapy',
+  psychoeducation: 'Psychoeducation',
+  life_skills: 'Life skills',
+  family: 'Family session',
+  individual_therapy: 'Individual therapy',
+};
+
+/** IOP weekly hours by specialty: 6 h for adolescents, 9 h otherwise (the server's default too). */
+export function defaultWeeklyHours(specialty: ProgramSpecialty): number {
+  return specialty === 'adolescent' ? 6 : 9;
+}
+
+/** "9 h", "7.5 h" */
+export function formatHours(minutes: number): string {
+  const hours = Math.round((minutes / 60) * 100) / 100;
+  return `${hours} h`;
+}
+
+/** The IANA zones this browser knows, with `current` first-class even if Intl omits it (UTC). */
+export function timeZoneOptions(current: string): string[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return zones.includes(current) ? zones : [current, ...zones];
+}

@@ -198,6 +198,29 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return true;
   }
 
+  /** Stops one consumer (the caller's rules no longer let that peer receive it); tells listeners as if its producer had gone. */
+  closeConsumer(peerId: PeerId, consumerId: string): void {
+    const consumer = this.peers.get(peerId)?.consumers.get(consumerId);
+    if (!consumer || consumer.closed) return;
+    consumer.close();
+    this.emit('consumerClosed', { peerId, consumerId });
+  }
+
+  /** What a peer consumes now: consumer id → the peer that produces it. */
+  consumersOf(peerId: PeerId): { consumerId: string; producerId: string; producerPeerId: PeerId }[] {
+    const peer = this.peers.get(peerId);
+    if (!peer) return [];
+    return [...peer.consumers.values()]
+      .filter((c) => !c.closed)
+      .map((c) => ({ consumerId: c.id, producerId: c.producerId, producerPeerId: c.appData.producerPeerId }));
+  }
+
+  /** Whether a peer's producer of `source` is paused at the SFU (undefined: no such producer). */
+  isProducerPaused(peerId: PeerId, source: MediaSource): boolean | undefined {
+    const producer = this.peers.get(peerId)?.producerBySource(source);
+    return producer && !producer.closed ? producer.paused : undefined;
+  }
+
   /** Producers of other peers, for a newcomer to consume. */
   producersExcept(peerId: PeerId): types.Producer<ProducerAppData>[] {
     const out: types.Producer<ProducerAppData>[] = [];

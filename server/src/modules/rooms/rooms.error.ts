@@ -11,6 +11,8 @@ export enum RoomErrorCode {
   NotModerator = 'not_moderator',
   NotInRoom = 'not_in_room',
   MicLocked = 'mic_locked',
+  /** Talking-stick mode: only the floor holder (and therapists) may unmute. */
+  FloorNotHeld = 'floor_not_held',
 }
 
 export class RoomError extends DomainError<RoomErrorCode> {
@@ -23,6 +25,7 @@ export class RoomError extends DomainError<RoomErrorCode> {
       case RoomErrorCode.NotAdmitted:
       case RoomErrorCode.NotInRoom:
       case RoomErrorCode.MicLocked:
+      case RoomErrorCode.FloorNotHeld:
         return 403;
       case RoomErrorCode.JoinWindowClosed:
       case RoomErrorCode.SessionEnded:

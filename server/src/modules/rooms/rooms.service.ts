@@ -2,7 +2,17 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import type { types } from 'mediasoup';
-import type { ConsumerInfo, JoinResult, MediaSource, RoomJoinRequest, RoomSnapshot, SessionInfo, TransportInfo } from '@hearth/protocol';
+import type {
+  ConsumerInfo,
+  JoinResult,
+  MediaSource,
+  ParticipantView,
+  RoomJoinRequest,
+  RoomRole,
+  RoomSnapshot,
+  SessionInfo,
+  TransportInfo,
+} from '@hearth/protocol';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
@@ -20,7 +30,21 @@ interface Live {
   /** The socket each member's room lives on (a newer tab takes over). */
   sockets: Map<string, string>;
   graceTimers: Map<string, NodeJS.Timeout>;
+  /** A feature's rule for whose microphone may be live (talking stick); null: everyone's. */
+  micGate: MicGate | null;
+  /** Members whose microphone the gate holds off now (to push only changes). */
+  gatedOut: Set<string>;
+  /** Members in a media partition (a private side room): userId → partition. Absent: the main room. */
+  partitions: Map<string, string>;
 }
+
+/** Whether a member's microphone may be live; therapists' rules come from the feature (e.g. turns). */
+export type MicGate = (userId: string, role: RoomRole) => boolean;
+
+/** Presence changes other features follow (turns drop someone who left, side rooms close…). */
+export type PresenceEvent =
+  | { kind: 'entered' | 'disconnected' | 'left'; sessionId: string; userId: string }
+  | { kind: 'ended'; sessionId: string };
 
 /**
  * Live session lifecycle: lobby, admission, presence, reconnect grace,
@@ -31,6 +55,7 @@ interface Live {
 export class RoomsService implements OnModuleDestroy {
   private readonly logger = new Logger('Rooms');
   private readonly sessions = new Map<string, Live>();
+  private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
 
   constructor(
     private readonly directory: SessionDirectory,
@@ -100,6 +125,7 @@ export class RoomsService implements OnModuleDestroy {
     if (wasIn) {
       await this.closeSegment(sessionId, userId, now, 'left');
       this.notifier.toSession(sessionId, {}, 'room:participantLeft', { sessionId, userId });
+      await this.gone(entry, userId);
     } else {
       this.pushLobby(entry);
     }
@@ -119,6 +145,9 @@ export class RoomsService implements OnModuleDestroy {
       await this.closeSegment(sessionId, m.userId, now, 'ended');
     }
     this.media.closeRoom(sessionId);
+    entry.micGate = null;
+    entry.partitions.clear();
+    this.emitPresence({ kind: 'ended', sessionId });
   }
 
   /** A socket closed. Admitted members keep their place for the grace period. */
@@ -137,8 +166,9 @@ export class RoomsService implements OnModuleDestroy {
       await this.closeSegment(sessionId, userId, now, 'disconnected');
       this.notifier.toSession(sessionId, { except: [userId] }, 'room:participantUpdated', {
         sessionId,
-        participant: entry.live.view(m),
+        participant: this.viewOf(entry, m),
       });
+      this.emitPresence({ kind: 'disconnected', sessionId, userId });
       const graceMs = this.config.RECONNECT_GRACE_SECONDS * 1000;
       entry.graceTimers.set(
         userId,
@@ -167,6 +197,7 @@ export class RoomsService implements OnModuleDestroy {
     this.notifier.toUser(targetId, 'room:removed', { sessionId, reason: 'The therapist moved you back to the waiting room.' });
     this.notifier.toSession(sessionId, {}, 'room:participantLeft', { sessionId, userId: targetId });
     this.pushLobby(entry);
+    await this.gone(entry, targetId);
   }
 
   // -------------------------------------------------------------------------
@@ -204,10 +235,12 @@ export class RoomsService implements OnModuleDestroy {
   ): Promise<{ producerId: string }> {
     const { entry, room } = await this.inRoom(userId, sessionId);
     const member = entry.live.member(userId);
-    const paused = p.paused || (p.source === 'mic' && !!member?.micLocked);
+    // What the person asked for, and what the floor rules let through at the SFU.
+    const wanted = !p.paused && !(p.source === 'mic' && !!member?.micLocked);
+    const paused = !wanted || (p.source === 'mic' && !this.micAllowed(entry, userId));
     const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, paused);
     if (member) {
-      entry.live.setMedia(userId, p.source, !paused);
+      entry.live.setMedia(userId, p.source, wanted);
       this.pushParticipant(entry, member);
     }
     for (const peerId of room.peerIds()) {
@@ -230,9 +263,88 @@ export class RoomsService implements OnModuleDestroy {
   /** Own mic/camera on or off; the SFU pauses the producer too, so "off" is off for everyone. */
   async setSelf(userId: string, sessionId: string, source: MediaSource, on: boolean): Promise<void> {
     const { entry, room } = await this.inRoom(userId, sessionId);
+    const current = entry.live.member(userId);
+    if (source === 'mic' && on && current && !current.micLocked && !this.micAllowed(entry, userId)) {
+      throw new RoomError(RoomErrorCode.FloorNotHeld, 'Talking-stick mode: wait until you have the floor.');
+    }
     const m = entry.live.setMedia(userId, source, on);
     await room.setProducerPaused(userId, source, !on);
     this.pushParticipant(entry, m);
+  }
+
+  // -------------------------------------------------------------------------
+  // Hooks for facilitation features (turns, crisis). Policy stays in the
+  // feature; this applies it to presence and media.
+  // -------------------------------------------------------------------------
+
+  /** Calls `listener` on every presence change in any session; returns the unsubscribe. */
+  onPresence(listener: (e: PresenceEvent) => void): () => void {
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
+  }
+
+  /** The caller, admitted to a live session's room (throws `not_admitted` otherwise). */
+  requireAdmitted(userId: string, sessionId: string): Member {
+    const entry = this.sessions.get(sessionId);
+    const m = entry?.live.member(userId);
+    if (!entry || !m || m.state !== 'admitted' || entry.live.isEnded) {
+      throw new RoomError(RoomErrorCode.NotAdmitted, 'You are not in this session’s room.');
+    }
+    return m;
+  }
+
+  /** The caller, a therapist in the session's room (throws `not_moderator` otherwise). */
+  requireTherapist(userId: string, sessionId: string): Member {
+    const entry = this.moderated(userId, sessionId);
+    return entry.live.member(userId)!;
+  }
+
+  /**
+   * Sets (or with null lifts) the rule for whose microphone may be live, and
+   * applies it now: gated microphones pause at the SFU, allowed ones resume
+   * if their owner has them on. Call again whenever the rule's answer changes
+   * (a new floor holder). Members in a side room are never gated.
+   */
+  async setMicGate(sessionId: string, gate: MicGate | null): Promise<void> {
+    const entry = this.sessions.get(sessionId);
+    if (!entry || entry.live.isEnded) return;
+    entry.micGate = gate;
+    const room = this.media.getRoom(sessionId);
+    const changed: Member[] = [];
+    for (const m of entry.live.present()) {
+      const allowed = this.micAllowed(entry, m.userId);
+      if (allowed === entry.gatedOut.has(m.userId)) {
+        if (allowed) entry.gatedOut.delete(m.userId);
+        else entry.gatedOut.add(m.userId);
+        changed.push(m);
+      }
+      const shouldPause = !(m.micOn && allowed);
+      const paused = room?.isProducerPaused(m.userId, 'mic');
+      if (room && paused !== undefined && paused !== shouldPause) await room.setProducerPaused(m.userId, 'mic', shouldPause);
+    }
+    for (const m of changed) this.pushParticipant(entry, m);
+  }
+
+  /**
+   * Moves members into a media partition (a private side room), or with null
+   * back into the main room. People receive media only from others in the
+   * same partition: consumers that are no longer allowed close, newly allowed
+   * ones are created.
+   */
+  async setMediaPartition(sessionId: string, userIds: string[], partition: string | null): Promise<void> {
+    const entry = this.sessions.get(sessionId);
+    if (!entry || entry.live.isEnded) return;
+    for (const id of userIds) {
+      if (partition) entry.partitions.set(id, partition);
+      else entry.partitions.delete(id);
+    }
+    await this.reconcileConsumers(entry);
+    if (entry.micGate) await this.setMicGate(sessionId, entry.micGate);
+  }
+
+  /** The partition a member is in (null: the main room). */
+  mediaPartitionOf(sessionId: string, userId: string): string | null {
+    return this.sessions.get(sessionId)?.partitions.get(userId) ?? null;
   }
 
   // -------------------------------------------------------------------------
@@ -249,9 +361,62 @@ export class RoomsService implements OnModuleDestroy {
 
   // -------------------------------------------------------------------------
 
-  /** Who receives whose media. Everyone admitted sees everyone, for now. */
+  /** Who receives whose media: everyone admitted sees everyone in the same partition (main room or a side room). */
   private canReceive(entry: Live, viewerId: string, ownerId: string): boolean {
-    return viewerId !== ownerId && entry.live.isAdmitted(viewerId) && entry.live.isAdmitted(ownerId);
+    return (
+      viewerId !== ownerId &&
+      entry.live.isAdmitted(viewerId) &&
+      entry.live.isAdmitted(ownerId) &&
+      (entry.partitions.get(viewerId) ?? null) === (entry.partitions.get(ownerId) ?? null)
+    );
+  }
+
+  private micAllowed(entry: Live, userId: string): boolean {
+    if (!entry.micGate || entry.partitions.has(userId)) return true;
+    const m = entry.live.member(userId);
+    return !!m && entry.micGate(userId, m.role);
+  }
+
+  /** A participant as others see them: a microphone the floor rules hold off shows as off and locked. */
+  private viewOf(entry: Live, m: Member): ParticipantView {
+    const view = entry.live.view(m);
+    if (this.micAllowed(entry, m.userId)) return view;
+    return { ...view, micOn: false, micLocked: true };
+  }
+
+  /** After a partition change: close consumers no longer allowed, create newly allowed ones. */
+  private async reconcileConsumers(entry: Live): Promise<void> {
+    const room = this.media.getRoom(entry.live.sessionId);
+    if (!room) return;
+    for (const viewerId of room.peerIds()) {
+      const consuming = room.consumersOf(viewerId);
+      for (const c of consuming) {
+        if (!this.canReceive(entry, viewerId, c.producerPeerId)) room.closeConsumer(viewerId, c.consumerId);
+      }
+      if (!room.peer(viewerId).rtpCapabilities) continue;
+      const have = new Set(consuming.map((c) => c.producerId));
+      for (const producer of room.producersExcept(viewerId)) {
+        if (have.has(producer.id) || producer.closed) continue;
+        if (this.canReceive(entry, viewerId, producer.appData.peerId)) await this.consumeFor(room, viewerId, producer.id);
+      }
+    }
+  }
+
+  private emitPresence(e: PresenceEvent): void {
+    for (const l of this.presenceListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.logger.error(`presence listener failed: ${err instanceof Error ? err.message : 'unknown'}`);
+      }
+    }
+  }
+
+  /** Someone left the room for good (left, removed, grace expired): out of any side room. */
+  private async gone(entry: Live, userId: string): Promise<void> {
+    entry.gatedOut.delete(userId);
+    if (entry.partitions.delete(userId)) await this.reconcileConsumers(entry);
+    this.emitPresence({ kind: 'left', sessionId: entry.live.sessionId, userId });
   }
 
   private async consumeFor(room: MediaRoom, viewerId: string, producerId: string): Promise<void> {
@@ -269,7 +434,15 @@ export class RoomsService implements OnModuleDestroy {
   private liveFor(sessionId: string, info: SessionInfo): Live {
     let entry = this.sessions.get(sessionId);
     if (!entry) {
-      entry = { live: new LiveSession(sessionId), info, sockets: new Map(), graceTimers: new Map() };
+      entry = {
+        live: new LiveSession(sessionId),
+        info,
+        sockets: new Map(),
+        graceTimers: new Map(),
+        micGate: null,
+        gatedOut: new Set(),
+        partitions: new Map(),
+      };
       this.sessions.set(sessionId, entry);
     }
     return entry;
@@ -282,10 +455,12 @@ export class RoomsService implements OnModuleDestroy {
     await this.wireMediaRoom(sessionId);
     this.notifier.enterSession(userId, sessionId, m.role === 'therapist');
     await this.openSegment(sessionId, userId, now);
+    if (!this.micAllowed(entry, userId)) entry.gatedOut.add(userId);
     this.notifier.toSession(sessionId, { except: [userId] }, 'room:participantJoined', {
       sessionId,
-      participant: entry.live.view(m),
+      participant: this.viewOf(entry, m),
     });
+    this.emitPresence({ kind: 'entered', sessionId, userId });
   }
 
   /** Media room events become pushes (once per room). */
@@ -294,9 +469,7 @@ export class RoomsService implements OnModuleDestroy {
     if (existing) return existing;
     const room = await this.media.getOrCreateRoom(sessionId);
     if (room.listenerCount('activeSpeaker') === 0) {
-      room.on('activeSpeaker', (userId) =>
-        this.notifier.toSession(sessionId, {}, 'room:activeSpeakerChanged', { sessionId, userId }),
-      );
+      room.on('activeSpeaker', (userId) => this.pushActiveSpeaker(sessionId, userId));
       room.on('consumerPaused', ({ peerId, consumerId, paused }) =>
         this.notifier.toUser(peerId, 'media:consumerPaused', { sessionId, consumerId, paused }),
       );
@@ -330,7 +503,7 @@ export class RoomsService implements OnModuleDestroy {
     return {
       selfUserId: userId,
       selfRole: self?.role ?? 'patient',
-      participants: entry.live.participantsView(),
+      participants: entry.live.present().map((m) => this.viewOf(entry, m)),
       activeSpeakerUserId: null,
       ...(isTherapist ? { lobby: entry.live.lobbyView() } : {}),
       routerRtpCapabilities: { ...room.rtpCapabilities },
@@ -355,6 +528,22 @@ export class RoomsService implements OnModuleDestroy {
     return entry;
   }
 
+  /** Someone speaking in a side room is news only inside it. */
+  private pushActiveSpeaker(sessionId: string, userId: string | null): void {
+    const entry = this.sessions.get(sessionId);
+    const partition = userId ? entry?.partitions.get(userId) : undefined;
+    if (!entry || !partition) {
+      this.notifier.toSession(sessionId, { except: entry ? [...entry.partitions.keys()] : [] }, 'room:activeSpeakerChanged', {
+        sessionId,
+        userId,
+      });
+      return;
+    }
+    for (const [id, p] of entry.partitions) {
+      if (p === partition) this.notifier.toUser(id, 'room:activeSpeakerChanged', { sessionId, userId });
+    }
+  }
+
   private pushLobby(entry: Live): void {
     const sessionId = entry.live.sessionId;
     this.notifier.toTherapists(sessionId, 'lobby:updated', { sessionId, waiting: entry.live.lobbyView() });
@@ -362,7 +551,7 @@ export class RoomsService implements OnModuleDestroy {
 
   private pushParticipant(entry: Live, m: Member): void {
     const sessionId = entry.live.sessionId;
-    this.notifier.toSession(sessionId, {}, 'room:participantUpdated', { sessionId, participant: entry.live.view(m) });
+    this.notifier.toSession(sessionId, {}, 'room:participantUpdated', { sessionId, participant: this.viewOf(entry, m) });
   }
 
   private clearGrace(entry: Live, userId: string): void {
@@ -377,6 +566,7 @@ export class RoomsService implements OnModuleDestroy {
     for (const m of entry.live.expire(new Date(), graceMs)) {
       entry.graceTimers.delete(m.userId);
       this.notifier.toSession(sessionId, {}, 'room:participantLeft', { sessionId, userId: m.userId });
+      await this.gone(entry, m.userId);
     }
   }
 

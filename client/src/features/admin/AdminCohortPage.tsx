@@ -317,7 +317,7 @@ function SeriesRow({ summary }: { summary: SeriesSummary }) {
         <p className="notice notice--success" role="status" data-testid="extend-series-done">
           {extended.sessions.length === 0
             ? `Already scheduled up to ${formatLocalDate(extended.series.materialisedUntil.slice(0, 10))}.`
-            : `Added ${extended.sessions.length} sessions, now up to ${formatLocalDate(extended.series.materialisedUntil.slice(0, 10))}. ${describeRule(extended.series.rrule)}`}
+            : `Added ${extended.sessions.length} ${extended.sessions.length === 1 ? 'session' : 'sessions'}, now up to ${formatLocalDate(extended.series.materialisedUntil.slice(0, 10))}. ${describeRule(extended.series.rrule)}`}
         </p>
       )}
     </li>

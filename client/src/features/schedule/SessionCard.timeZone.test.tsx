@@ -1,0 +1,35 @@
+import { render, screen } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import { SessionCard } from './SessionCard';
+
+// Jest runs in UTC: a Phoenix program's 18:00 is 01:00 the next day here.
+const session = {
+  id: '00000000-0000-4000-8000-000000000001',
+  title: 'Evening group',
+  kind: 'group' as const,
+  startsAt: '2025-11-24T18:00:00-07:00',
+  endsAt: '2025-11-24T21:00:00-07:00',
+};
+
+function renderCard(extra: Partial<{ timeZone: string }>) {
+  render(
+    <MemoryRouter>
+      <SessionCard session={{ ...session, ...extra }} now={Date.parse('2025-11-20T12:00:00Z')} isNext={false} />
+    </MemoryRouter>,
+  );
+  return screen.getByTestId('session-card').querySelector('time')!;
+}
+
+describe("SessionCard times in the program's zone", () => {
+  it("shows the program's wall clock, named, when it differs from the browser's", () => {
+    expect(renderCard({ timeZone: 'America/Phoenix' }).textContent).toMatch(/Mon, Nov 24, 6:00\s?–\s?9:00\sPM \(Phoenix time\)/);
+  });
+
+  it("shows the browser's clock without a label when the zones agree or none is sent", () => {
+    expect(renderCard({ timeZone: 'UTC' }).textContent).not.toMatch(/time\)/);
+  });
+
+  it('falls back to local time without a zone', () => {
+    expect(renderCard({}).textContent).toMatch(/Tue, Nov 25, 1:00\s?–\s?4:00\sAM/);
+  });
+});

@@ -1,3 +1,7 @@
+import { CheckinAnswerRecord } from '../modules/checkins/entities/checkin-answer.entity';
+import { CheckinRecord } from '../modules/checkins/entities/checkin.entity';
+import { ChatMessageRecord } from '../modules/chat/entities/chat-message.entity';
+import { CrisisEventRecord } from '../modules/crisis/entities/crisis-event.entity';
 import { AuthSession } from '../modules/auth/entities/auth-session.entity';
 import { AttendanceSegment } from '../modules/rooms/entities/attendance-segment.entity';
 import { SafetyCheckRecord } from '../modules/rooms/entities/safety-check.entity';
@@ -6,4 +10,15 @@ import { SCHEDULING_ENTITIES } from '../modules/scheduling/entities';
 import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity; a module adds its own here. */
-export const ENTITIES = [User, AuthSession, ...SCHEDULING_ENTITIES, AttendanceSegment, SafetyCheckRecord, SessionEnding];
+export const ENTITIES = [
+  User,
+  AuthSession,
+  ...SCHEDULING_ENTITIES,
+  AttendanceSegment,
+  SafetyCheckRecord,
+  SessionEnding,
+  ChatMessageRecord,
+  CheckinRecord,
+  CheckinAnswerRecord,
+  CrisisEventRecord,
+];

@@ -1,16 +1,23 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ChatModule } from '../chat/chat.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SchedulingSessionDirectory } from '../scheduling/session-directory.adapter';
+import { TurnsModule } from '../turns/turns.module';
+import { ChatGateway } from './chat.gateway';
 import { NotifierModule } from './notifier.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { RoomsGateway } from './rooms.gateway';
+import { TurnsGateway } from './turns.gateway';
+
+/** Registered once and shared, so every feature gets the same RoomsService. */
+const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingModule]);
 
 /** socket.io lives here only: the gateways, which hand each event to a feature service. */
 @Module({
-  imports: [AuthModule, NotifierModule, RoomsModule.register(SchedulingSessionDirectory, [SchedulingModule])],
-  providers: [RealtimeGateway, RoomsGateway],
+  imports: [AuthModule, NotifierModule, liveRooms, ChatModule.register(liveRooms), TurnsModule.register(liveRooms)],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

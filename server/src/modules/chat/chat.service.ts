@@ -1,0 +1,130 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { CHAT_HISTORY_LIMIT, CHAT_RATE_LIMIT, type ChatHistory, type ChatMessage } from '@hearth/protocol';
+import { Notifier } from '../realtime/notifier';
+import type { Member } from '../rooms/domain/live-session';
+import { RoomsService } from '../rooms/rooms.service';
+import { ChatError, ChatErrorCode } from './chat.error';
+import { ChatRules } from './domain/chat-policy';
+import { RateLimiter } from './domain/rate-limiter';
+import { ChatMessageRecord } from './entities/chat-message.entity';
+
+/**
+ * Chat of live sessions: checks with ChatRules, stores in PostgreSQL, then
+ * pushes to exactly the people a message is for. Message text is never logged.
+ */
+@Injectable()
+export class ChatService implements OnModuleInit {
+  private readonly rules = new Map<string, ChatRules>();
+  private readonly limiter = new RateLimiter(CHAT_RATE_LIMIT.burst, CHAT_RATE_LIMIT.refillPerSecond);
+
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly notifier: Notifier,
+    @InjectRepository(ChatMessageRecord) private readonly messages: Repository<ChatMessageRecord>,
+  ) {}
+
+  onModuleInit(): void {
+    this.rooms.onPresence((e) => {
+      if (e.kind !== 'ended') return;
+      this.rules.delete(e.sessionId);
+      this.limiter.forget(`${e.sessionId}:`);
+    });
+  }
+
+  async send(userId: string, req: { sessionId: string; text: string; toUserId?: string }, now = new Date()): Promise<ChatMessage> {
+    const { sessionId } = req;
+    const from = this.rooms.requireAdmitted(userId, sessionId);
+    let to: Member | null = null;
+    if (req.toUserId) {
+      to = this.rooms.liveSession(sessionId)?.member(req.toUserId) ?? null;
+      if (!to || to.state !== 'admitted') {
+        throw new ChatError(ChatErrorCode.RecipientNotFound, 'That person is not in this session.');
+      }
+    }
+    const text = this.rulesFor(sessionId).accept(from, to, req.text);
+    const record = await this.messages.save(
+      this.messages.create({
+        sessionId,
+        fromUserId: userId,
+        fromDisplayName: from.displayName,
+        toUserId: to?.userId ?? null,
+        text,
+        sentAt: now,
+        deletedAt: null,
+        deletedBy: null,
+      }),
+    );
+    const message = toView(record);
+    this.deliver(record, (to) =>
+      'session' in to
+        ? this.notifier.toSession(to.session, {}, 'chat:messageSent', { sessionId, message })
+        : this.notifier.toUser(to.user, 'chat:messageSent', { sessionId, message }),
+    );
+    return message;
+  }
+
+  /** Therapists delete any message of their session, for everyone who received it. */
+  async delete(userId: string, sessionId: string, messageId: string, now = new Date()): Promise<void> {
+    this.rooms.requireTherapist(userId, sessionId);
+    const record = await this.messages.findOne({ where: { id: messageId, sessionId } });
+    if (!record || record.deletedAt) throw new ChatError(ChatErrorCode.MessageNotFound, 'That message is gone.');
+    await this.messages.update({ id: messageId }, { deletedAt: now, deletedBy: userId });
+    this.deliver(record, (to) =>
+      'session' in to
+        ? this.notifier.toSession(to.session, {}, 'chat:messageDeleted', { sessionId, messageId })
+        : this.notifier.toUser(to.user, 'chat:messageDeleted', { sessionId, messageId }),
+    );
+  }
+
+  /** Group messages and the caller's own private ones, oldest first. */
+  async history(userId: string, sessionId: string): Promise<ChatHistory> {
+    this.rooms.requireAdmitted(userId, sessionId);
+    const rows = await this.messages
+      .createQueryBuilder('m')
+      .where('m.session_id = :sessionId AND m.deleted_at IS NULL', { sessionId })
+      .andWhere('(m.to_user_id IS NULL OR m.from_user_id = :userId OR m.to_user_id = :userId)', { userId })
+      .orderBy('m.seq', 'DESC')
+      .limit(CHAT_HISTORY_LIMIT)
+      .getMany();
+    return {
+      messages: rows.reverse().map(toView),
+      patientPrivateChatAllowed: this.rulesFor(sessionId).patientPrivateChatAllowed,
+    };
+  }
+
+  setPatientPrivateChat(userId: string, sessionId: string, allowed: boolean): { patientPrivateChatAllowed: boolean } {
+    this.rooms.requireTherapist(userId, sessionId);
+    this.rulesFor(sessionId).setPatientPrivateChat(allowed);
+    this.notifier.toSession(sessionId, {}, 'chat:settingsChanged', { sessionId, patientPrivateChatAllowed: allowed });
+    return { patientPrivateChatAllowed: allowed };
+  }
+
+  private rulesFor(sessionId: string): ChatRules {
+    let rules = this.rules.get(sessionId);
+    if (!rules) {
+      rules = new ChatRules(sessionId, this.limiter);
+      this.rules.set(sessionId, rules);
+    }
+    return rules;
+  }
+
+  /** A group message goes to the room; a private one to its two people only (all their tabs). */
+  private deliver(record: ChatMessageRecord, push: (to: { session: string } | { user: string }) => void): void {
+    if (record.toUserId === null) push({ session: record.sessionId });
+    else for (const user of [record.fromUserId, record.toUserId]) push({ user });
+  }
+}
+
+function toView(r: ChatMessageRecord): ChatMessage {
+  return {
+    id: r.id,
+    sessionId: r.sessionId,
+    fromUserId: r.fromUserId,
+    fromDisplayName: r.fromDisplayName,
+    toUserId: r.toUserId,
+    text: r.text,
+    sentAt: r.sentAt.toISOString(),
+  };
+}

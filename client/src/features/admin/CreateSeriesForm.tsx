@@ -93,6 +93,7 @@ export function CreateSeriesForm({ cohortId, timeZone, onCreated }: { cohortId: 
   return (
     <details className="disclosure" open={result !== null || undefined}>
       <summary className="disclosure__summary">Add a recurring series</summary>
+      {result && <SeriesPreview result={result} />}
       <form className="form" onSubmit={onSubmit} noValidate aria-busy={pending} data-testid="create-series">
         <div className="form__row">
           <Field label="Title" hint="For example: Evening group." error={fields.title}>
@@ -200,7 +201,6 @@ export function CreateSeriesForm({ cohortId, timeZone, onCreated }: { cohortId: 
           </SubmitButton>
         </div>
       </form>
-      {result && <SeriesPreview result={result} />}
     </details>
   );
 }

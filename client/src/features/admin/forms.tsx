@@ -88,12 +88,12 @@ export function Field({ label, hint, error, errorTestId, children }: FieldProps)
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
+      {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
       {hint && (
         <p className="field__hint" id={hintId}>
           {hint}
         </p>
       )}
-      {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
       {error && (
         <p className="field__error" id={errorId} data-testid={errorTestId}>
           {error}

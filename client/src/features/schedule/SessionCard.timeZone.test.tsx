@@ -11,10 +11,10 @@ const session = {
   endsAt: '2025-11-24T21:00:00-07:00',
 };
 
-function renderCard(extra: Partial<{ timeZone: string }>) {
+function renderCard(extra: Partial<{ timeZone: string }>, now = Date.parse('2025-11-20T12:00:00Z')) {
   render(
     <MemoryRouter>
-      <SessionCard session={{ ...session, ...extra }} now={Date.parse('2025-11-20T12:00:00Z')} isNext={false} />
+      <SessionCard session={{ ...session, ...extra }} now={now} isNext={false} />
     </MemoryRouter>,
   );
   return screen.getByTestId('session-card').querySelector('time')!;
@@ -27,6 +27,11 @@ describe("SessionCard times in the program's zone", () => {
 
   it("shows the browser's clock without a label when the zones agree or none is sent", () => {
     expect(renderCard({ timeZone: 'UTC' }).textContent).not.toMatch(/time\)/);
+  });
+
+  it("says when it ends in the same zone as its range", () => {
+    renderCard({ timeZone: 'America/Phoenix' }, Date.parse('2025-11-25T02:00:00Z'));
+    expect(screen.getByTestId('session-card')).toHaveTextContent(/In progress · ends at 9:00\sPM/);
   });
 
   it('falls back to local time without a zone', () => {

@@ -24,11 +24,11 @@ function sessionStatus(session: MySession, now: number): string {
     return session.cancelledReason ? `Reason: ${session.cancelledReason}` : 'This session will not take place.';
   }
   if (now >= end) return 'This session has ended.';
-  if (now >= start) return `In progress · ends at ${formatTime(new Date(end))}`;
+  if (now >= start) return `In progress · ends at ${formatTime(new Date(end), session.timeZone)}`;
   if (isJoinable(session, now)) return `Starts ${formatStartsIn(start - now)} · you can join now`;
   const opens = joinOpensAt(session);
   const minutesBefore = Math.round((start - opens.getTime()) / 60_000);
-  return `You can join from ${formatTime(opens)}, ${minutesBefore} minutes before it starts.`;
+  return `You can join from ${formatTime(opens, session.timeZone)}, ${minutesBefore} minutes before it starts.`;
 }
 
 export interface SessionCardProps {

@@ -1,7 +1,7 @@
 // Formatting in the browser's own locale and time zone, unless the program's zone shows
 // a different clock: then the program's time, named ("6:00 – 9:00 PM (Phoenix time)"),
 // since that is the time the group meets and the one staff talk about.
-import { formatSessionRange } from '../calendar/zonedTime';
+import { formatSessionRange, isOtherZone } from '../calendar/zonedTime';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
@@ -13,8 +13,11 @@ const rangeFormat = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 });
 
-/** "6:00 PM" */
-export function formatTime(date: Date): string {
+/** "6:00 PM"; in `timeZone` when given (the card's range names that zone). */
+export function formatTime(date: Date, timeZone?: string | null): string {
+  if (timeZone && isOtherZone(timeZone, date)) {
+    return new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone }).format(date);
+  }
   return timeFormat.format(date);
 }
 

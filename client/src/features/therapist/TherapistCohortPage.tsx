@@ -19,12 +19,19 @@ import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { SessionManageRow } from './SessionManageRow';
 import { WeekHoursPanel } from './WeekHoursPanel';
 
+/** Sessions listed before "Show all". */
+const FIRST_SESSIONS = 6;
+
 /** Therapist: one cohort's roster and sessions, and booking a 1:1. */
 export function TherapistCohortPage() {
   const { cohortId = '' } = useParams();
   const roster = useResource(`/api/cohorts/${encodeURIComponent(cohortId)}/roster`, cohortRosterSchema);
   const sessions = useResource(`/api/cohorts/${encodeURIComponent(cohortId)}/sessions`, sessionListSchema);
   const [booked, setBooked] = useState<SessionView[]>([]);
+  const [showAll, setShowAll] = useState(false);
+  // Any booking, cancellation or move changes the week's hours.
+  const [weekVersion, setWeekVersion] = useState(0);
+  const changed = () => setWeekVersion((n) => n + 1);
   useDocumentTitle(roster.state.status === 'ready' ? roster.state.data.cohort.name : 'Cohort');
   return (
     <section className="page page--staff" aria-labelledby="cohort-heading">
@@ -57,8 +64,15 @@ export function TherapistCohortPage() {
                   </ul>
                 )}
               </section>
-              <BookIndividualForm cohort={cohort} patients={patients} onBooked={(s) => setBooked((list) => [s, ...list])} />
-              <WeekHoursPanel programId={cohort.programId} programName={cohort.programName} timeZone={cohort.timeZone} />
+              <BookIndividualForm
+                cohort={cohort}
+                patients={patients}
+                onBooked={(s) => {
+                  setBooked((list) => [s, ...list]);
+                  changed();
+                }}
+              />
+              <WeekHoursPanel programId={cohort.programId} programName={cohort.programName} timeZone={cohort.timeZone} refreshKey={weekVersion} />
             </>
           );
         }}
@@ -72,14 +86,29 @@ export function TherapistCohortPage() {
             const upcoming = list
               .filter((s) => Date.parse(s.endsAt) > Date.now())
               .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+            const shown = showAll ? upcoming : upcoming.slice(0, FIRST_SESSIONS);
             return upcoming.length === 0 ? (
               <p className="muted">Nothing scheduled.</p>
             ) : (
-              <ul className="staff-list">
-                {upcoming.map((s) => (
-                  <SessionManageRow key={s.id} session={s} onChanged={(changed) => sessions.update((all) => all.map((x) => (x.id === changed.id ? changed : x)))} />
-                ))}
-              </ul>
+              <>
+                <ul className="staff-list">
+                  {shown.map((s) => (
+                    <SessionManageRow
+                      key={s.id}
+                      session={s}
+                      onChanged={(updated) => {
+                        sessions.update((all) => all.map((x) => (x.id === updated.id ? updated : x)));
+                        changed();
+                      }}
+                    />
+                  ))}
+                </ul>
+                {upcoming.length > shown.length && (
+                  <button type="button" className="button button--quiet button--small" onClick={() => setShowAll(true)} data-testid="show-all-sessions">
+                    Show all {upcoming.length} sessions
+                  </button>
+                )}
+              </>
             );
           }}
         </LoadState>
@@ -91,7 +120,14 @@ export function TherapistCohortPage() {
           </h2>
           <ul className="staff-list">
             {booked.map((s) => (
-              <SessionManageRow key={s.id} session={s} onChanged={(changed) => setBooked((all) => all.map((x) => (x.id === changed.id ? changed : x)))} />
+              <SessionManageRow
+                key={s.id}
+                session={s}
+                onChanged={(updated) => {
+                  setBooked((all) => all.map((x) => (x.id === updated.id ? updated : x)));
+                  changed();
+                }}
+              />
             ))}
           </ul>
         </section>

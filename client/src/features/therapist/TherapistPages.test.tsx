@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { CohortRoster, WeekHours } from '@hearth/protocol';
 import { installFakeApi, loginResponse, storeSignedInSession } from '../../test/fakeApi';
@@ -136,6 +136,8 @@ describe('therapist pages', () => {
     await userEvent.click(screen.getByTestId('book-individual-submit'));
     expect(await screen.findByTestId('book-individual-done')).toHaveTextContent('Booked');
     expect(screen.queryByTestId('book-individual-error')).not.toBeInTheDocument();
+    // The week's hours are fetched again after a booking.
+    await waitFor(() => expect(requests.filter((r) => r.path.includes('/week?'))).toHaveLength(2));
   });
 
   it('cancels a session with a reason and reschedules another', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { weekHoursSchema, type PatientWeek } from '@hearth/protocol';
 import { formatLocalDate } from '../admin/AdminCohortPage';
 import { formatHours } from '../admin/labels';
@@ -24,9 +24,24 @@ export function weekRowFlag(patient: PatientWeek): 'no-individual' | 'below-targ
  * Scheduled hours per patient this week against the program's target, flagging who has
  * no 1:1 yet. Flags are words and an icon, not colour alone.
  */
-export function WeekHoursPanel({ programId, programName, timeZone }: { programId: string; programName: string; timeZone: string }) {
+export function WeekHoursPanel({
+  programId,
+  programName,
+  timeZone,
+  refreshKey = 0,
+}: {
+  programId: string;
+  programName: string;
+  timeZone: string;
+  /** Bump after booking, cancelling or moving a session to fetch the week again. */
+  refreshKey?: number;
+}) {
   const [weekOf, setWeekOf] = useState(() => wallClockIn(new Date(), timeZone).date);
   const week = useResource(`/api/programs/${programId}/week?weekOf=${weekOf}`, weekHoursSchema);
+  const { reload } = week;
+  useEffect(() => {
+    if (refreshKey > 0) reload();
+  }, [refreshKey, reload]);
   const headingId = `week-${programId}`;
   return (
     <section className="panel" aria-labelledby={headingId} data-testid="week-hours" data-program-id={programId}>
@@ -105,7 +120,10 @@ function WeekRow({ patient }: { patient: PatientWeek }) {
           <span className={`meter__fill${below ? ' meter__fill--low' : ''}`} style={{ width: `${pct}%` }} />
         </span>
       </td>
-      <td>{patient.individualSessions}</td>
+      <td>
+        <span className="table__inline-label">1:1s this week: </span>
+        {patient.individualSessions}
+      </td>
       <td>
         <ul className="flags">
           {patient.flags.includes('no_individual_session') && (

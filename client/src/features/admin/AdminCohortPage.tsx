@@ -19,6 +19,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { formatSessionRange, wallClockIn } from '../calendar/zonedTime';
 import { checkBody, Field, FormAlert, SubmitButton, useSubmit } from './forms';
+import { formatLocalDate } from './labels';
 import { LoadState } from './LoadState';
 import { callApi, useResource } from './resource';
 import { CreateSeriesForm } from './CreateSeriesForm';
@@ -102,13 +103,6 @@ function CohortAdmin({ roster, onRosterChanged }: { roster: CohortRoster; onRost
 
 function todayIn(zone: string): string {
   return wallClockIn(new Date(), zone).date;
-}
-
-const longDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-/** "24 Nov 2025" for a calendar date. */
-export function formatLocalDate(date: string): string {
-  const parsed = new Date(`${date}T00:00:00Z`);
-  return Number.isNaN(parsed.getTime()) ? date : longDate.format(parsed);
 }
 
 function EnrollmentRow({ entry, timeZone, onChanged }: { entry: RosterEntry; timeZone: string; onChanged: () => void }) {

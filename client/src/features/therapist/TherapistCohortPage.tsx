@@ -10,7 +10,7 @@ import {
   type SessionView,
 } from '@hearth/protocol';
 import { useAuth } from '../auth/AuthProvider';
-import { formatLocalDate } from '../admin/AdminCohortPage';
+import { formatLocalDate } from '../admin/labels';
 import { checkBody, Field, FormAlert, SubmitButton, useSubmit } from '../admin/forms';
 import { LoadState } from '../admin/LoadState';
 import { callApi, useResource } from '../admin/resource';

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { weekHoursSchema, type PatientWeek } from '@hearth/protocol';
-import { formatLocalDate } from '../admin/AdminCohortPage';
-import { formatHours } from '../admin/labels';
+import { formatHours, formatLocalDate } from '../admin/labels';
 import { LoadState } from '../admin/LoadState';
 import { useResource } from '../admin/resource';
 import { wallClockIn } from '../calendar/zonedTime';

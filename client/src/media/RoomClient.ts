@@ -12,11 +12,15 @@ import { initialRoomState, upsertParticipant, type RoomState } from './roomState
 
 type Listener = () => void;
 
-/** Totals over every inbound RTP stream of the receive transport. */
-export interface InboundStats {
+export interface InboundCounters {
   audioBytesReceived: number;
   videoBytesReceived: number;
   videoFramesDecoded: number;
+}
+
+/** Sums over the inbound RTP streams of all current consumers, and per remote participant. */
+export interface InboundStats extends InboundCounters {
+  byUser: Record<string, InboundCounters>;
 }
 
 /** Simulcast for camera video: three layers; receivers pick one by tile size. */
@@ -124,21 +128,25 @@ export class RoomClient {
   }
 
   /**
-   * What the receive transport has taken in so far, summed over all remote
-   * participants: a cheap "is media flowing" probe for diagnostics and tests.
+   * What has been received so far, in total and per remote participant: a
+   * cheap "is media flowing" probe for diagnostics and browser tests.
    */
   async getInboundStats(): Promise<InboundStats> {
-    const totals: InboundStats = { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 };
-    const transport = this.recvTransport;
-    if (!transport || transport.closed) return totals;
-    const report = await transport.getStats();
-    report.forEach((entry: { type?: string; kind?: string; bytesReceived?: number; framesDecoded?: number }) => {
-      if (entry.type !== 'inbound-rtp') return;
-      if (entry.kind === 'audio') totals.audioBytesReceived += entry.bytesReceived ?? 0;
-      if (entry.kind === 'video') {
-        totals.videoBytesReceived += entry.bytesReceived ?? 0;
-        totals.videoFramesDecoded += entry.framesDecoded ?? 0;
-      }
+    const totals: InboundStats = { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0, byUser: {} };
+    const entries = [...this.consumers.values()].filter(({ consumer }) => !consumer.closed);
+    const reports = await Promise.all(entries.map(({ consumer }) => consumer.getStats().catch(() => null)));
+    entries.forEach(({ userId }, i) => {
+      const mine = (totals.byUser[userId] ??= { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 });
+      reports[i]?.forEach((entry: { type?: string; kind?: string; bytesReceived?: number; framesDecoded?: number }) => {
+        if (entry.type !== 'inbound-rtp') return;
+        for (const sum of [totals, mine]) {
+          if (entry.kind === 'audio') sum.audioBytesReceived += entry.bytesReceived ?? 0;
+          if (entry.kind === 'video') {
+            sum.videoBytesReceived += entry.bytesReceived ?? 0;
+            sum.videoFramesDecoded += entry.framesDecoded ?? 0;
+          }
+        }
+      });
     });
     return totals;
   }

@@ -38,6 +38,7 @@ export function LobbyPanel({ waiting, now, busy, onAdmit }: LobbyPanelProps) {
         {count === 0 ? 'No one is waiting.' : `${count} waiting: ${waiting.map((w) => w.displayName).join(', ')}`}
       </p>
       <ul className="lobby-panel__list" data-testid="lobby-list" aria-labelledby={headingId}>
+        {count === 0 && <li className="lobby-panel__empty">No one is waiting.</li>}
         {waiting.map((w) => (
           <li key={w.userId} className="lobby-panel__entry" data-testid="lobby-entry" data-user-id={w.userId}>
             <span className="lobby-panel__who">
@@ -58,7 +59,6 @@ export function LobbyPanel({ waiting, now, busy, onAdmit }: LobbyPanelProps) {
           </li>
         ))}
       </ul>
-      {count === 0 && <p className="lobby-panel__empty">No one is waiting.</p>}
     </section>
   );
 }

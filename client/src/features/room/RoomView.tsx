@@ -4,7 +4,7 @@ import type { RoomState } from '../../media/roomState';
 import { useNow } from '../schedule/useNow';
 import { ControlsBar } from './ControlsBar';
 import { EndSessionDialog } from './EndSessionDialog';
-import { gridLayout, layerForTileWidth } from './gridLayout';
+import { gridLayout, layerForTile } from './gridLayout';
 import { LobbyPanel } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
 import { resumeRemoteAudio } from './mediaElements';
@@ -111,12 +111,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
 
   const layout = gridLayout(tiles.length, size.width, size.height);
   const dpr = typeof window !== 'undefined' ? window.devicePixelRatio : 1;
-  const layer = layerForTileWidth(layout.tileWidth, dpr);
-  const gridStyle = {
-    gridTemplateColumns: layout.tileWidth
-      ? `repeat(${layout.columns}, ${layout.tileWidth}px)`
-      : `repeat(${layout.columns}, minmax(0, 1fr))`,
-  };
+  const layer = layerForTile(layout, dpr);
+  const measured = layout.tileWidth > 0;
+  const gridStyle = measured
+    ? { gridTemplateColumns: `repeat(${layout.columns}, ${layout.tileWidth}px)`, gridAutoRows: `${layout.tileHeight}px` }
+    : { gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))` };
 
   const onAudioBlocked = useCallback(() => setAudioBlocked(true), []);
   const preferLayer = actions.preferLayer;
@@ -175,7 +174,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
       <div className={`room__body${isTherapist ? ' room__body--with-panel' : ''}`}>
         <ul
           ref={gridRef}
-          className="room-grid"
+          className={`room-grid${measured ? ' room-grid--measured' : ''}`}
           style={gridStyle}
           data-columns={layout.columns}
           data-layer={layer}

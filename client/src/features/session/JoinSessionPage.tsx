@@ -95,6 +95,12 @@ export function JoinSessionPage() {
     if (state.phase === 'left') navigate('/', { replace: true });
   }, [state.phase, navigate]);
 
+  // Nothing more to send once the session is over: turn the camera and microphone off.
+  const { release } = media;
+  useEffect(() => {
+    if (state.phase === 'ended') release();
+  }, [state.phase, release]);
+
   const enter = useCallback(
     (details: { safety?: SafetyCheck; consent?: Consent }) => {
       setJoinError(null);

@@ -25,6 +25,7 @@ function fakeMedia(overrides: Partial<LocalMedia> = {}): LocalMedia {
     cameraOn: true,
     setMicOn: jest.fn(),
     setCameraOn: jest.fn(),
+    release: jest.fn(),
     ...overrides,
   };
 }
@@ -129,6 +130,13 @@ describe('PreJoin for a therapist', () => {
     expect(enter).toHaveTextContent('Enter room');
     await userEvent.click(enter);
     expect(onEnter).toHaveBeenCalledWith({});
+  });
+
+  it('waits for the camera and microphone to answer before entering', () => {
+    renderPreJoin({ needsSafetyCheck: false, media: fakeMedia({ status: 'starting', cameras: [], microphones: [] }) });
+    expect(screen.getByTestId('enter-lobby')).toBeDisabled();
+    expect(screen.getByTestId('enter-lobby')).toHaveAccessibleDescription('Starting your camera and microphone…');
+    expect(screen.getByText('Checking your microphone…')).toBeInTheDocument();
   });
 
   it('does not enter twice while joining', async () => {

@@ -33,7 +33,9 @@ export function PreJoin({ needsSafetyCheck, sessionTitle, sessionWhen, media, bu
   const [draft, setDraft] = useState<SafetyDraft>(emptySafetyDraft);
   const [touched, setTouched] = useState<Partial<Record<SafetyField, boolean>>>({});
   const validation = validateSafety(draft);
-  const ready = !needsSafetyCheck || validation.valid;
+  const starting = media.status === 'starting';
+  // Entering before the devices answer would join without them.
+  const ready = !starting && (!needsSafetyCheck || validation.valid);
   const level = useAudioLevel(media.stream, media.micOn);
 
   const errorFor = (field: SafetyField) => (touched[field] ? validation.errors[field] : undefined);
@@ -84,7 +86,13 @@ export function PreJoin({ needsSafetyCheck, sessionTitle, sessionWhen, media, bu
 
           <div className="level" aria-hidden={!media.hasMicrophone}>
             <span className="level__label" id={`${ids.mic}-level`}>
-              {media.hasMicrophone ? (media.micOn ? 'Say something: the bar moves when we hear you' : 'Your microphone is off') : 'No microphone'}
+              {starting
+                ? 'Checking your microphone…'
+                : !media.hasMicrophone
+                  ? 'No microphone'
+                  : media.micOn
+                    ? 'Say something: the bar moves when we hear you'
+                    : 'Your microphone is off'}
             </span>
             <div
               className="level__track"
@@ -139,7 +147,7 @@ export function PreJoin({ needsSafetyCheck, sessionTitle, sessionWhen, media, bu
                 disabled={media.cameras.length === 0}
                 onChange={(e) => media.chooseCamera(e.target.value)}
               >
-                {media.cameras.length === 0 && <option value="">No camera found</option>}
+                {media.cameras.length === 0 && <option value="">{starting ? 'Looking for cameras…' : 'No camera found'}</option>}
                 {media.cameras.map((d) => (
                   <option key={d.deviceId} value={d.deviceId}>
                     {d.label}
@@ -159,7 +167,9 @@ export function PreJoin({ needsSafetyCheck, sessionTitle, sessionWhen, media, bu
                 disabled={media.microphones.length === 0}
                 onChange={(e) => media.chooseMicrophone(e.target.value)}
               >
-                {media.microphones.length === 0 && <option value="">No microphone found</option>}
+                {media.microphones.length === 0 && (
+                  <option value="">{starting ? 'Looking for microphones…' : 'No microphone found'}</option>
+                )}
                 {media.microphones.map((d) => (
                   <option key={d.deviceId} value={d.deviceId}>
                     {d.label}
@@ -299,7 +309,9 @@ export function PreJoin({ needsSafetyCheck, sessionTitle, sessionWhen, media, bu
             </button>
             {!ready && (
               <p className="prejoin__hint" id={ids.hint}>
-                Fill in where you are and a callback number, and accept the agreement, to continue.
+                {needsSafetyCheck && !validation.valid
+                  ? 'Fill in where you are and a callback number, and accept the agreement, to continue.'
+                  : 'Starting your camera and microphone…'}
               </p>
             )}
             <Link to="/" className="prejoin__back">

@@ -25,6 +25,8 @@ export interface LocalMedia {
   cameraOn: boolean;
   setMicOn(on: boolean): void;
   setCameraOn(on: boolean): void;
+  /** Stops the camera and microphone now (the session ended): the camera light goes off. */
+  release(): void;
 }
 
 const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
@@ -162,6 +164,8 @@ export function useLocalMedia(): LocalMedia {
     [opened.stream],
   );
 
+  const release = useCallback(() => opened.stream?.getTracks().forEach((t) => t.stop()), [opened.stream]);
+
   const activeCamera = opened.stream?.getVideoTracks()[0]?.getSettings?.().deviceId ?? '';
   const activeMicrophone = opened.stream?.getAudioTracks()[0]?.getSettings?.().deviceId ?? '';
 
@@ -178,5 +182,6 @@ export function useLocalMedia(): LocalMedia {
     cameraOn,
     setMicOn,
     setCameraOn,
+    release,
   };
 }

@@ -1,0 +1,207 @@
+/**
+ * The live room, end to end: three real Chromium contexts with fake camera and
+ * microphone sign in through the login page, join the demo's group session in
+ * progress, and talk through the real server and mediasoup.
+ *
+ * The tests share one session and run in order: the therapist and two patients
+ * join, media flows, a patient's connection drops and comes back, the therapist
+ * mutes and moves a patient, and finally ends the session.
+ */
+import type { Browser } from 'playwright-core';
+import {
+  apiLogin,
+  eventually,
+  expectMediaFlowing,
+  liveGroupSessionId,
+  openJoinPage,
+  passSafetyCheck,
+  PHONE,
+  screenshot,
+  signIn,
+  tile,
+  type Person,
+} from './room.support';
+import { startHearth, type RunningHearth } from './support/app';
+import { launchChromium } from './support/browser';
+
+jest.setTimeout(180_000);
+
+describe('live therapy room in real browsers', () => {
+  let hearth: RunningHearth;
+  let browser: Browser;
+  let sessionId: string;
+  let therapist: Person;
+  let alex: Person; // patient1
+  let blake: Person; // patient2, on a phone-sized window
+
+  beforeAll(async () => {
+    hearth = await startHearth();
+    browser = await launchChromium();
+    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
+    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hearth?.stop();
+  });
+
+  it('patients pass the safety check into the waiting room; the therapist admits all; everyone sees and hears the other two', async () => {
+    [therapist, alex, blake] = await Promise.all([
+      signIn(browser, hearth.url, 'therapist@hearth.test'),
+      signIn(browser, hearth.url, 'patient1@hearth.test'),
+      signIn(browser, hearth.url, 'patient2@hearth.test', PHONE),
+    ]);
+
+    // The therapist opens the room first: device check only, straight in.
+    await openJoinPage(therapist.page, sessionId);
+    expect(await therapist.page.getByTestId('safety-location').count()).toBe(0);
+    await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'devices started');
+    await screenshot(therapist.page, 'prejoin-therapist-1440');
+    await therapist.page.getByTestId('enter-lobby').click();
+    await therapist.page.getByTestId('room').waitFor();
+    await eventually(() => therapist.page.getByTestId('connection-state').textContent(), (t) => t === 'connected', 'therapist connection');
+    await therapist.page.getByTestId('lobby-list').waitFor();
+
+    // Patients: the safety check and consent gate the waiting room.
+    for (const [patient, location] of [
+      [alex, 'Home, 12 Palm St, Tempe'],
+      [blake, 'My apartment, 4 Elm Ave, Mesa'],
+    ] as const) {
+      await openJoinPage(patient.page, sessionId);
+      const enter = patient.page.getByTestId('enter-lobby');
+      expect(await enter.isDisabled()).toBe(true);
+      await patient.page.getByTestId('safety-callback').fill('call me');
+      await patient.page.getByTestId('safety-location').click();
+      expect(await patient.page.getByText('Enter a phone number we can call you back on').isVisible()).toBe(true);
+      await passSafetyCheck(patient.page, location, '+1 480 555 0134');
+      expect(await enter.isEnabled()).toBe(true);
+    }
+    await screenshot(alex.page, 'prejoin-patient-1440', undefined, true);
+    await screenshot(alex.page, 'prejoin-patient-375', PHONE, true);
+
+    for (const patient of [alex, blake]) {
+      await patient.page.getByTestId('enter-lobby').click();
+      await patient.page.getByTestId('lobby-waiting').waitFor();
+    }
+    expect(await blake.page.getByTestId('lobby-waiting').textContent()).toMatch(/therapist will let you in/);
+    await screenshot(alex.page, 'lobby-patient-1440');
+    await screenshot(blake.page, 'lobby-patient-375');
+
+    // The therapist sees both waiting, in arrival order, and admits everyone.
+    const lobby = therapist.page.getByTestId('lobby-list');
+    for (const patient of [alex, blake]) {
+      await lobby.locator(`[data-testid="admit-user"][data-user-id="${patient.userId}"]`).waitFor();
+    }
+    await screenshot(therapist.page, 'room-therapist-lobby-1440');
+    await therapist.page.getByTestId('admit-all').click();
+
+    for (const patient of [alex, blake]) await patient.page.getByTestId('room').waitFor();
+    await eventually(() => lobby.getByTestId('admit-user').count(), (n) => n === 0, 'lobby emptied');
+
+    const everyone = [therapist, alex, blake];
+    for (const viewer of everyone) {
+      await eventually(() => viewer.page.getByTestId('participant-tile').count(), (n) => n === 3, `${viewer.email} tiles`);
+      for (const other of everyone) {
+        if (other !== viewer) await expectMediaFlowing(viewer, other);
+      }
+      expect(await viewer.page.getByTestId('connection-state').textContent()).toBe('connected');
+      // Their own tile never plays their own video back as a remote one.
+      expect(await viewer.page.locator(`video[data-testid="remote-video"][data-user-id="${viewer.userId}"]`).count()).toBe(0);
+    }
+
+    // Moderation is the therapist's alone, and never aimed at a therapist.
+    expect(await therapist.page.getByTestId('end-session').count()).toBe(1);
+    expect(await therapist.page.locator(`[data-testid="mute-user"][data-user-id="${therapist.userId}"]`).count()).toBe(0);
+    for (const patient of [alex, blake]) {
+      expect(await therapist.page.locator(`[data-testid="mute-user"][data-user-id="${patient.userId}"]`).count()).toBe(1);
+      expect(await patient.page.getByTestId('end-session').count()).toBe(0);
+      expect(await patient.page.getByTestId('mute-user').count()).toBe(0);
+      expect(await patient.page.getByTestId('lobby-list').count()).toBe(0);
+    }
+
+    await screenshot(therapist.page, 'room-therapist-1440');
+    await screenshot(therapist.page, 'room-therapist-375', PHONE);
+    await screenshot(alex.page, 'room-patient-1440');
+    await screenshot(blake.page, 'room-patient-375');
+  });
+
+  it('a patient whose connection drops comes back into the room without being admitted again', async () => {
+    const socketBefore = await alex.page.evaluate(() => window.__hearthRoom?.socket.id);
+    expect(socketBefore).toBeTruthy();
+    // Kill the websocket under socket.io; it reconnects by itself.
+    await alex.page.evaluate(() => window.__hearthRoom?.socket.io.engine.close());
+
+    const socketAfter = await eventually(
+      () => alex.page.evaluate(() => (window.__hearthRoom?.socket.connected ? window.__hearthRoom.socket.id : null)),
+      (id) => Boolean(id) && id !== socketBefore,
+      'a new socket',
+    );
+    expect(socketAfter).not.toBe(socketBefore);
+    await eventually(() => alex.page.getByTestId('connection-state').textContent(), (t) => t === 'connected', 'alex connected again');
+    // Never sent back to the waiting room, and the therapist did not have to admit anyone.
+    expect(await alex.page.getByTestId('lobby-waiting').count()).toBe(0);
+    expect(await therapist.page.getByTestId('lobby-list').getByTestId('admit-user').count()).toBe(0);
+    await alex.page.getByTestId('room').waitFor();
+
+    await eventually(
+      () => tile(therapist.page, alex.userId).getAttribute('data-connection'),
+      (c) => c === 'connected',
+      'therapist sees alex connected',
+    );
+    await expectMediaFlowing(therapist, alex);
+    await expectMediaFlowing(blake, alex);
+    await expectMediaFlowing(alex, therapist);
+    await expectMediaFlowing(alex, blake);
+  });
+
+  it('the therapist mutes a patient, who cannot unmute until allowed again', async () => {
+    await therapist.page.locator(`[data-testid="mute-user"][data-user-id="${blake.userId}"]`).click();
+
+    const mic = blake.page.getByTestId('toggle-mic');
+    await eventually(() => mic.getAttribute('aria-pressed'), (v) => v === 'false', 'blake mic off');
+    expect(await mic.isDisabled()).toBe(true);
+    await blake.page.getByText('The therapist has muted your microphone for now.').waitFor();
+    for (const viewer of [therapist, alex]) {
+      await tile(viewer.page, blake.userId).getByTestId('tile-mic-off').waitFor();
+    }
+
+    await therapist.page.locator(`[data-testid="unlock-mic"][data-user-id="${blake.userId}"]`).click();
+    await eventually(() => mic.isEnabled(), Boolean, 'blake may unmute');
+    await mic.click();
+    await eventually(() => mic.getAttribute('aria-pressed'), (v) => v === 'true', 'blake mic on');
+    await eventually(() => tile(alex.page, blake.userId).getByTestId('tile-mic-off').count(), (n) => n === 0, 'alex sees blake unmuted');
+  });
+
+  it('the therapist moves a patient back to the waiting room and admits them again', async () => {
+    await therapist.page.locator(`[data-testid="remove-user"][data-user-id="${alex.userId}"]`).click();
+    await alex.page.getByTestId('lobby-waiting').waitFor();
+    await alex.page.getByTestId('lobby-message').getByText(/moved you back to the waiting room/).waitFor();
+    await eventually(() => tile(blake.page, alex.userId).count(), (n) => n === 0, 'alex left blake’s grid');
+
+    await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${alex.userId}"]`).click();
+    await alex.page.getByTestId('room').waitFor();
+    await expectMediaFlowing(alex, therapist);
+    await expectMediaFlowing(blake, alex);
+  });
+
+  it('the therapist ends the session after confirming, and everyone sees that it ended', async () => {
+    await therapist.page.getByTestId('end-session').click();
+    await therapist.page.getByTestId('end-session-confirm').click();
+    for (const person of [therapist, alex, blake]) {
+      await person.page.getByText('The therapist has ended this session').waitFor();
+      expect(await person.page.getByTestId('room').count()).toBe(0);
+    }
+    await screenshot(alex.page, 'ended-patient-1440');
+  });
+});
+
+declare global {
+  interface Window {
+    __hearthRoom?: {
+      socket: { id?: string; connected: boolean; io: { engine: { close(): void } } };
+      getInboundStats(): Promise<unknown>;
+    };
+  }
+}
+export {};

@@ -1,0 +1,160 @@
+/**
+ * Helpers for the live-room browser tests: sign in through the login page,
+ * open the in-progress group session, and probe media flowing in a page.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { REPO_ROOT } from './support/app';
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 375, height: 812 };
+export const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
+
+export interface Person {
+  email: string;
+  userId: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+interface LoginBody {
+  accessToken: string;
+  user: { id: string; role: string; displayName: string };
+}
+
+/** Signs in over HTTP (for ids and the session list; the browser signs in through the form). */
+export async function apiLogin(baseUrl: string, email: string): Promise<LoginBody> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'hearth-demo' }),
+  });
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as LoginBody;
+}
+
+/** The cohort's group session that is in progress right now (the demo seed always has one). */
+export async function liveGroupSessionId(baseUrl: string, token: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/me/sessions`, { headers: { authorization: `Bearer ${token}` } });
+  const sessions = (await res.json()) as { id: string; kind: string; startsAt: string; endsAt: string; status?: string }[];
+  const now = Date.now();
+  const live = sessions.find(
+    (s) => s.kind === 'group' && s.status !== 'cancelled' && Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now,
+  );
+  if (!live) throw new Error(`no group session in progress in ${JSON.stringify(sessions)}`);
+  return live.id;
+}
+
+/** A fresh browser context (its own sign-in), signed in through the login page. */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  viewport = DESKTOP,
+): Promise<Person> {
+  const { user } = await apiLogin(baseUrl, email);
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(baseUrl);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill('hearth-demo');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('session-card').first().waitFor();
+  return { email, userId: user.id, context, page };
+}
+
+/** Clicks "Join session" on that session's card and waits for the pre-join check. */
+export async function openJoinPage(page: Page, sessionId: string): Promise<void> {
+  await page.locator(`[data-testid="session-card"][data-session-id="${sessionId}"] [data-testid="join-session"]`).click();
+  await page.getByTestId('device-check').waitFor();
+}
+
+/** Fills the patient's safety check and consent the way a person would. */
+export async function passSafetyCheck(page: Page, location: string, callbackNumber: string): Promise<void> {
+  await page.getByTestId('safety-location').fill(location);
+  await page.getByTestId('safety-callback').fill(callbackNumber);
+  await page.getByTestId('consent-accept').check();
+}
+
+export const remoteVideo = (page: Page, userId: string) =>
+  page.locator(`video[data-testid="remote-video"][data-user-id="${userId}"]`);
+export const tile = (page: Page, userId: string) =>
+  page.locator(`[data-testid="participant-tile"][data-user-id="${userId}"]`);
+
+/** Polls `probe` until `ok` holds, or fails with the last value seen. */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+    last = await probe();
+  }
+  return last;
+}
+
+/** Frames the remote <video> of `userId` has presented so far. */
+export function framesShown(page: Page, userId: string): Promise<number> {
+  return remoteVideo(page, userId).evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+}
+
+interface Counters {
+  audioBytesReceived: number;
+  videoBytesReceived: number;
+  videoFramesDecoded: number;
+}
+
+/** What this page's RoomClient has received from `userId` (window.__hearthRoom.getInboundStats). */
+export function receivedFrom(page: Page, userId: string): Promise<Counters> {
+  return page.evaluate(async (id) => {
+    const room = (window as unknown as { __hearthRoom?: { getInboundStats(): Promise<{ byUser: Record<string, Counters> }> } })
+      .__hearthRoom;
+    if (!room) throw new Error('no window.__hearthRoom');
+    const stats = await room.getInboundStats();
+    return stats.byUser[id] ?? { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 };
+  }, userId);
+}
+
+/**
+ * Media from `from` reaches `viewer` and keeps coming: the remote <video>
+ * presents more frames over two seconds and more audio bytes arrive.
+ */
+export async function expectMediaFlowing(viewer: Person, from: Person, timeoutMs = 30_000): Promise<void> {
+  const label = `${viewer.email} receiving ${from.email}`;
+  await remoteVideo(viewer.page, from.userId).waitFor({ state: 'attached', timeout: timeoutMs });
+  await eventually(() => framesShown(viewer.page, from.userId), (n) => n > 0, `${label}: first video frame`, timeoutMs);
+  await eventually(() => receivedFrom(viewer.page, from.userId), (s) => s.audioBytesReceived > 0, `${label}: first audio`, timeoutMs);
+  const frames0 = await framesShown(viewer.page, from.userId);
+  const stats0 = await receivedFrom(viewer.page, from.userId);
+  await viewer.page.waitForTimeout(2_000);
+  const frames1 = await framesShown(viewer.page, from.userId);
+  const stats1 = await receivedFrom(viewer.page, from.userId);
+  if (!(frames1 > frames0)) throw new Error(`${label}: video frames stuck at ${frames0} → ${frames1}`);
+  if (!(stats1.audioBytesReceived > stats0.audioBytesReceived)) {
+    throw new Error(`${label}: audio bytes stuck at ${stats0.audioBytesReceived} → ${stats1.audioBytesReceived}`);
+  }
+}
+
+/** A full-page screenshot in tests/artifacts (gitignored), at the page's current size and optionally another. */
+export async function screenshot(
+  page: Page,
+  name: string,
+  viewport?: { width: number; height: number },
+  fullPage = false,
+): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const before = page.viewportSize();
+  if (viewport) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(400); // layout and the grid's ResizeObserver settle
+  }
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
+  if (viewport && before) await page.setViewportSize(before);
+}

@@ -180,7 +180,8 @@ describe('scheduling from the staff pages', () => {
     await therapist.getByTestId('book-patient').selectOption(caseyId!);
     await therapist.getByTestId('book-date').fill(today);
     await therapist.getByTestId('book-time').fill(hh(hour));
-    await therapist.getByTestId('book-duration').fill('60');
+    // Two hours from the top of this hour: still running even if the hour turned during the test.
+    await therapist.getByTestId('book-duration').fill('120');
     await therapist.getByTestId('book-individual-submit').click();
     await therapist.getByTestId('book-individual-done').waitFor();
     // The same slot again: refused as a double booking, said plainly.

@@ -30,10 +30,13 @@ export function defaultWeeklyHours(specialty: ProgramSpecialty): number {
   return specialty === 'adolescent' ? 6 : 9;
 }
 
-/** "9 h", "7.5 h" */
+/** "9 h", "9 h 10 min", "45 min" */
 export function formatHours(minutes: number): string {
-  const hours = Math.round((minutes / 60) * 100) / 100;
-  return `${hours} h`;
+  const total = Math.round(minutes);
+  const h = Math.floor(total / 60);
+  const m = total % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
 /** The IANA zones this browser knows, with `current` first-class even if Intl omits it (UTC). */

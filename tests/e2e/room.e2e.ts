@@ -129,8 +129,26 @@ describe('live therapy room in real browsers', () => {
   it('a patient whose connection drops comes back into the room without being admitted again', async () => {
     const socketBefore = await alex.page.evaluate(() => window.__hearthRoom?.socket.id);
     expect(socketBefore).toBeTruthy();
-    // Kill the websocket under socket.io; it reconnects by itself.
-    await alex.page.evaluate(() => window.__hearthRoom?.socket.io.engine.close());
+    // Kill the websocket under socket.io; it reconnects by itself, here after ~3 s so the
+    // in-between state can be seen on both sides.
+    await alex.page.evaluate(() => {
+      const manager = window.__hearthRoom?.socket.io;
+      manager?.reconnectionDelay(3_000);
+      manager?.reconnectionDelayMax(3_000);
+      manager?.randomizationFactor(0);
+      manager?.engine.close();
+    });
+    await eventually(() => alex.page.getByTestId('connection-state').textContent(), (t) => t === 'reconnecting', 'alex reconnecting', 3_000);
+    await alex.page.getByTestId('reconnecting-banner').waitFor();
+    await eventually(
+      () => tile(therapist.page, alex.userId).getAttribute('data-connection'),
+      (c) => c === 'reconnecting',
+      'therapist sees alex reconnecting',
+      3_000,
+    );
+    await tile(therapist.page, alex.userId).getByTestId('tile-reconnecting').waitFor();
+    await screenshot(alex.page, 'room-patient-reconnecting-1440');
+    await screenshot(therapist.page, 'room-therapist-sees-reconnecting-1440');
 
     const socketAfter = await eventually(
       () => alex.page.evaluate(() => (window.__hearthRoom?.socket.connected ? window.__hearthRoom.socket.id : null)),
@@ -165,6 +183,8 @@ describe('live therapy room in real browsers', () => {
     for (const viewer of [therapist, alex]) {
       await tile(viewer.page, blake.userId).getByTestId('tile-mic-off').waitFor();
     }
+    await screenshot(therapist.page, 'room-therapist-muted-patient-1440');
+    await screenshot(blake.page, 'room-patient-muted-375');
 
     await therapist.page.locator(`[data-testid="unlock-mic"][data-user-id="${blake.userId}"]`).click();
     await eventually(() => mic.isEnabled(), Boolean, 'blake may unmute');
@@ -199,7 +219,16 @@ describe('live therapy room in real browsers', () => {
 declare global {
   interface Window {
     __hearthRoom?: {
-      socket: { id?: string; connected: boolean; io: { engine: { close(): void } } };
+      socket: {
+        id?: string;
+        connected: boolean;
+        io: {
+          engine: { close(): void };
+          reconnectionDelay(ms: number): unknown;
+          reconnectionDelayMax(ms: number): unknown;
+          randomizationFactor(f: number): unknown;
+        };
+      };
       getInboundStats(): Promise<unknown>;
     };
   }

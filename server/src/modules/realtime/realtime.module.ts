@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { CheckinsModule } from '../checkins/checkins.module';
 import { ChatModule } from '../chat/chat.module';
+import { CrisisModule } from '../crisis/crisis.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SchedulingSessionDirectory } from '../scheduling/session-directory.adapter';
 import { TurnsModule } from '../turns/turns.module';
 import { ChatGateway } from './chat.gateway';
+import { CheckinsGateway } from './checkins.gateway';
+import { CrisisGateway } from './crisis.gateway';
 import { NotifierModule } from './notifier.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { RoomsGateway } from './rooms.gateway';
@@ -16,8 +20,16 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
 
 /** socket.io lives here only: the gateways, which hand each event to a feature service. */
 @Module({
-  imports: [AuthModule, NotifierModule, liveRooms, ChatModule.register(liveRooms), TurnsModule.register(liveRooms)],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway],
+  imports: [
+    AuthModule,
+    NotifierModule,
+    liveRooms,
+    ChatModule.register(liveRooms),
+    TurnsModule.register(liveRooms),
+    CheckinsModule.register(liveRooms),
+    CrisisModule.register(liveRooms),
+  ],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

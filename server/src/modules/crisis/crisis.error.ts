@@ -1,0 +1,26 @@
+import { assertUnreachable, DomainError } from '../../common/domain-error';
+
+export enum CrisisErrorCode {
+  PatientsOnly = 'crisis_patients_only',
+  AlertNotFound = 'crisis_alert_not_found',
+  NotPresent = 'crisis_not_present',
+  AlreadyInSideRoom = 'crisis_already_in_side_room',
+  NotInSideRoom = 'crisis_not_in_side_room',
+}
+
+export class CrisisError extends DomainError<CrisisErrorCode> {
+  get httpStatus(): number {
+    switch (this.code) {
+      case CrisisErrorCode.PatientsOnly:
+        return 403;
+      case CrisisErrorCode.AlertNotFound:
+      case CrisisErrorCode.NotPresent:
+        return 404;
+      case CrisisErrorCode.AlreadyInSideRoom:
+      case CrisisErrorCode.NotInSideRoom:
+        return 409;
+      default:
+        return assertUnreachable(this.code);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, type Repository } from 'typeorm';
+import type { CrisisAlertView, CrisisState, SideRoomView } from '@hearth/protocol';
+import { Notifier } from '../realtime/notifier';
+import type { Member } from '../rooms/domain/live-session';
+import { SafetyCheckRecord } from '../rooms/entities/safety-check.entity';
+import { RoomError, RoomErrorCode } from '../rooms/rooms.error';
+import { RoomsService } from '../rooms/rooms.service';
+import { CrisisError, CrisisErrorCode } from './crisis.error';
+import { SideRooms } from './domain/side-rooms';
+import { CrisisEventRecord } from './entities/crisis-event.entity';
+
+/**
+ * Crisis alerts and private side rooms. An alert reaches only the session's
+ * therapists, with the location and callback number of the session's safety
+ * check. A side room is a media partition in the rooms module: its members
+ * see and hear only each other. Every step is recorded; nothing is logged
+ * beyond ids.
+ */
+@Injectable()
+export class CrisisService implements OnModuleInit {
+  private readonly logger = new Logger('Crisis');
+  private readonly sideRooms = new Map<string, SideRooms>();
+
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly notifier: Notifier,
+    @InjectRepository(CrisisEventRecord) private readonly events: Repository<CrisisEventRecord>,
+    @InjectRepository(SafetyCheckRecord) private readonly safetyChecks: Repository<SafetyCheckRecord>,
+  ) {}
+
+  onModuleInit(): void {
+    this.rooms.onPresence((e) => {
+      if (e.kind === 'ended') this.sideRooms.delete(e.sessionId);
+      else if (e.kind === 'left') void this.memberLeft(e.sessionId, e.userId).catch((err: unknown) => this.fail(err));
+    });
+  }
+
+  /** A patient of the session (in the room or waiting in the lobby) asks for help now. */
+  async raise(userId: string, sessionId: string, now = new Date()): Promise<{ alertId: string; raisedAt: string }> {
+    const member = this.rooms.liveSession(sessionId)?.member(userId);
+    if (!member || member.state === 'left') {
+      throw new RoomError(RoomErrorCode.NotAParticipant, 'You are not part of this session.');
+    }
+    if (member.role !== 'patient') throw new CrisisError(CrisisErrorCode.PatientsOnly, 'Only patients raise a crisis alert.');
+    // Pressing again before anyone answered repeats the same alert to the therapists.
+    let record = await this.events.findOne({
+      where: { sessionId, userId, raisedBy: userId, acknowledgedAt: IsNull() },
+      order: { raisedAt: 'DESC' },
+    });
+    if (!record) record = await this.events.save(this.events.create({ ...(await this.newEvent(sessionId, member, userId, now)) }));
+    this.notifier.toTherapists(sessionId, 'crisis:raised', { sessionId, alert: this.view(record, member) });
+    return { alertId: record.id, raisedAt: record.raisedAt.toISOString() };
+  }
+
+  async acknowledge(userId: string, sessionId: string, alertId: string, now = new Date()): Promise<CrisisAlertView> {
+    this.rooms.requireTherapist(userId, sessionId);
+    const record = await this.events.findOne({ where: { id: alertId, sessionId } });
+    if (!record) throw new CrisisError(CrisisErrorCode.AlertNotFound, 'No such alert in this session.');
+    if (!record.acknowledgedAt) {
+      Object.assign(record, { acknowledgedAt: now, acknowledgedBy: userId });
+      await this.events.update({ id: record.id }, { acknowledgedAt: now, acknowledgedBy: userId });
+      this.notifier.toUser(record.userId, 'crisis:acknowledged', { sessionId, alertId, acknowledgedAt: now.toISOString() });
+    }
+    const alert = this.view(record);
+    this.notifier.toTherapists(sessionId, 'crisis:updated', { sessionId, alert });
+    return alert;
+  }
+
+  /** Moves a patient, with therapists (default: the caller), into a private side room. */
+  async moveToSideRoom(
+    userId: string,
+    req: { sessionId: string; userId: string; therapistUserIds?: string[] },
+    now = new Date(),
+  ): Promise<SideRoomView> {
+    const { sessionId } = req;
+    this.rooms.requireTherapist(userId, sessionId);
+    const live = this.rooms.liveSession(sessionId)!;
+    const patient = live.member(req.userId);
+    if (!patient || patient.state !== 'admitted' || patient.role !== 'patient') {
+      throw new CrisisError(CrisisErrorCode.NotPresent, 'That patient is not in the room.');
+    }
+    const therapists = req.therapistUserIds ?? [userId];
+    for (const id of therapists) {
+      const t = live.member(id);
+      if (!t || t.state !== 'admitted' || t.role !== 'therapist') {
+        throw new CrisisError(CrisisErrorCode.NotPresent, 'That therapist is not in the room.');
+      }
+    }
+    const rooms = this.roomsOf(sessionId);
+    const view = rooms.open(patient.userId, therapists, now);
+    await this.rooms.setMediaPartition(sessionId, view.userIds, SideRooms.partitionFor(patient.userId));
+
+    // Recorded on the patient's latest alert still in play, or as a new event raised by the therapist.
+    const open = await this.events.findOne({
+      where: { sessionId, userId: patient.userId, sideRoomAt: IsNull() },
+      order: { raisedAt: 'DESC' },
+    });
+    const record = open ?? this.events.create(await this.newEvent(sessionId, patient, userId, now));
+    Object.assign(record, { sideRoomAt: now, sideRoomBy: userId, sideRoomTherapists: view.userIds.slice(1) });
+    await this.events.save(record);
+    this.pushSideRoom(sessionId, patient.userId, view);
+    return view;
+  }
+
+  async returnToGroup(userId: string, sessionId: string, patientUserId: string, now = new Date()): Promise<void> {
+    this.rooms.requireTherapist(userId, sessionId);
+    const members = this.roomsOf(sessionId).close(patientUserId);
+    await this.rooms.setMediaPartition(sessionId, members, null);
+    await this.events.update(
+      { sessionId, userId: patientUserId, returnedAt: IsNull(), sideRoomAt: Not(IsNull()) },
+      { returnedAt: now, returnedBy: userId },
+    );
+    this.pushSideRoom(sessionId, patientUserId, null);
+  }
+
+  async state(userId: string, sessionId: string): Promise<CrisisState> {
+    const member = this.rooms.liveSession(sessionId)?.member(userId);
+    if (!member || member.state === 'left') throw new RoomError(RoomErrorCode.NotAParticipant, 'You are not part of this session.');
+    const rooms = this.roomsOf(sessionId);
+    if (member.role === 'therapist' && member.state === 'admitted') {
+      const records = await this.events.find({ where: { sessionId }, order: { raisedAt: 'DESC' } });
+      return { alerts: records.map((r) => this.view(r)), sideRooms: rooms.all() };
+    }
+    const own = await this.events.find({
+      where: { sessionId, userId, raisedBy: userId, returnedAt: IsNull() },
+      order: { raisedAt: 'DESC' },
+      take: 1,
+    });
+    const mine = rooms.roomOf(userId);
+    return { alerts: own.map((r) => this.view(r)), sideRooms: mine ? [rooms.view(mine)!] : [] };
+  }
+
+  // -------------------------------------------------------------------------
+
+  private roomsOf(sessionId: string): SideRooms {
+    let rooms = this.sideRooms.get(sessionId);
+    if (!rooms) {
+      rooms = new SideRooms();
+      this.sideRooms.set(sessionId, rooms);
+    }
+    return rooms;
+  }
+
+  private async newEvent(sessionId: string, patient: Member, raisedBy: string, now: Date): Promise<Partial<CrisisEventRecord>> {
+    const safety = await this.safetyChecks.findOne({
+      where: { sessionId, userId: patient.userId },
+      order: { createdAt: 'DESC' },
+    });
+    return {
+      sessionId,
+      userId: patient.userId,
+      raisedBy,
+      raisedAt: now,
+      location: safety?.location ?? null,
+      callbackNumber: safety?.callbackNumber ?? null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      sideRoomAt: null,
+      sideRoomBy: null,
+      sideRoomTherapists: null,
+      returnedAt: null,
+      returnedBy: null,
+    };
+  }
+
+  private view(r: CrisisEventRecord, member?: Member): CrisisAlertView {
+    const m = member ?? this.rooms.liveSession(r.sessionId)?.member(r.userId);
+    return {
+      id: r.id,
+      sessionId: r.sessionId,
+      userId: r.userId,
+      displayName: m?.displayName ?? '',
+      raisedByUserId: r.raisedBy,
+      raisedAt: r.raisedAt.toISOString(),
+      location: r.location,
+      callbackNumber: r.callbackNumber,
+      acknowledgedByUserId: r.acknowledgedBy,
+      acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Therapists and the patient concerned; nobody else hears of a side room. */
+  private pushSideRoom(sessionId: string, patientUserId: string, sideRoom: SideRoomView | null): void {
+    const payload = { sessionId, patientUserId, sideRoom };
+    this.notifier.toTherapists(sessionId, 'crisis:sideRoomChanged', payload);
+    this.notifier.toUser(patientUserId, 'crisis:sideRoomChanged', payload);
+  }
+
+  private async memberLeft(sessionId: string, userId: string): Promise<void> {
+    const rooms = this.sideRooms.get(sessionId);
+    if (!rooms?.roomOf(userId)) return;
+    const { closed, members } = rooms.leave(userId);
+    if (!closed) return;
+    await this.rooms.setMediaPartition(sessionId, members, null);
+    this.pushSideRoom(sessionId, closed, null);
+  }
+
+  private fail(err: unknown): void {
+    this.logger.error(`side room update failed: ${err instanceof Error ? err.message : 'unknown'}`);
+  }
+}

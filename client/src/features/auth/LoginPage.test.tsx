@@ -139,13 +139,13 @@ describe('RequireAuth', () => {
 
     // Nothing of the protected page leaks before sign-in.
     expect(screen.getByTestId('login-email')).toBeInTheDocument();
-    expect(screen.queryByTestId('join-placeholder')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('device-check')).not.toBeInTheDocument();
 
     await fillAndSubmit('patient1@hearth.test', 'hearth-demo');
 
-    const page = await screen.findByTestId('join-placeholder');
+    const page = await screen.findByTestId('device-check');
     expect(page).toHaveAttribute('data-session-id', 'group-42');
-    expect(within(page).getByRole('heading', { level: 1 })).toHaveTextContent('Your room is on its way');
+    expect(within(page).getByRole('heading', { level: 1 })).toHaveTextContent('Get ready to join');
   });
 
   it('shows a not-found page for unknown addresses', () => {

@@ -117,8 +117,8 @@ describe('SchedulePage', () => {
 
     await user.click(within(await screen.findByTestId('session-card')).getByTestId('join-session'));
 
-    expect(await screen.findByTestId('join-placeholder')).toHaveAttribute('data-session-id', groupNow.id);
-    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Your room is on its way');
+    expect(await screen.findByTestId('device-check')).toHaveAttribute('data-session-id', groupNow.id);
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Get ready to join');
   });
 
   it('says so when nothing is scheduled', async () => {

@@ -148,6 +148,7 @@ export function JoinSessionPage() {
   return (
     <div className="join-page">
       <PreJoin
+        sessionId={sessionId}
         needsSafetyCheck={user?.role !== 'therapist'}
         sessionTitle={state.session?.title ?? session?.title ?? null}
         sessionWhen={session?.when ?? null}

@@ -36,6 +36,7 @@ function renderPreJoin(props: Partial<PreJoinProps> = {}) {
   render(
     <MemoryRouter>
       <PreJoin
+        sessionId="99999999-9999-4999-8999-999999999999"
         needsSafetyCheck
         sessionTitle="Evening group"
         sessionWhen={null}

@@ -8,6 +8,7 @@ import { useAudioLevel } from './useAudioLevel';
 import type { LocalMedia } from './useLocalMedia';
 
 export interface PreJoinProps {
+  sessionId: string;
   /** Patients (and guests) answer the safety check and consent; therapists go straight in. */
   needsSafetyCheck: boolean;
   sessionTitle: string | null;
@@ -20,7 +21,7 @@ export interface PreJoinProps {
 }
 
 /** Before joining: camera and microphone check, and for patients the safety check and consent. */
-export function PreJoin({ needsSafetyCheck, sessionTitle, sessionWhen, media, busy, error, onEnter }: PreJoinProps) {
+export function PreJoin({ sessionId, needsSafetyCheck, sessionTitle, sessionWhen, media, busy, error, onEnter }: PreJoinProps) {
   const titleId = useId();
   const ids = {
     camera: useId(),
@@ -59,7 +60,7 @@ export function PreJoin({ needsSafetyCheck, sessionTitle, sessionWhen, media, bu
   const cameraShown = media.hasCamera && media.cameraOn;
 
   return (
-    <section className="prejoin" data-testid="device-check" aria-labelledby={titleId}>
+    <section className="prejoin" data-testid="device-check" data-session-id={sessionId} aria-labelledby={titleId}>
       <header className="prejoin__header">
         <h1 className="page__title" id={titleId}>
           Get ready to join

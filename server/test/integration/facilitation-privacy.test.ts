@@ -2,7 +2,7 @@ import type { CheckinInfo, CheckinState, CrisisAlertView, CrisisState, SideRoomV
 import { CrisisEventRecord } from '../../src/modules/crisis/entities/crisis-event.entity';
 import { admittedGroup, mediaRoom, ok, settle, type Group } from '../helpers/facilitation';
 import { collect, connectAs, nextEvent, opusSendParameters, SAFETY, type Person } from '../helpers/room-helpers';
-import { request } from '../helpers/socket';
+import { connectSocket, request } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 jest.setTimeout(60_000);
@@ -276,6 +276,39 @@ describe('check-ins and crisis alerts reach therapists only (real sockets, Postg
         expect(row).toMatchObject({ sideRoomBy: therapist.userId, sideRoomTherapists: [cotherapist.userId], returnedBy: therapist.userId });
         expect(row.sideRoomAt).toBeInstanceOf(Date);
         expect(row.returnedAt).toBeInstanceOf(Date);
+      });
+
+      it('keeps a side room across the patient’s reconnect, and counts a move without an alert as a crisis event', async () => {
+        const moved = ok<SideRoomView>(await request(therapist.socket, 'crisis:moveToSideRoom', { sessionId: g.sessionId, userId: p3.userId }));
+        expect(moved.userIds).toEqual([p3.userId, therapist.userId]); // the caller goes by default
+        const event = await app.dataSource.getRepository(CrisisEventRecord).findOneByOrFail({ userId: p3.userId });
+        expect(event).toMatchObject({ raisedBy: therapist.userId, location: SAFETY.location, sideRoomBy: therapist.userId });
+
+        p3.socket.disconnect();
+        await settle(200);
+        p3.socket = await connectSocket(app.baseUrl, { token: p3.token });
+        extra.push(p3);
+        ok(await request(p3.socket, 'room:join', { sessionId: g.sessionId }));
+        const state = ok<CrisisState>(await request(p3.socket, 'crisis:state', { sessionId: g.sessionId }));
+        expect(state.sideRooms.map((r) => r.userIds)).toEqual([[p3.userId, therapist.userId]]);
+        ok(await request(p3.socket, 'media:createTransport', { sessionId: g.sessionId, direction: 'recv' }));
+        ok(await request(p3.socket, 'media:setRtpCapabilities', { sessionId: g.sessionId, rtpCapabilities: g.routerRtpCapabilities }));
+        const send = ok<{ id: string }>(await request(p3.socket, 'media:createTransport', { sessionId: g.sessionId, direction: 'send' }));
+        ok(
+          await request(p3.socket, 'media:produce', {
+            sessionId: g.sessionId,
+            transportId: send.id,
+            kind: 'audio',
+            source: 'mic',
+            rtpParameters: opusSendParameters(7999),
+          }),
+        );
+        await settle(200);
+        expect(peersConsumedBy(p3)).toEqual(ids(therapist));
+        expect(peersConsumedBy(therapist)).toEqual(ids(p3));
+        expect(peersConsumedBy(p2)).toEqual(ids(cotherapist, p1));
+        ok(await request(cotherapist.socket, 'crisis:returnToGroup', { sessionId: g.sessionId, userId: p3.userId }));
+        expect(peersConsumedBy(p2)).toEqual(ids(therapist, cotherapist, p1, p3));
       });
     });
   });

@@ -1,0 +1,142 @@
+import type { Ack, JoinResult } from '@hearth/protocol';
+import type { HearthSocket } from '../realtime/socket';
+import { RoomClient } from './RoomClient';
+
+const SESSION = '99999999-9999-4999-8999-999999999999';
+const session = { id: SESSION, title: 'Evening group', kind: 'group' as const, startsAt: '', endsAt: '' };
+const safety = { location: 'Home, 12 Palm St', callbackNumber: '+1 480 555 0134' };
+const consent = { telehealthConsentVersion: '2026-11' as const, groupAgreement: true as const };
+
+type Reply = (payload: unknown) => Ack<unknown>;
+
+/** A socket.io stand-in: records requests, answers them from `replies`, and lets the test push events. */
+class FakeSocket {
+  connected = true;
+  readonly sent: { event: string; payload: unknown }[] = [];
+  private readonly handlers = new Map<string, Set<(p?: unknown) => void>>();
+
+  constructor(private readonly replies: Record<string, Reply>) {}
+
+  emit(event: string, payload: unknown, ack: (a: Ack<unknown>) => void): void {
+    this.sent.push({ event, payload });
+    const reply = this.replies[event];
+    if (!reply) throw new Error(`unexpected request ${event}`);
+    queueMicrotask(() => ack(reply(payload)));
+  }
+
+  on(event: string, handler: (p?: unknown) => void): void {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(handler);
+  }
+
+  off(event: string, handler: (p?: unknown) => void): void {
+    this.handlers.get(event)?.delete(handler);
+  }
+
+  /** The server pushes an event, or socket.io fires connect / disconnect. */
+  fire(event: string, payload?: unknown): void {
+    if (event === 'connect') this.connected = true;
+    if (event === 'disconnect') this.connected = false;
+    this.handlers.get(event)?.forEach((h) => h(payload));
+  }
+
+  listenerCount(): number {
+    return [...this.handlers.values()].reduce((n, s) => n + s.size, 0);
+  }
+}
+
+const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function waitingAt(position: number): Reply {
+  return () => ok<JoinResult>({ status: 'waiting', session, position });
+}
+
+function setup(replies: Record<string, Reply> = { 'room:join': waitingAt(2), 'room:leave': () => ok({}) }) {
+  const socket = new FakeSocket(replies);
+  const client = new RoomClient(socket as unknown as HearthSocket, SESSION);
+  return { socket, client };
+}
+
+describe('RoomClient (no media)', () => {
+  it('sends the safety check and consent with the first join, and waits in the lobby', async () => {
+    const { socket, client } = setup();
+    const seen: string[] = [];
+    client.subscribe(() => seen.push(client.state.phase));
+    await client.join({ safety, consent });
+    expect(socket.sent).toEqual([{ event: 'room:join', payload: { sessionId: SESSION, safety, consent } }]);
+    expect(client.state).toMatchObject({ phase: 'waiting', lobbyPosition: 2, session });
+    expect(seen).toEqual(['joining', 'waiting']);
+  });
+
+  it('after a dropped connection, joins again without re-sending (and re-recording) the safety check', async () => {
+    const { socket, client } = setup();
+    await client.join({ safety, consent });
+    socket.fire('disconnect');
+    expect(client.state.connection).toBe('reconnecting');
+    socket.fire('connect');
+    await flush();
+    expect(client.state.connection).toBe('connected');
+    expect(socket.sent[1]).toEqual({ event: 'room:join', payload: { sessionId: SESSION } });
+    expect(client.state.phase).toBe('waiting');
+  });
+
+  it('a patient moved back to the waiting room keeps the reason and learns their place in line', async () => {
+    const { socket, client } = setup();
+    await client.join({ safety, consent });
+    socket.fire('room:removed', { sessionId: SESSION, reason: 'The therapist moved you back to the waiting room.' });
+    expect(client.state).toMatchObject({ phase: 'removed', message: 'The therapist moved you back to the waiting room.' });
+    await flush();
+    expect(socket.sent.at(-1)).toEqual({ event: 'room:join', payload: { sessionId: SESSION } });
+    expect(client.state).toMatchObject({ phase: 'waiting', lobbyPosition: 2, message: 'The therapist moved you back to the waiting room.' });
+  });
+
+  it('ignores pushes for other sessions', async () => {
+    const { socket, client } = setup();
+    await client.join({ safety, consent });
+    socket.fire('room:ended', { sessionId: '00000000-0000-4000-8000-000000000000' });
+    socket.fire('lobby:updated', { sessionId: '00000000-0000-4000-8000-000000000000', waiting: [{ userId: 'x', displayName: 'X', waitingSince: '' }] });
+    expect(client.state.phase).toBe('waiting');
+    expect(client.state.lobby).toEqual([]);
+  });
+
+  it('shows the end of the session to people still in the lobby', async () => {
+    const { socket, client } = setup();
+    await client.join({ safety, consent });
+    socket.fire('room:ended', { sessionId: SESSION });
+    expect(client.state).toMatchObject({ phase: 'ended', message: 'The therapist has ended this session.' });
+  });
+
+  it('reports a refused join as an error the page can show', async () => {
+    const { client } = setup({
+      'room:join': () => ({ ok: false, error: { code: 'join_window_closed', message: 'This session is not open to join right now.' } }),
+    });
+    await expect(client.join({ safety, consent })).rejects.toThrow('This session is not open to join right now.');
+    expect(client.state).toMatchObject({ phase: 'error', message: 'This session is not open to join right now.' });
+  });
+
+  it('leaves for good, and stops listening when closed', async () => {
+    const { socket, client } = setup();
+    await client.join({ safety, consent });
+    await client.leave();
+    expect(socket.sent.at(-1)).toEqual({ event: 'room:leave', payload: { sessionId: SESSION } });
+    expect(client.state.phase).toBe('left');
+    // A reconnect after leaving does not join again.
+    socket.fire('connect');
+    await flush();
+    expect(socket.sent.filter((s) => s.event === 'room:join')).toHaveLength(1);
+    client.close();
+    client.close(); // idempotent
+    expect(socket.listenerCount()).toBe(0);
+  });
+
+  it('has nothing to report before media flows', async () => {
+    const { client } = setup();
+    await expect(client.getInboundStats()).resolves.toEqual({
+      audioBytesReceived: 0,
+      videoBytesReceived: 0,
+      videoFramesDecoded: 0,
+      byUser: {},
+    });
+  });
+});

@@ -34,7 +34,8 @@ export class CheckinsService {
       record = await this.checkins.save(this.checkins.create({ sessionId, openedBy: userId, openedAt: now, closedAt: null, closedBy: null }));
     } catch (e) {
       // Two therapists at once: the partial unique index lets one through.
-      if (e instanceof QueryFailedError) throw new CheckinError(CheckinErrorCode.AlreadyOpen, 'A check-in is already open.');
+      const unique = e instanceof QueryFailedError && (e.driverError as { code?: string } | undefined)?.code === '23505';
+      if (unique) throw new CheckinError(CheckinErrorCode.AlreadyOpen, 'A check-in is already open.');
       throw e;
     }
     const checkin = toInfo(record);

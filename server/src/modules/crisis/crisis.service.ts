@@ -22,6 +22,7 @@ import { CrisisEventRecord } from './entities/crisis-event.entity';
 export class CrisisService implements OnModuleInit {
   private readonly logger = new Logger('Crisis');
   private readonly sideRooms = new Map<string, SideRooms>();
+  private readonly raising = new Map<string, Promise<void>>();
 
   constructor(
     private readonly rooms: RoomsService,
@@ -38,7 +39,22 @@ export class CrisisService implements OnModuleInit {
   }
 
   /** A patient of the session (in the room or waiting in the lobby) asks for help now. */
-  async raise(userId: string, sessionId: string, now = new Date()): Promise<{ alertId: string; raisedAt: string }> {
+  raise(userId: string, sessionId: string, now = new Date()): Promise<{ alertId: string; raisedAt: string }> {
+    // A double press runs once: the second waits for the first and repeats its alert.
+    const key = `${sessionId}:${userId}`;
+    const run = (this.raising.get(key) ?? Promise.resolve()).then(() => this.raiseOnce(userId, sessionId, now));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.raising.set(key, tail);
+    void tail.then(() => {
+      if (this.raising.get(key) === tail) this.raising.delete(key);
+    });
+    return run;
+  }
+
+  private async raiseOnce(userId: string, sessionId: string, now: Date): Promise<{ alertId: string; raisedAt: string }> {
     const member = this.rooms.liveSession(sessionId)?.member(userId);
     if (!member || member.state === 'left') {
       throw new RoomError(RoomErrorCode.NotAParticipant, 'You are not part of this session.');

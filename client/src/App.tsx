@@ -13,7 +13,7 @@ import { CalendarPage } from './features/calendar/CalendarPage';
 import { SchedulePage } from './features/schedule/SchedulePage';
 import { TherapistCohortPage } from './features/therapist/TherapistCohortPage';
 import { TherapistHomePage } from './features/therapist/TherapistHomePage';
-import { JoinSessionPage } from './features/session/JoinSessionPage';
+import { LazyJoinSessionPage as JoinSessionPage } from './features/session/LazyJoinSessionPage';
 
 export interface AppProps {
   /** Automatic logoff after this long without activity (default 15 minutes). */

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useFocusOnMount } from './useFocusOnMount';
 import type { ConnectionState } from '../../media/roomState';
 
 export interface LobbyWaitingProps {
@@ -14,13 +15,14 @@ export interface LobbyWaitingProps {
 /** Patients: the waiting room, until a therapist lets them in. */
 export function LobbyWaiting({ sessionTitle, position, message, connection, leaving, onLeave }: LobbyWaitingProps) {
   const titleId = useId();
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
     <section className="lobby" data-testid="lobby-waiting" aria-labelledby={titleId}>
       <div className="lobby__card">
         <div className="lobby__breath" aria-hidden="true">
           <span />
         </div>
-        <h1 className="lobby__title" id={titleId}>
+        <h1 className="lobby__title" id={titleId} ref={headingRef} tabIndex={-1}>
           You’re in the waiting room
         </h1>
         {sessionTitle && <p className="lobby__session">{sessionTitle}</p>}

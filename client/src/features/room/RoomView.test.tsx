@@ -198,7 +198,21 @@ describe('RoomView in the room', () => {
     expect(screen.getByText('The therapist has muted your microphone for now.')).toBeInTheDocument();
   });
 
-  it.each(['connecting', 'connected', 'reconnecting'] as const)('reports the connection as exactly “%s”', (connection) => {
+  it('moves focus to the room heading and announces who joins and leaves', () => {
+    const { rerender, actions } = renderRoom(roomState());
+    expect(screen.getByRole('heading', { level: 1, name: session.title })).toHaveFocus();
+    expect(screen.getByTestId('room-announcement')).toHaveTextContent('');
+    const next = roomState();
+    next.participants = [...next.participants.filter((p) => p.userId !== SAM), person(JO, 'Jo P.', 'patient')];
+    rerender(
+      <MemoryRouter>
+        <RoomView state={next} actions={actions} hasMicrophone hasCamera />
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId('room-announcement')).toHaveTextContent('Jo P. joined. Sam K. left.');
+  });
+
+    it.each(['connecting', 'connected', 'reconnecting'] as const)('reports the connection as exactly “%s”', (connection) => {
     renderRoom(roomState({ connection }));
     expect(screen.getByTestId('connection-state').textContent).toBe(connection);
     if (connection === 'reconnecting') {

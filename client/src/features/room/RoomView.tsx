@@ -10,7 +10,9 @@ import { LobbyWaiting } from './LobbyWaiting';
 import { resumeRemoteAudio } from './mediaElements';
 import { ParticipantTile } from './ParticipantTile';
 import { SessionEnded } from './SessionEnded';
+import { useArrivalsAnnouncement } from './useArrivalsAnnouncement';
 import { useElementSize } from './useElementSize';
+import { useFocusOnMount } from './useFocusOnMount';
 
 /** What the room can ask for; the page wires these to its RoomClient. */
 export interface RoomActions {
@@ -81,6 +83,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
   const gridRef = useRef<HTMLUListElement>(null);
   const size = useElementSize(gridRef);
   const now = useNow(30_000);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
 
   const run = useCallback(async (key: keyof typeof busy | null, task: () => Promise<unknown>) => {
     setError(null);
@@ -125,7 +129,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
     <section className="room" data-testid="room" aria-labelledby={titleId}>
       <header className="room__bar">
         <div className="room__heading">
-          <h1 className="room__title" id={titleId}>
+          <h1 className="room__title" id={titleId} ref={headingRef} tabIndex={-1}>
             {state.session?.title ?? 'Live session'}
           </h1>
           <p className="room__meta">{count === 1 ? 'Only you so far' : `${count} people in the room`}</p>
@@ -135,6 +139,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
           <span data-testid="connection-state">{state.connection}</span>
         </p>
       </header>
+
+      <p className="sr-only" aria-live="polite" data-testid="room-announcement">
+        {arrivals}
+      </p>
 
       {state.connection === 'reconnecting' && (
         <p className="room__banner room__banner--warn" role="status" data-testid="reconnecting-banner">

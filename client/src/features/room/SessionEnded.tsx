@@ -1,13 +1,15 @@
 import { useId } from 'react';
+import { useFocusOnMount } from './useFocusOnMount';
 import { Link } from 'react-router-dom';
 
 /** After the therapist ended the session. */
 export function SessionEnded({ sessionTitle }: { sessionTitle: string | null }) {
   const titleId = useId();
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
     <section className="lobby" data-testid="session-ended" aria-labelledby={titleId}>
       <div className="lobby__card">
-        <h1 className="lobby__title" id={titleId} role="status">
+        <h1 className="lobby__title" id={titleId} ref={headingRef} tabIndex={-1} role="status">
           The therapist has ended this session
         </h1>
         {sessionTitle && <p className="lobby__session">{sessionTitle}</p>}

@@ -155,6 +155,8 @@ export async function screenshot(
     await page.setViewportSize(viewport);
     await page.waitForTimeout(400); // layout and the grid's ResizeObserver settle
   }
+  // A full-page capture of a scrolled page paints the sticky header mid-page.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
   if (viewport && before) await page.setViewportSize(before);
 }

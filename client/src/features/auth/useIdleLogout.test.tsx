@@ -1,6 +1,7 @@
 import { act, fireEvent, screen } from '@testing-library/react';
 import { installFakeApi, storeSignedInSession } from '../../test/fakeApi';
 import { renderApp } from '../../test/renderApp';
+import { holdActivity } from './activityHold';
 
 const MINUTE = 60_000;
 
@@ -42,6 +43,21 @@ describe('automatic logoff after inactivity', () => {
       'You were signed out after 15 minutes without activity',
     );
     expect(window.sessionStorage.getItem('hearth.auth')).toBeNull();
+  });
+
+  it('never signs out while a live session holds activity, and resumes counting after', async () => {
+    renderApp({ route: '/' });
+    await advance(0);
+    const release = holdActivity();
+    try {
+      await advance(60 * MINUTE);
+      expect(screen.queryByTestId('idle-warning')).not.toBeInTheDocument();
+      expect(screen.getByRole('heading', { level: 1, name: 'Hello, Pat' })).toBeInTheDocument();
+    } finally {
+      release();
+    }
+    await advance(15 * MINUTE);
+    expect(screen.getByTestId('login-email')).toBeInTheDocument();
   });
 
   it('"Stay signed in" dismisses the warning and restarts the clock', async () => {

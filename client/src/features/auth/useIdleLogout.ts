@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useAuth } from './AuthProvider';
+import { isActivityHeld } from './activityHold';
 
 /** HIPAA §164.312(a)(2)(iii) automatic logoff: 15 minutes without activity by default. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
@@ -38,6 +39,7 @@ export function useIdleLogout(
     // timers stall while a laptop sleeps or a background tab is throttled.
     const check = () => {
       clearTimeout(timer);
+      if (isActivityHeld()) lastActivity = Date.now();
       const idleFor = Date.now() - lastActivity;
       if (idleFor >= timeoutMs) {
         signOut({ kind: 'idle', idleMs: timeoutMs });

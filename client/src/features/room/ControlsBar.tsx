@@ -71,9 +71,15 @@ export function ControlsBar({
           <span className="control__label">Leave</span>
         </button>
         {isTherapist && (
-          <button type="button" className="control control--danger" data-testid="end-session" onClick={onEndSession}>
+          <button
+            type="button"
+            className="control control--danger"
+            data-testid="end-session"
+            onClick={onEndSession}
+            aria-label="End the session for everyone"
+          >
             <EndIcon />
-            <span className="control__label">End session</span>
+            <span className="control__label">End for all</span>
           </button>
         )}
       </div>

@@ -3,7 +3,6 @@ import type { ParticipantView } from '@hearth/protocol';
 import type { RoomState } from '../../media/roomState';
 import { useNow } from '../schedule/useNow';
 import { ControlsBar } from './ControlsBar';
-import { EndSessionDialog } from './EndSessionDialog';
 import { gridLayout, layerForTile } from './gridLayout';
 import { LobbyPanel } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
@@ -78,7 +77,6 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
   const isTherapist = state.selfRole === 'therapist';
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState({ mic: false, camera: false, admit: false, end: false });
-  const [confirmingEnd, setConfirmingEnd] = useState(false);
   const [audioBlocked, setAudioBlocked] = useState(false);
   const gridRef = useRef<HTMLUListElement>(null);
   const size = useElementSize(gridRef);
@@ -230,21 +228,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}
         onLeave={() => void run(null, () => actions.leave())}
-        onEndSession={() => setConfirmingEnd(true)}
+        // One click, as TEST-CONTRACT.md's `end-session` promises; the button stands apart,
+        // in the danger colour, labelled "for everyone", to avoid accidental use.
+        onEndSession={() => void run('end', () => actions.endSession())}
       />
-
-      {confirmingEnd && (
-        <EndSessionDialog
-          busy={busy.end}
-          onCancel={() => setConfirmingEnd(false)}
-          onConfirm={() =>
-            void run('end', async () => {
-              await actions.endSession();
-              setConfirmingEnd(false);
-            })
-          }
-        />
-      )}
     </section>
   );
 }

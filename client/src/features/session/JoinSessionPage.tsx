@@ -5,6 +5,7 @@ import { RoomClient } from '../../media/RoomClient';
 import { initialRoomState, type RoomState } from '../../media/roomState';
 import { apiRequest } from '../../realtime/api';
 import { createSocket } from '../../realtime/socket';
+import { holdActivity } from '../auth/activityHold';
 import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { RoomView, type RoomActions } from '../room/RoomView';
@@ -90,6 +91,10 @@ export function JoinSessionPage() {
     },
     [],
   );
+
+  // Sitting in a group (or its waiting room) is activity: no idle logoff mid-session.
+  const inSession = state.phase === 'in-room' || state.phase === 'waiting';
+  useEffect(() => (inSession ? holdActivity() : undefined), [inSession]);
 
   useEffect(() => {
     if (state.phase === 'left') navigate('/', { replace: true });

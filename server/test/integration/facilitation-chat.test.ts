@@ -3,11 +3,12 @@ import { ChatMessageRecord } from '../../src/modules/chat/entities/chat-message.
 import { admittedGroup, ok, settle, type Group } from '../helpers/facilitation';
 import { CONSENT, connectAs, nextEvent, SAFETY, type Person } from '../helpers/room-helpers';
 import { request } from '../helpers/socket';
+import { DB_KINDS } from '../helpers/test-db';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 jest.setTimeout(60_000);
 
-describe('group chat with real socket.io clients and PostgreSQL', () => {
+describe.each(DB_KINDS)('group chat with real socket.io clients and PostgreSQL — %s', (kind) => {
   let app: TestApp;
   let g: Group;
   let therapist: Person;
@@ -18,7 +19,7 @@ describe('group chat with real socket.io clients and PostgreSQL', () => {
   const sent = new Map<string, ChatMessage[]>();
 
   beforeAll(async () => {
-    app = await startTestApp('postgres');
+    app = await startTestApp(kind);
     g = await admittedGroup(app, 3);
     ({ therapist } = g);
     [p1, p2, p3] = g.patients as [Person, Person, Person];

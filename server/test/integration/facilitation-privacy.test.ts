@@ -3,13 +3,14 @@ import { CrisisEventRecord } from '../../src/modules/crisis/entities/crisis-even
 import { admittedGroup, mediaRoom, ok, settle, type Group } from '../helpers/facilitation';
 import { collect, connectAs, nextEvent, opusSendParameters, SAFETY, type Person } from '../helpers/room-helpers';
 import { connectSocket, request } from '../helpers/socket';
+import { DB_KINDS } from '../helpers/test-db';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 jest.setTimeout(60_000);
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 
-describe('check-ins and crisis alerts reach therapists only (real sockets, PostgreSQL, mediasoup)', () => {
+describe.each(DB_KINDS)('check-ins and crisis alerts reach therapists only (real sockets, PostgreSQL, mediasoup) — %s', (kind) => {
   let app: TestApp;
   let g: Group;
   let therapist: Person;
@@ -22,7 +23,7 @@ describe('check-ins and crisis alerts reach therapists only (real sockets, Postg
   let crisisAtPatients: unknown[][][];
 
   beforeAll(async () => {
-    app = await startTestApp('postgres');
+    app = await startTestApp(kind);
     g = await admittedGroup(app, 3);
     ({ therapist, cotherapist } = g);
     [p1, p2, p3] = g.patients as [Person, Person, Person];

@@ -7,7 +7,7 @@ import type { Member } from '../rooms/domain/live-session';
 import { RoomsService } from '../rooms/rooms.service';
 import { ChatError, ChatErrorCode } from './chat.error';
 import { ChatRules } from './domain/chat-policy';
-import { RateLimiter } from './domain/rate-limiter';
+import { RateLimiter } from '../../common/rate-limiter';
 import { ChatMessageRecord } from './entities/chat-message.entity';
 
 /**

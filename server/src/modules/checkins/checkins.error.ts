@@ -4,6 +4,7 @@ export enum CheckinErrorCode {
   NotOpen = 'checkin_not_open',
   AlreadyOpen = 'checkin_already_open',
   PatientsOnly = 'checkin_patients_only',
+  RateLimited = 'rate_limited',
 }
 
 export class CheckinError extends DomainError<CheckinErrorCode> {
@@ -14,6 +15,8 @@ export class CheckinError extends DomainError<CheckinErrorCode> {
         return 409;
       case CheckinErrorCode.PatientsOnly:
         return 403;
+      case CheckinErrorCode.RateLimited:
+        return 429;
       default:
         return assertUnreachable(this.code);
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, IsNull, QueryFailedError, type Repository } from 'typeorm';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, CheckinTrendPoint } from '@hearth/protocol';
+import { RateLimiter } from '../../common/rate-limiter';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
 import { CheckinError, CheckinErrorCode } from './checkins.error';
@@ -18,6 +19,9 @@ const TREND_POINTS = 10;
  */
 @Injectable()
 export class CheckinsService {
+  /** Each answer pushes to the therapists: changing it is allowed, hammering it is not. */
+  private readonly submissions = new RateLimiter(5, 0.5);
+
   constructor(
     private readonly rooms: RoomsService,
     private readonly notifier: Notifier,
@@ -49,6 +53,9 @@ export class CheckinsService {
     now = new Date(),
   ): Promise<{ submittedAt: string }> {
     const member = this.rooms.requireAdmitted(userId, req.sessionId);
+    if (!this.submissions.tryTake(`${req.sessionId}:${userId}`)) {
+      throw new CheckinError(CheckinErrorCode.RateLimited, 'Answers sent too often. Wait a moment.');
+    }
     const round = await this.current(req.sessionId);
     if (!round) throw new CheckinError(CheckinErrorCode.NotOpen, 'That check-in is not open.');
     const answer = round.accept(req.checkinId, member.role, req);

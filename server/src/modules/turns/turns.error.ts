@@ -6,6 +6,7 @@ export enum TurnErrorCode {
   TargetNotPresent = 'turn_target_not_present',
   NoGoAround = 'turn_no_go_around',
   GoAroundActive = 'turn_go_around_active',
+  RateLimited = 'rate_limited',
 }
 
 export class TurnError extends DomainError<TurnErrorCode> {
@@ -19,6 +20,8 @@ export class TurnError extends DomainError<TurnErrorCode> {
       case TurnErrorCode.NoGoAround:
       case TurnErrorCode.GoAroundActive:
         return 409;
+      case TurnErrorCode.RateLimited:
+        return 429;
       default:
         return assertUnreachable(this.code);
     }

@@ -83,6 +83,20 @@ describe('TurnsService', () => {
     expect(h.pushed).toEqual([]);
   });
 
+  it('answers a patient toggling their hand too fast with rate_limited, and lets them again later', async () => {
+    const h = harness(people);
+    for (let i = 0; i < 3; i++) {
+      await h.service.raiseHand('a', 's');
+      await h.service.lowerHand('a', 's');
+    }
+    await expect(h.service.raiseHand('a', 's')).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(h.service.state('a', 's').queue).toEqual([]);
+    await h.service.raiseHand('b', 's'); // others are not held up
+    jest.advanceTimersByTime(2000);
+    await h.service.raiseHand('a', 's');
+    expect(h.service.state('a', 's').queue.map((q) => q.userId)).toEqual(['b', 'a']);
+  });
+
   it('takes someone who leaves out of the queue and tells the room', async () => {
     const h = harness(people);
     await h.service.raiseHand('a', 's');

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { FloorView } from '@hearth/protocol';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
+import { RateLimiter } from '../../common/rate-limiter';
 import { FloorState } from './domain/floor';
 import { TurnError, TurnErrorCode } from './turns.error';
 
@@ -20,6 +21,8 @@ interface Entry {
 export class TurnsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Turns');
   private readonly floors = new Map<string, Entry>();
+  /** Raising and lowering a hand pushes to the whole room: a toggling finger gets `rate_limited`. */
+  private readonly hands = new RateLimiter(6, 0.5);
 
   constructor(
     private readonly rooms: RoomsService,
@@ -31,6 +34,7 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
       const entry = this.floors.get(e.sessionId);
       if (!entry) return;
       if (e.kind === 'ended') {
+        this.hands.forget(`${e.sessionId}:`);
         if (entry.timer) clearTimeout(entry.timer);
         this.floors.delete(e.sessionId);
       } else if (e.kind === 'left' && entry.floor.removeMember(e.userId)) {
@@ -50,13 +54,18 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
 
   async raiseHand(userId: string, sessionId: string): Promise<FloorView> {
     this.rooms.requireAdmitted(userId, sessionId);
+    this.limitHands(userId, sessionId);
     return this.change(sessionId, (f) => f.raiseHand(userId));
   }
 
   /** Patients lower their own hand; therapists anyone's. */
   async lowerHand(userId: string, sessionId: string, targetId = userId): Promise<FloorView> {
-    if (targetId === userId) this.rooms.requireAdmitted(userId, sessionId);
-    else this.rooms.requireTherapist(userId, sessionId);
+    if (targetId === userId) {
+      this.rooms.requireAdmitted(userId, sessionId);
+      this.limitHands(userId, sessionId);
+    } else {
+      this.rooms.requireTherapist(userId, sessionId);
+    }
     return this.change(sessionId, (f) => f.lowerHand(targetId));
   }
 
@@ -152,6 +161,12 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
       Math.max(0, deadline - Date.now()),
     );
     entry.timer.unref();
+  }
+
+  private limitHands(userId: string, sessionId: string): void {
+    if (!this.hands.tryTake(`${sessionId}:${userId}`)) {
+      throw new TurnError(TurnErrorCode.RateLimited, 'Hand raised and lowered too often. Wait a moment.');
+    }
   }
 
   private fail(err: unknown): void {

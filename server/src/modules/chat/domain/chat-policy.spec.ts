@@ -1,6 +1,6 @@
 import { ChatErrorCode } from '../chat.error';
 import { assertMayMessagePrivately, ChatRules, normalizeChatText } from './chat-policy';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter } from '../../../common/rate-limiter';
 
 const t = { userId: 't', role: 'therapist' as const };
 const p1 = { userId: 'p1', role: 'patient' as const };

@@ -93,7 +93,7 @@ export interface ClientToServerEvents {
   'turn:setTalkingStick': (payload: In<typeof turnTalkingStickSchema>, ack: AckCallback<FloorView>) => void;
   /** Therapist: minutes per turn (1–10) or null for none; restarts the current turn's countdown. */
   'turn:setTimer': (payload: In<typeof turnTimerSchema>, ack: AckCallback<FloorView>) => void;
-  /** Therapist: start a go-around over the patients present, in roster order. */
+  /** Therapist: start a go-around over the patients present, in roster order (by display name). */
   'turn:startGoAround': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;
   /** Therapist: stop the current go-around early. */
   'turn:stopGoAround': (payload: In<typeof turnSessionSchema>, ack: AckCallback<FloorView>) => void;

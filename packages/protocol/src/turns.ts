@@ -21,10 +21,11 @@ import { idSchema } from './room';
 // - Turn timer: a therapist sets 1–10 minutes per turn (or none). Each grant
 //   starts the countdown (`turnEndsAt`); at zero the floor passes to the next
 //   in the queue (or the next in a go-around), or is released if nobody waits.
-// - Go-around: a therapist starts a round over the patients present, in the
-//   room's roster order. Each speaks (the floor is theirs) then releases, or
-//   passes; the round ends after the last one (`goAround` becomes null and
-//   `turn:goAroundEnded` is pushed).
+// - Go-around: a therapist starts a round over the patients present, in
+//   roster order (by display name, the same every session). Each speaks (the
+//   floor is theirs) then releases, or passes; the round ends after the last
+//   one (`goAround` becomes null and `turn:goAroundEnded` is pushed). Speaking
+//   in the round takes a raised hand down.
 //
 // Error codes: bad_request, not_admitted, not_moderator (a patient granting,
 // toggling or timing), turn_not_holder, turn_queue_empty,

@@ -155,20 +155,30 @@ describe('turn-taking with real socket.io clients and a real mediasoup worker', 
     });
   });
 
-  it('runs a go-around over the patients present, in roster order, with passes', async () => {
+  it('runs a go-around over the patients present, in roster (name) order, with passes', async () => {
     const ended = nextEvent(p1.socket, 'turn:goAroundEnded');
     const start = ok<FloorView>(await request(therapist.socket, 'turn:startGoAround', { sessionId: g.sessionId }));
-    expect(start.goAround?.order).toEqual([p1.userId, p2.userId, p3.userId]);
-    expect(start.holderUserId).toBe(p1.userId);
-    expect(await request(p2.socket, 'turn:pass', { sessionId: g.sessionId })).toMatchObject({
+    const names = new Map(
+      ok<{ room: { participants: { userId: string; displayName: string }[] } }>(
+        await request(therapist.socket, 'room:join', { sessionId: g.sessionId }),
+      ).room.participants.map((p) => [p.userId, p.displayName]),
+    );
+    const [first, second, third] = [p1, p2, p3].sort((a, b) => names.get(a.userId)!.localeCompare(names.get(b.userId)!, 'en')) as [
+      Person,
+      Person,
+      Person,
+    ];
+    expect(start.goAround?.order).toEqual([first.userId, second.userId, third.userId]);
+    expect(start.holderUserId).toBe(first.userId);
+    expect(await request(second.socket, 'turn:pass', { sessionId: g.sessionId })).toMatchObject({
       ok: false,
       error: { code: 'turn_not_holder' },
     });
-    ok(await request(p1.socket, 'turn:release', { sessionId: g.sessionId })); // spoke
-    expect((await floor(p3)).holderUserId).toBe(p2.userId);
-    ok(await request(p2.socket, 'turn:pass', { sessionId: g.sessionId }));
-    ok(await request(therapist.socket, 'turn:grantNext', { sessionId: g.sessionId })); // p3 spoke, the therapist moves on
-    expect(await ended).toEqual({ sessionId: g.sessionId, spoken: [p1.userId, p3.userId], passed: [p2.userId] });
+    ok(await request(first.socket, 'turn:release', { sessionId: g.sessionId })); // spoke
+    expect((await floor(third)).holderUserId).toBe(second.userId);
+    ok(await request(second.socket, 'turn:pass', { sessionId: g.sessionId }));
+    ok(await request(therapist.socket, 'turn:grantNext', { sessionId: g.sessionId })); // the third spoke, the therapist moves on
+    expect(await ended).toEqual({ sessionId: g.sessionId, spoken: [first.userId, third.userId], passed: [second.userId] });
     expect(await floor(p2)).toMatchObject({ goAround: null, holderUserId: null });
   });
 

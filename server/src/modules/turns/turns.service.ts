@@ -97,10 +97,16 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
     return this.change(sessionId, (f) => f.setTimer(minutes));
   }
 
-  /** The round covers the patients present, in the room's roster order (the order of `participants`). */
+  /**
+   * The round covers the patients present in roster order: by the name the
+   * group sees, so the order is the same every session whoever logs in first.
+   */
   async startGoAround(userId: string, sessionId: string): Promise<FloorView> {
     this.rooms.requireTherapist(userId, sessionId);
-    const roster = (this.rooms.liveSession(sessionId)?.present() ?? []).filter((m) => m.role === 'patient').map((m) => m.userId);
+    const roster = (this.rooms.liveSession(sessionId)?.present() ?? [])
+      .filter((m) => m.role === 'patient')
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'en') || a.userId.localeCompare(b.userId))
+      .map((m) => m.userId);
     return this.change(sessionId, (f) => f.startGoAround(roster));
   }
 

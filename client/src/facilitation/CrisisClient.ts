@@ -1,0 +1,82 @@
+import type { CrisisAlertView, SideRoomView } from '@hearth/protocol';
+import { request, type HearthSocket } from '../realtime/socket';
+import { Store } from './Store';
+
+export interface CrisisState {
+  /** Therapists: the session's alerts, newest first. */
+  alerts: CrisisAlertView[];
+  /** Therapists: every side room; patients: the one they are in. */
+  sideRooms: SideRoomView[];
+  /** Patients: the alert they raised, while unresolved. */
+  mine: { alertId: string; raisedAt: string; acknowledgedAt: string | null } | null;
+}
+
+export const initialCrisisState: CrisisState = { alerts: [], sideRooms: [], mine: null };
+
+/** The crisis flag of one live session: a patient's "I need help now", therapists' alerts and side rooms. */
+export class CrisisClient extends Store<CrisisState> {
+  constructor(
+    socket: HearthSocket,
+    sessionId: string,
+    /** The signed-in user, to tell "my alert" from others'. */
+    private readonly selfUserId: () => string | null,
+  ) {
+    super(socket, sessionId, initialCrisisState);
+    this.onPush('crisis:raised', (p) => this.upsertAlert(p.alert));
+    this.onPush('crisis:updated', (p) => this.upsertAlert(p.alert));
+    this.onPush('crisis:acknowledged', (p) => {
+      const mine = this.state.mine;
+      this.patch({
+        mine: mine && mine.alertId === p.alertId ? { ...mine, acknowledgedAt: p.acknowledgedAt } : { alertId: p.alertId, raisedAt: p.acknowledgedAt, acknowledgedAt: p.acknowledgedAt },
+      });
+    });
+    this.onPush('crisis:sideRoomChanged', (p) => {
+      const rest = this.state.sideRooms.filter((r) => r.patientUserId !== p.patientUserId);
+      this.patch({ sideRooms: p.sideRoom ? [...rest, p.sideRoom] : rest });
+    });
+  }
+
+  async refresh(): Promise<void> {
+    const s = await request(this.socket, 'crisis:state', { sessionId: this.sessionId });
+    const self = this.selfUserId();
+    const own = s.alerts.find((a) => a.userId === self && a.raisedByUserId === self);
+    this.patch({
+      alerts: s.alerts,
+      sideRooms: s.sideRooms,
+      mine: own ? { alertId: own.id, raisedAt: own.raisedAt, acknowledgedAt: own.acknowledgedAt } : this.state.mine,
+    });
+  }
+
+  /** Patient: "I need help now". Pressing again repeats the same alert. */
+  async raise(): Promise<void> {
+    const { alertId, raisedAt } = await request(this.socket, 'crisis:raise', { sessionId: this.sessionId });
+    const mine = this.state.mine;
+    this.patch({ mine: mine?.alertId === alertId ? mine : { alertId, raisedAt, acknowledgedAt: null } });
+  }
+
+  acknowledge = async (alertId: string): Promise<void> => {
+    this.upsertAlert(await request(this.socket, 'crisis:acknowledge', { sessionId: this.sessionId, alertId }));
+  };
+
+  /** Therapist: a private room for the patient with these therapists (default: the caller). */
+  moveToSideRoom = async (userId: string, therapistUserIds?: string[]): Promise<void> => {
+    const room = await request(this.socket, 'crisis:moveToSideRoom', {
+      sessionId: this.sessionId,
+      userId,
+      ...(therapistUserIds?.length ? { therapistUserIds } : {}),
+    });
+    const rest = this.state.sideRooms.filter((r) => r.patientUserId !== room.patientUserId);
+    this.patch({ sideRooms: [...rest, room] });
+  };
+
+  returnToGroup = async (userId: string): Promise<void> => {
+    await request(this.socket, 'crisis:returnToGroup', { sessionId: this.sessionId, userId });
+    this.patch({ sideRooms: this.state.sideRooms.filter((r) => r.patientUserId !== userId) });
+  };
+
+  private upsertAlert(alert: CrisisAlertView): void {
+    const rest = this.state.alerts.filter((a) => a.id !== alert.id);
+    const alerts = [...rest, alert].sort((a, b) => (a.raisedAt < b.raisedAt ? 1 : a.raisedAt > b.raisedAt ? -1 : 0));
+    this.patch({ alerts });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Ack } from '@hearth/protocol';
+import type { HearthSocket } from '../realtime/socket';
+
+export type Reply = (payload: unknown) => Ack<unknown>;
+
+/** A socket.io stand-in for tests: records requests, answers them from `replies`, and lets the test push events. */
+export class FakeSocket {
+  connected = true;
+  readonly sent: { event: string; payload: unknown }[] = [];
+  private readonly handlers = new Map<string, Set<(p?: unknown) => void>>();
+
+  constructor(readonly replies: Record<string, Reply> = {}) {}
+
+  get asSocket(): HearthSocket {
+    return this as unknown as HearthSocket;
+  }
+
+  emit(event: string, payload: unknown, ack: (a: Ack<unknown>) => void): void {
+    this.sent.push({ event, payload });
+    const reply = this.replies[event];
+    if (!reply) throw new Error(`unexpected request ${event}`);
+    queueMicrotask(() => ack(reply(payload)));
+  }
+
+  on(event: string, handler: (p?: unknown) => void): void {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(handler);
+  }
+
+  off(event: string, handler: (p?: unknown) => void): void {
+    this.handlers.get(event)?.delete(handler);
+  }
+
+  /** The server pushes an event, or socket.io fires connect / disconnect. */
+  fire(event: string, payload?: unknown): void {
+    this.handlers.get(event)?.forEach((h) => h(payload));
+  }
+
+  listenerCount(): number {
+    return [...this.handlers.values()].reduce((n, s) => n + s.size, 0);
+  }
+
+  requests(event: string): unknown[] {
+    return this.sent.filter((s) => s.event === event).map((s) => s.payload);
+  }
+}
+
+export const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
+export const refused = (code: string, message = code): Ack<never> => ({ ok: false, error: { code, message } });
+export const flush = () => new Promise((r) => setTimeout(r, 0));

@@ -13,3 +13,4 @@ export * from './chat';
 export * from './turns';
 export * from './checkins';
 export * from './crisis';
+export * from './roleplay';

@@ -24,6 +24,22 @@ import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, cha
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
 import type { CrisisAlertView, CrisisState, SideRoomView, crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
+import type {
+  DebriefView,
+  FeedbackView,
+  RoleplayState,
+  RoleplayView,
+  YourRole,
+  roleplayAssignSchema,
+  roleplayBreakoutsSchema,
+  roleplayDebriefSchema,
+  roleplayFeedbackSchema,
+  roleplayJoinBreakoutSchema,
+  roleplaySessionSchema,
+  roleplayStartSceneSchema,
+  roleplayStartSchema,
+  roleplaySwapSchema,
+} from './roleplay';
 
 /** Sent in the socket.io handshake: `io(url, { auth })`. */
 export interface HandshakeAuth {
@@ -121,6 +137,36 @@ export interface ClientToServerEvents {
   'crisis:returnToGroup': (payload: In<typeof crisisReturnSchema>, ack: AckCallback<Empty>) => void;
   /** Alerts and side rooms as the caller may see them (therapists: all; patients: their own). */
   'crisis:state': (payload: In<typeof crisisSessionSchema>, ack: AckCallback<CrisisState>) => void;
+
+  // --- Role-play (see roleplay.ts and ROLEPLAY.md). Every change pushes `roleplay:stateChanged`. --
+  /** The exercise (or null), your own role with its instructions, your feedback; therapists also all roles and feedback. */
+  'roleplay:state': (payload: In<typeof roleplaySessionSchema>, ack: AckCallback<RoleplayState>) => void;
+  /** Therapist: start an exercise from a scenario they may use (one per session at a time). */
+  'roleplay:start': (payload: In<typeof roleplayStartSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: give roles to people in the room (or themselves); everyone else observes. Not while a scene runs. */
+  'roleplay:assign': (payload: In<typeof roleplayAssignSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: start the scene with a countdown (30 s – 30 min). Players are spotlit; observers' mics are held off. A scene after an ended one is a new round. */
+  'roleplay:startScene': (payload: In<typeof roleplayStartSceneSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: pause the countdown (observers stay muted). */
+  'roleplay:pauseScene': (payload: In<typeof roleplaySessionSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: resume a paused scene with the time that was left. */
+  'roleplay:resumeScene': (payload: In<typeof roleplaySessionSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: end the scene now (it also ends by itself at zero); observers' mics come back as they were. */
+  'roleplay:endScene': (payload: In<typeof roleplaySessionSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: swap two roles' players, or rotate everyone one role on; replay with `roleplay:startScene`. */
+  'roleplay:swapRoles': (payload: In<typeof roleplaySwapSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: split people into pairs/trios, each in its own sub-room playing the same scenario. */
+  'roleplay:startBreakouts': (payload: In<typeof roleplayBreakoutsSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: drop into a sub-room (see and hear only it), or with null back to the main room. */
+  'roleplay:joinBreakout': (payload: In<typeof roleplayJoinBreakoutSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Therapist: close every sub-room; everyone is back in the main room. */
+  'roleplay:returnEveryone': (payload: In<typeof roleplaySessionSchema>, ack: AckCallback<RoleplayView>) => void;
+  /** Observer: the checklist and a note for one player this round (again to change it). */
+  'roleplay:submitFeedback': (payload: In<typeof roleplayFeedbackSchema>, ack: AckCallback<FeedbackView>) => void;
+  /** Therapist: show the aggregated, anonymous checklist of this round on everyone's screen. */
+  'roleplay:showDebrief': (payload: In<typeof roleplayDebriefSchema>, ack: AckCallback<DebriefView>) => void;
+  /** Therapist: end the exercise (scene, spotlight and sub-rooms end with it). */
+  'roleplay:end': (payload: In<typeof roleplaySessionSchema>, ack: AckCallback<Empty>) => void;
 }
 
 /** Events the server pushes; names are past tense. */
@@ -172,6 +218,13 @@ export interface ServerToClientEvents {
   'crisis:acknowledged': (payload: { sessionId: string; alertId: string; acknowledgedAt: string }) => void;
   /** Therapists and the patient concerned: a side room opened (`sideRoom`) or closed (null). */
   'crisis:sideRoomChanged': (payload: { sessionId: string; patientUserId: string; sideRoom: SideRoomView | null }) => void;
+
+  /** Everyone in the room: the whole exercise after any change (no instructions); `exercise: null` when it ended. */
+  'roleplay:stateChanged': (payload: { sessionId: string; exercise: RoleplayView | null }) => void;
+  /** One player only (all their tabs): the role they now play, with its instructions, or null. */
+  'roleplay:yourRole': (payload: YourRole) => void;
+  /** Everyone in the room: the therapist put the debrief on screen. */
+  'roleplay:debriefShown': (payload: { sessionId: string; debrief: DebriefView }) => void;
 }
 
 export interface InterServerEvents {

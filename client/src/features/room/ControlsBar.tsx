@@ -1,4 +1,18 @@
+import { HandIcon } from '../turns/icons';
 import { CameraIcon, CameraOffIcon, EndIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
+
+/** Patients: raise or lower their hand (the queue is the server's). */
+export interface HandControl {
+  raised: boolean;
+  /** 1-based place in the queue while raised. */
+  position: number | null;
+  busy: boolean;
+  onRaise(): void;
+  onLower(): void;
+}
+
+/** Why the microphone cannot be turned on while the talking stick is with someone else. */
+export const FLOOR_LOCK_NOTE = 'Only the person holding the floor can speak';
 
 export interface ControlsBarProps {
   micOn: boolean;
@@ -9,6 +23,9 @@ export interface ControlsBarProps {
   hasCamera: boolean;
   isTherapist: boolean;
   busy: { mic: boolean; camera: boolean };
+  /** Talking stick: someone else holds the floor, so our microphone stays off. */
+  floorLocked?: boolean;
+  hand?: HandControl | null;
   onToggleMic(): void;
   onToggleCamera(): void;
   onLeave(): void;
@@ -24,12 +41,22 @@ export function ControlsBar({
   hasCamera,
   isTherapist,
   busy,
+  floorLocked = false,
+  hand = null,
   onToggleMic,
   onToggleCamera,
   onLeave,
   onEndSession,
 }: ControlsBarProps) {
-  const micNote = !hasMicrophone ? 'No microphone' : micLocked ? 'Muted by therapist' : micOn ? 'On' : 'Off';
+  const micNote = !hasMicrophone
+    ? 'No microphone'
+    : floorLocked
+      ? FLOOR_LOCK_NOTE
+      : micLocked
+        ? 'Muted by therapist'
+        : micOn
+          ? 'On'
+          : 'Off';
   const cameraNote = !hasCamera ? 'No camera' : cameraOn ? 'On' : 'Off';
   return (
     <div className="controls" role="toolbar" aria-label="Your microphone, camera and leaving">
@@ -40,12 +67,13 @@ export function ControlsBar({
           data-testid="toggle-mic"
           aria-pressed={micOn}
           aria-describedby="toggle-mic-note"
-          disabled={!hasMicrophone || micLocked || busy.mic}
+          disabled={!hasMicrophone || micLocked || floorLocked || busy.mic}
+          title={floorLocked ? FLOOR_LOCK_NOTE : undefined}
           onClick={onToggleMic}
         >
           {micOn ? <MicIcon /> : <MicOffIcon />}
           <span className="control__label">Microphone</span>
-          <span className="control__note" id="toggle-mic-note">
+          <span className={`control__note${floorLocked ? ' control__note--floor' : ''}`} id="toggle-mic-note">
             {micNote}
           </span>
         </button>
@@ -64,6 +92,28 @@ export function ControlsBar({
             {cameraNote}
           </span>
         </button>
+        {hand &&
+          (hand.raised ? (
+            <button
+              type="button"
+              className="control control--hand-raised"
+              data-testid="lower-hand"
+              aria-describedby="hand-note"
+              disabled={hand.busy}
+              onClick={hand.onLower}
+            >
+              <HandIcon />
+              <span className="control__label">Lower hand</span>
+              <span className="control__note" id="hand-note">
+                {hand.position ? `You are number ${hand.position}` : 'Raised'}
+              </span>
+            </button>
+          ) : (
+            <button type="button" className="control" data-testid="raise-hand" disabled={hand.busy} onClick={hand.onRaise}>
+              <HandIcon />
+              <span className="control__label">Raise hand</span>
+            </button>
+          ))}
       </div>
       <div className="controls__group">
         <button type="button" className="control control--leave" data-testid="leave-room" onClick={onLeave}>

@@ -21,6 +21,16 @@ export interface ParticipantTileProps {
   onUnlockMic?(userId: string): void;
   onRemove?(userId: string): void;
   onAudioBlocked?(): void;
+  /** Turn-taking: this person holds the floor. */
+  holdsFloor?: boolean;
+  /** Turn-taking: their place in the hand queue (1-based), or null. */
+  handPosition?: number | null;
+  /** Talking stick: their microphone is held off because someone else has the floor. */
+  floorLocked?: boolean;
+  /** Therapists: in a private side room (crisis). */
+  inSideRoom?: boolean;
+  /** Therapists: give this person the floor (offered when they are not in the hand queue). */
+  onGrantFloor?(userId: string): void;
 }
 
 export function initials(name: string): string {
@@ -43,6 +53,11 @@ export function ParticipantTile({
   onUnlockMic,
   onRemove,
   onAudioBlocked,
+  holdsFloor = false,
+  handPosition = null,
+  floorLocked = false,
+  inSideRoom = false,
+  onGrantFloor,
 }: ParticipantTileProps) {
   const reconnecting = p.connection === 'reconnecting';
   const videoVisible = p.cameraOn && !reconnecting && (isSelf ? Boolean(localStream) : !media?.videoPaused);
@@ -57,11 +72,16 @@ export function ParticipantTile({
   if (speaking) classes.push('tile--speaking');
   if (reconnecting) classes.push('tile--reconnecting');
   if (!videoVisible || !hasVideoTrack) classes.push('tile--no-video');
+  if (holdsFloor) classes.push('tile--floor');
 
   const status: string[] = [];
   if (p.role === 'therapist') status.push('therapist');
   if (speaking) status.push('speaking');
-  if (p.micLocked) status.push('muted by the therapist');
+  if (holdsFloor) status.push('has the floor');
+  if (handPosition) status.push(`hand raised, number ${handPosition}`);
+  if (inSideRoom) status.push('in a private room');
+  if (floorLocked) status.push('waiting for the floor');
+  else if (p.micLocked) status.push('muted by the therapist');
   else if (!p.micOn) status.push('microphone off');
   if (!p.cameraOn) status.push('camera off');
   if (reconnecting) status.push('reconnecting');
@@ -76,6 +96,7 @@ export function ParticipantTile({
       data-mic={p.micOn ? 'on' : 'off'}
       data-camera={p.cameraOn ? 'on' : 'off'}
       data-connection={p.connection}
+      data-floor={holdsFloor ? 'true' : undefined}
     >
       <span className="sr-only">{`${name}${status.length ? `: ${status.join(', ')}` : ''}`}</span>
       <div className="tile__media">
@@ -111,6 +132,22 @@ export function ParticipantTile({
         </span>
       )}
 
+      {(holdsFloor || handPosition || inSideRoom) && (
+        <span className="tile__badges" aria-hidden="true">
+          {holdsFloor && (
+            <span className="tile__badge tile__badge--floor" data-testid="tile-floor">
+              Has the floor
+            </span>
+          )}
+          {handPosition ? (
+            <span className="tile__badge tile__badge--hand" data-testid="tile-hand">
+              ✋ {handPosition}
+            </span>
+          ) : null}
+          {inSideRoom && <span className="tile__badge tile__badge--room">Private room</span>}
+        </span>
+      )}
+
       <div className="tile__footer">
         <p className="tile__name" aria-hidden="true">
           <span className="tile__name-text">{name}</span>
@@ -121,10 +158,10 @@ export function ParticipantTile({
             <span
               className={`tile__indicator${p.micLocked ? ' tile__indicator--locked' : ''}`}
               data-testid="tile-mic-off"
-              title={p.micLocked ? 'Muted by the therapist' : 'Microphone off'}
+              title={floorLocked ? 'Waiting for the floor' : p.micLocked ? 'Muted by the therapist' : 'Microphone off'}
             >
               <MicOffIcon size={16} />
-              {p.micLocked && <span className="tile__indicator-text">Muted by therapist</span>}
+              {p.micLocked && !floorLocked && <span className="tile__indicator-text">Muted by therapist</span>}
             </span>
           )}
           {!p.cameraOn && (
@@ -137,7 +174,20 @@ export function ParticipantTile({
 
       {canModerate && (
         <div className="tile__moderation" role="group" aria-label={`Moderate ${p.displayName}`}>
-          {p.micLocked ? (
+          {onGrantFloor && !holdsFloor && (
+            <button
+              type="button"
+              className="tile__action tile__action--text"
+              data-testid="grant-floor"
+              data-user-id={p.userId}
+              aria-label={`Give the floor to ${p.displayName}`}
+              title={`Give the floor to ${p.displayName}`}
+              onClick={() => onGrantFloor(p.userId)}
+            >
+              Give floor
+            </button>
+          )}
+          {p.micLocked && !floorLocked ? (
             <button
               type="button"
               className="tile__action"

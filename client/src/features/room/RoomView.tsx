@@ -1,8 +1,18 @@
-import { useCallback, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
+import type { Facilitation } from '../../facilitation/Facilitation';
+import { initialCrisisState, type CrisisState } from '../../facilitation/CrisisClient';
+import { initialFloorState, type FloorState } from '../../facilitation/FloorClient';
+import { errorMessage } from '../../facilitation/Store';
 import type { RoomState } from '../../media/roomState';
+import { ChatPanel } from '../chat/ChatPanel';
+import { CheckinForm } from '../checkins/CheckinForm';
+import { CheckinPanel } from '../checkins/CheckinPanel';
+import { CrisisAlerts } from '../crisis/CrisisAlerts';
+import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
+import { FloorPanel } from '../turns/FloorPanel';
 import { useNow } from '../schedule/useNow';
-import { ControlsBar } from './ControlsBar';
+import { ControlsBar, FLOOR_LOCK_NOTE, type HandControl } from './ControlsBar';
 import { gridLayout, layerForTile } from './gridLayout';
 import { LobbyPanel } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
@@ -31,10 +41,27 @@ export interface RoomViewProps {
   actions: RoomActions;
   hasMicrophone: boolean;
   hasCamera: boolean;
+  /** Chat, turns, check-ins and crisis of this session (the page owns it; absent in bare room tests). */
+  facilitation?: Facilitation | null;
+}
+
+interface Subscribable<S> {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): S;
+}
+const noSubscribe = () => () => undefined;
+const idleFloor = () => initialFloorState;
+const idleCrisis = () => initialCrisisState;
+
+function useFloor(store: Subscribable<FloorState> | undefined): FloorState {
+  return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleFloor);
+}
+function useCrisis(store: Subscribable<CrisisState> | undefined): CrisisState {
+  return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleCrisis);
 }
 
 /** The live session after pre-join: waiting room, the room itself, or the end. */
-export function RoomView({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) {
+export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitation }: RoomViewProps) {
   const [leaving, setLeaving] = useState(false);
   const leave = useCallback(() => {
     setLeaving(true);
@@ -55,7 +82,9 @@ export function RoomView({ state, actions, hasMicrophone, hasCamera }: RoomViewP
         />
       );
     case 'in-room':
-      return <RoomStage state={state} actions={actions} hasMicrophone={hasMicrophone} hasCamera={hasCamera} />;
+      return (
+        <RoomStage state={state} actions={actions} hasMicrophone={hasMicrophone} hasCamera={hasCamera} facilitation={facilitation} />
+      );
     case 'ended':
       return <SessionEnded sessionTitle={state.session?.title ?? null} />;
     default:
@@ -72,7 +101,7 @@ export function orderTiles(participants: ParticipantView[], selfUserId: string |
     .map(({ p }) => p);
 }
 
-function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) {
+function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: RoomViewProps) {
   const titleId = useId();
   const isTherapist = state.selfRole === 'therapist';
   const [error, setError] = useState<string | null>(null);
@@ -83,6 +112,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
   const now = useNow(30_000);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
+  const floorState = useFloor(facilitation?.floor);
+  const crisisState = useCrisis(facilitation?.crisis);
+  const [handBusy, setHandBusy] = useState(false);
+  const [unread, setUnread] = useState(0);
 
   const run = useCallback(async (key: keyof typeof busy | null, task: () => Promise<unknown>) => {
     setError(null);
@@ -97,6 +130,51 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
   }, []);
 
   const self = state.participants.find((p) => p.userId === state.selfUserId);
+  const floor = floorState.floor;
+  const sideRoomOf = (userId: string) => crisisState.sideRooms.some((r) => r.userIds.includes(userId));
+  // Talking stick: a patient without the floor (and not in a side room) cannot speak.
+  const floorLockedFor = (p: ParticipantView) =>
+    Boolean(floor?.talkingStick) && p.role === 'patient' && floor?.holderUserId !== p.userId && !sideRoomOf(p.userId);
+  const selfFloorLocked = Boolean(self && floorLockedFor(self));
+  const handPosition = (userId: string) => {
+    const i = floor?.queue.findIndex((h) => h.userId === userId) ?? -1;
+    return i === -1 ? null : i + 1;
+  };
+
+  // The floor came back to us: the server reports our microphone on again, so turn the local track back on.
+  const wasLocked = useRef(false);
+  const setMic = actions.setMic;
+  useEffect(() => {
+    const locked = Boolean(self?.micLocked);
+    if (wasLocked.current && !locked && self?.micOn && !state.micOn) void setMic(true).catch(() => undefined);
+    wasLocked.current = locked;
+  }, [self?.micLocked, self?.micOn, state.micOn, setMic]);
+
+  const hand: HandControl | null =
+    facilitation && !isTherapist
+      ? {
+          raised: handPosition(state.selfUserId ?? '') !== null,
+          position: handPosition(state.selfUserId ?? ''),
+          busy: handBusy || !floor,
+          onRaise: () => {
+            setHandBusy(true);
+            facilitation.floor
+              .raiseHand()
+              .catch((e: unknown) => setError(errorMessage(e)))
+              .finally(() => setHandBusy(false));
+          },
+          onLower: () => {
+            setHandBusy(true);
+            facilitation.floor
+              .lowerHand()
+              .catch((e: unknown) => setError(errorMessage(e)))
+              .finally(() => setHandBusy(false));
+          },
+        }
+      : null;
+  const nameOf = (userId: string) =>
+    userId === state.selfUserId ? 'you' : (state.participants.find((p) => p.userId === userId)?.displayName ?? 'a therapist');
+  const jumpTo = (id: string) => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   const selfView: ParticipantView | null = state.selfUserId
     ? {
         userId: state.selfUserId,
@@ -132,6 +210,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
           </h1>
           <p className="room__meta">{count === 1 ? 'Only you so far' : `${count} people in the room`}</p>
         </div>
+        {facilitation && !isTherapist && <CrisisButton crisis={facilitation.crisis} />}
         <p className={`connection connection--${state.connection}`}>
           <span className="sr-only">Connection: </span>
           <span data-testid="connection-state">{state.connection}</span>
@@ -148,10 +227,20 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
           Your connection dropped. Reconnecting… you keep your place in the room.
         </p>
       )}
-      {self?.micLocked && (
-        <p className="room__banner room__banner--info" role="status">
-          The therapist has muted your microphone for now.
+      {facilitation && isTherapist && (
+        <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} />
+      )}
+      {facilitation && !isTherapist && <CrisisStatus crisis={facilitation.crisis} nameOf={nameOf} />}
+      {selfFloorLocked ? (
+        <p className="room__banner room__banner--info" role="status" data-testid="floor-lock-banner">
+          Talking stick: {FLOOR_LOCK_NOTE.toLowerCase()}. Raise your hand to ask for a turn.
         </p>
+      ) : (
+        self?.micLocked && (
+          <p className="room__banner room__banner--info" role="status">
+            The therapist has muted your microphone for now.
+          </p>
+        )
       )}
       {audioBlocked && (
         <p className="room__banner room__banner--info">
@@ -177,7 +266,9 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
         </p>
       )}
 
-      <div className={`room__body${isTherapist ? ' room__body--with-panel' : ''}`}>
+      <div
+        className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}`}
+      >
         <ul
           ref={gridRef}
           className={`room-grid${measured ? ' room-grid--measured' : ''}`}
@@ -203,17 +294,71 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
                 onUnlockMic={(id) => void run(null, () => actions.unlockMic(id))}
                 onRemove={(id) => void run(null, () => actions.remove(id))}
                 onAudioBlocked={onAudioBlocked}
+                holdsFloor={floor?.holderUserId === p.userId}
+                handPosition={handPosition(p.userId)}
+                floorLocked={floorLockedFor(p)}
+                inSideRoom={isTherapist && sideRoomOf(p.userId)}
+                onGrantFloor={
+                  facilitation && handPosition(p.userId) === null
+                    ? (id) => void run(null, () => facilitation.floor.grant(id))
+                    : undefined
+                }
               />
             );
           })}
         </ul>
-        {isTherapist && (
-          <LobbyPanel
-            waiting={state.lobby}
-            now={now}
-            busy={busy.admit}
-            onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
-          />
+        {facilitation ? (
+          <aside className={`room-side${isTherapist ? ' room-side--therapist' : ''}`} aria-label="Group tools">
+            <nav className="room-side__tabs" aria-label="Jump to">
+              <button type="button" onClick={() => jumpTo('room-turns')}>
+                Turns
+              </button>
+              <button type="button" onClick={() => jumpTo('room-checkin')}>
+                Check-in
+              </button>
+              <button type="button" data-testid="chat-tab" onClick={() => jumpTo('room-chat')}>
+                Chat
+                {unread > 0 && (
+                  <span className="room-side__badge" data-testid="chat-unread">
+                    {unread}
+                    <span className="sr-only"> unread</span>
+                  </span>
+                )}
+              </button>
+            </nav>
+            <div className="room-side__tools">
+              {isTherapist && (
+                <LobbyPanel
+                  waiting={state.lobby}
+                  now={now}
+                  busy={busy.admit}
+                  onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
+                />
+              )}
+              <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
+              {isTherapist ? (
+                <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
+              ) : (
+                <CheckinForm checkins={facilitation.checkins} />
+              )}
+            </div>
+            <ChatPanel
+              chat={facilitation.chat}
+              selfUserId={state.selfUserId}
+              selfRole={state.selfRole}
+              participants={state.participants}
+              onUnreadChange={setUnread}
+            />
+          </aside>
+        ) : (
+          isTherapist && (
+            <LobbyPanel
+              waiting={state.lobby}
+              now={now}
+              busy={busy.admit}
+              onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
+            />
+          )
         )}
       </div>
 
@@ -225,6 +370,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera }: RoomViewProps) 
         hasCamera={hasCamera}
         isTherapist={isTherapist}
         busy={busy}
+        floorLocked={selfFloorLocked}
+        hand={hand}
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}
         onLeave={() => void run(null, () => actions.leave())}

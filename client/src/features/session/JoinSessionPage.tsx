@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { Consent, SafetyCheck } from '@hearth/protocol';
+import { Facilitation } from '../../facilitation/Facilitation';
 import { RoomClient } from '../../media/RoomClient';
 import { initialRoomState, type RoomState } from '../../media/roomState';
 import { apiRequest } from '../../realtime/api';
@@ -49,6 +50,8 @@ export function JoinSessionPage() {
   const media = useLocalMedia();
   const [client, setClient] = useState<RoomClient | null>(null);
   const clientRef = useRef<RoomClient | null>(null);
+  const [facilitation, setFacilitation] = useState<Facilitation | null>(null);
+  const facilitationRef = useRef<Facilitation | null>(null);
   const tokenRef = useRef(accessToken);
   tokenRef.current = accessToken;
   const [joinError, setJoinError] = useState<string | null>(null);
@@ -78,6 +81,8 @@ export function JoinSessionPage() {
   // Leaving the page (navigation, sign-out) leaves the room and closes the socket.
   useEffect(
     () => () => {
+      facilitationRef.current?.close();
+      facilitationRef.current = null;
       const c = clientRef.current;
       if (!c) return;
       clientRef.current = null;
@@ -91,6 +96,12 @@ export function JoinSessionPage() {
     },
     [],
   );
+
+  // Chat, turns, check-ins and crisis state are not in the room snapshot: ask on entering the room.
+  const inRoom = state.phase === 'in-room';
+  useEffect(() => {
+    if (inRoom) facilitation?.refresh();
+  }, [inRoom, facilitation]);
 
   // Sitting in a group (or its waiting room) is activity: no idle logoff mid-session.
   const inSession = state.phase === 'in-room' || state.phase === 'waiting';
@@ -114,6 +125,10 @@ export function JoinSessionPage() {
         const socket = createSocket({ token: () => tokenRef.current });
         c = new RoomClient(socket, sessionId);
         clientRef.current = c;
+        const room = c;
+        const f = new Facilitation(socket, sessionId, () => room.state.selfUserId);
+        facilitationRef.current = f;
+        setFacilitation(f);
         window.__hearthRoom = c;
         setClient(c);
       }
@@ -145,7 +160,13 @@ export function JoinSessionPage() {
   if (live && actions) {
     return (
       <div className="join-page join-page--live">
-        <RoomView state={state} actions={actions} hasMicrophone={media.hasMicrophone} hasCamera={media.hasCamera} />
+        <RoomView
+          state={state}
+          actions={actions}
+          hasMicrophone={media.hasMicrophone}
+          hasCamera={media.hasCamera}
+          facilitation={facilitation}
+        />
       </div>
     );
   }

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
 import type { RemoteMedia } from '../../media/roomState';
 import { CameraOffIcon, MicOffIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
+import { HandIcon } from '../turns/icons';
 import { MediaVideo, RemoteAudio } from './mediaElements';
 
 export interface ParticipantTileProps {
@@ -141,7 +142,7 @@ export function ParticipantTile({
           )}
           {handPosition ? (
             <span className="tile__badge tile__badge--hand" data-testid="tile-hand">
-              ✋ {handPosition}
+              <HandIcon size={14} /> {handPosition}
             </span>
           ) : null}
           {inSideRoom && <span className="tile__badge tile__badge--room">Private room</span>}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
 import type { Facilitation } from '../../facilitation/Facilitation';
+import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
 import { initialCrisisState, type CrisisState } from '../../facilitation/CrisisClient';
 import { initialFloorState, type FloorState } from '../../facilitation/FloorClient';
 import { errorMessage } from '../../facilitation/Store';
@@ -52,9 +53,13 @@ interface Subscribable<S> {
 const noSubscribe = () => () => undefined;
 const idleFloor = () => initialFloorState;
 const idleCrisis = () => initialCrisisState;
+const idleCheckins = () => initialCheckinState;
 
 function useFloor(store: Subscribable<FloorState> | undefined): FloorState {
   return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleFloor);
+}
+function useCheckins(store: Subscribable<CheckinState> | undefined): CheckinState {
+  return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleCheckins);
 }
 function useCrisis(store: Subscribable<CrisisState> | undefined): CrisisState {
   return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleCrisis);
@@ -114,6 +119,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
   const floorState = useFloor(facilitation?.floor);
   const crisisState = useCrisis(facilitation?.crisis);
+  const checkinState = useCheckins(facilitation?.checkins);
+  const checkinWaiting = !isTherapist && checkinState.open !== null && checkinState.mine === null;
   const [handBusy, setHandBusy] = useState(false);
   const [unread, setUnread] = useState(0);
 
@@ -313,9 +320,16 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
               <button type="button" onClick={() => jumpTo('room-turns')}>
                 Turns
               </button>
-              <button type="button" onClick={() => jumpTo('room-checkin')}>
-                Check-in
-              </button>
+              {(isTherapist || checkinState.open) && (
+                <button type="button" onClick={() => jumpTo('room-checkin')}>
+                  Check-in
+                  {checkinWaiting && (
+                    <span className="room-side__badge" data-testid="checkin-waiting">
+                      new<span className="sr-only"> check-in to answer</span>
+                    </span>
+                  )}
+                </button>
+              )}
               <button type="button" data-testid="chat-tab" onClick={() => jumpTo('room-chat')}>
                 Chat
                 {unread > 0 && (

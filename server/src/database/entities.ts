@@ -2,6 +2,8 @@ import { CheckinAnswerRecord } from '../modules/checkins/entities/checkin-answer
 import { CheckinRecord } from '../modules/checkins/entities/checkin.entity';
 import { ChatMessageRecord } from '../modules/chat/entities/chat-message.entity';
 import { CrisisEventRecord } from '../modules/crisis/entities/crisis-event.entity';
+import { RoleplayExerciseRecord, RoleplayFeedbackRecord, RoleplayRoundRecord } from '../modules/roleplay/entities/exercise.entity';
+import { RoleplayScenarioRecord } from '../modules/roleplay/entities/scenario.entity';
 import { AuthSession } from '../modules/auth/entities/auth-session.entity';
 import { AttendanceSegment } from '../modules/rooms/entities/attendance-segment.entity';
 import { SafetyCheckRecord } from '../modules/rooms/entities/safety-check.entity';
@@ -21,4 +23,8 @@ export const ENTITIES = [
   CheckinRecord,
   CheckinAnswerRecord,
   CrisisEventRecord,
+  RoleplayScenarioRecord,
+  RoleplayExerciseRecord,
+  RoleplayRoundRecord,
+  RoleplayFeedbackRecord,
 ];

@@ -4,6 +4,7 @@ import { hashPassword } from '../modules/auth/password';
 import { User } from '../modules/users/entities/user.entity';
 import { SchedulingError } from '../modules/scheduling/scheduling.error';
 import { ensureDemoSchedule, type DemoScheduleSummary } from './demo-schedule';
+import { ensureRoleplayScenarios } from './roleplay-scenarios';
 
 /** Demo only; printed at start. Never used outside the demo seed. */
 export const DEMO_PASSWORD = 'hearth-demo';
@@ -54,6 +55,7 @@ export interface SeedSummary {
  */
 export async function seedDemo(dataSource: DataSource, opts: { force?: boolean; now?: Date } = {}): Promise<SeedSummary> {
   const users = dataSource.getRepository(User);
+  await ensureRoleplayScenarios(dataSource);
   const summary = async (created: boolean): Promise<SeedSummary> => ({
     created,
     accounts: DEMO_ACCOUNTS.map(({ email, role }) => ({ email, role })),

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { CheckinsModule } from '../checkins/checkins.module';
 import { ChatModule } from '../chat/chat.module';
 import { CrisisModule } from '../crisis/crisis.module';
+import { RoleplayModule } from '../roleplay/roleplay.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SchedulingSessionDirectory } from '../scheduling/session-directory.adapter';
@@ -12,6 +13,7 @@ import { CheckinsGateway } from './checkins.gateway';
 import { CrisisGateway } from './crisis.gateway';
 import { NotifierModule } from './notifier.module';
 import { RealtimeGateway } from './realtime.gateway';
+import { RoleplayGateway } from './roleplay.gateway';
 import { RoomsGateway } from './rooms.gateway';
 import { TurnsGateway } from './turns.gateway';
 
@@ -28,8 +30,9 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
     TurnsModule.register(liveRooms),
     CheckinsModule.register(liveRooms),
     CrisisModule.register(liveRooms),
+    RoleplayModule.register(liveRooms),
   ],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

@@ -30,16 +30,25 @@ interface Live {
   /** The socket each member's room lives on (a newer tab takes over). */
   sockets: Map<string, string>;
   graceTimers: Map<string, NodeJS.Timeout>;
-  /** A feature's rule for whose microphone may be live (talking stick); null: everyone's. */
-  micGate: MicGate | null;
-  /** Members whose microphone the gate holds off now (to push only changes). */
+  /** Features' rules for whose microphone may be live (talking stick, role-play spotlight); a mic is live only if every gate allows it. */
+  micGates: Map<MicGateName, MicGate>;
+  /** Members whose microphone the gates hold off now (to push only changes). */
   gatedOut: Set<string>;
-  /** Members in a media partition (a private side room): userId → partition. Absent: the main room. */
-  partitions: Map<string, string>;
+  /** Members in a media partition, per layer: userId → partition. Absent from every layer: the main room. */
+  partitions: Map<PartitionLayer, Map<string, string>>;
 }
 
 /** Whether a member's microphone may be live; therapists' rules come from the feature (e.g. turns). */
 export type MicGate = (userId: string, role: RoomRole) => boolean;
+/** Who sets a gate: the floor (talking stick) or the role-play spotlight. Gates compose: all must allow. */
+export type MicGateName = 'floor' | 'spotlight';
+/**
+ * Partition layers, strongest first: a crisis side room wins over a role-play
+ * sub-room (someone moved to a side room from a breakout sees only the side
+ * room, and goes back to their sub-room when it closes).
+ */
+export type PartitionLayer = 'side-room' | 'breakout';
+const PARTITION_LAYERS: PartitionLayer[] = ['side-room', 'breakout'];
 
 /** Presence changes other features follow (turns drop someone who left, side rooms close…). */
 export type PresenceEvent =
@@ -145,7 +154,7 @@ export class RoomsService implements OnModuleDestroy {
       await this.closeSegment(sessionId, m.userId, now, 'ended');
     }
     this.media.closeRoom(sessionId);
-    entry.micGate = null;
+    entry.micGates.clear();
     entry.partitions.clear();
     this.emitPresence({ kind: 'ended', sessionId });
   }
@@ -300,15 +309,26 @@ export class RoomsService implements OnModuleDestroy {
   }
 
   /**
-   * Sets (or with null lifts) the rule for whose microphone may be live, and
-   * applies it now: gated microphones pause at the SFU, allowed ones resume
-   * if their owner has them on. Call again whenever the rule's answer changes
-   * (a new floor holder). Members in a side room are never gated.
+   * Sets (or with null lifts) a named rule for whose microphone may be live,
+   * and applies all rules now: gated microphones pause at the SFU, allowed
+   * ones resume if their owner has them on (so a mic comes back as it was).
+   * Call again whenever the rule's answer changes (a new floor holder).
+   * A microphone is live only if every gate allows it; members in a side
+   * room or a sub-room are never gated. Without a name the gate is the floor's.
    */
-  async setMicGate(sessionId: string, gate: MicGate | null): Promise<void> {
+  async setMicGate(sessionId: string, gate: MicGate | null): Promise<void>;
+  async setMicGate(sessionId: string, name: MicGateName, gate: MicGate | null): Promise<void>;
+  async setMicGate(sessionId: string, nameOrGate: MicGateName | MicGate | null, maybeGate?: MicGate | null): Promise<void> {
     const entry = this.sessions.get(sessionId);
     if (!entry || entry.live.isEnded) return;
-    entry.micGate = gate;
+    const [name, gate] = typeof nameOrGate === 'string' ? [nameOrGate, maybeGate ?? null] : (['floor', nameOrGate] as const);
+    if (gate) entry.micGates.set(name, gate);
+    else entry.micGates.delete(name);
+    await this.applyMicGates(entry);
+  }
+
+  private async applyMicGates(entry: Live): Promise<void> {
+    const sessionId = entry.live.sessionId;
     const room = this.media.getRoom(sessionId);
     const changed: Member[] = [];
     for (const m of entry.live.present()) {
@@ -326,25 +346,29 @@ export class RoomsService implements OnModuleDestroy {
   }
 
   /**
-   * Moves members into a media partition (a private side room), or with null
-   * back into the main room. People receive media only from others in the
-   * same partition: consumers that are no longer allowed close, newly allowed
-   * ones are created.
+   * Moves members into a media partition (a private side room, or with
+   * layer `breakout` a role-play sub-room), or with null out of that layer.
+   * People receive media only from others in the same effective partition
+   * (the strongest layer they are in; a side room wins): consumers that are
+   * no longer allowed close, newly allowed ones are created.
    */
-  async setMediaPartition(sessionId: string, userIds: string[], partition: string | null): Promise<void> {
+  async setMediaPartition(sessionId: string, userIds: string[], partition: string | null, layer: PartitionLayer = 'side-room'): Promise<void> {
     const entry = this.sessions.get(sessionId);
     if (!entry || entry.live.isEnded) return;
+    let map = entry.partitions.get(layer);
+    if (!map) entry.partitions.set(layer, (map = new Map()));
     for (const id of userIds) {
-      if (partition) entry.partitions.set(id, partition);
-      else entry.partitions.delete(id);
+      if (partition) map.set(id, partition);
+      else map.delete(id);
     }
     await this.reconcileConsumers(entry);
-    if (entry.micGate) await this.setMicGate(sessionId, entry.micGate);
+    if (entry.micGates.size > 0) await this.applyMicGates(entry);
   }
 
-  /** The partition a member is in (null: the main room). */
+  /** The partition a member is in (null: the main room); a side room wins over a sub-room. */
   mediaPartitionOf(sessionId: string, userId: string): string | null {
-    return this.sessions.get(sessionId)?.partitions.get(userId) ?? null;
+    const entry = this.sessions.get(sessionId);
+    return entry ? this.partitionOf(entry, userId) : null;
   }
 
   // -------------------------------------------------------------------------
@@ -367,14 +391,24 @@ export class RoomsService implements OnModuleDestroy {
       viewerId !== ownerId &&
       entry.live.isAdmitted(viewerId) &&
       entry.live.isAdmitted(ownerId) &&
-      (entry.partitions.get(viewerId) ?? null) === (entry.partitions.get(ownerId) ?? null)
+      this.partitionOf(entry, viewerId) === this.partitionOf(entry, ownerId)
     );
   }
 
+  private partitionOf(entry: Live, userId: string): string | null {
+    for (const layer of PARTITION_LAYERS) {
+      const p = entry.partitions.get(layer)?.get(userId);
+      if (p) return `${layer}:${p}`;
+    }
+    return null;
+  }
+
   private micAllowed(entry: Live, userId: string): boolean {
-    if (!entry.micGate || entry.partitions.has(userId)) return true;
+    if (entry.micGates.size === 0 || this.partitionOf(entry, userId) !== null) return true;
     const m = entry.live.member(userId);
-    return !!m && entry.micGate(userId, m.role);
+    if (!m) return false;
+    for (const gate of entry.micGates.values()) if (!gate(userId, m.role)) return false;
+    return true;
   }
 
   /** A participant as others see them: a microphone the floor rules hold off shows as off and locked. */
@@ -415,7 +449,9 @@ export class RoomsService implements OnModuleDestroy {
   /** Someone left the room for good (left, removed, grace expired): out of any side room. */
   private async gone(entry: Live, userId: string): Promise<void> {
     entry.gatedOut.delete(userId);
-    if (entry.partitions.delete(userId)) await this.reconcileConsumers(entry);
+    let moved = false;
+    for (const map of entry.partitions.values()) moved = map.delete(userId) || moved;
+    if (moved) await this.reconcileConsumers(entry);
     this.emitPresence({ kind: 'left', sessionId: entry.live.sessionId, userId });
   }
 
@@ -439,7 +475,7 @@ export class RoomsService implements OnModuleDestroy {
         info,
         sockets: new Map(),
         graceTimers: new Map(),
-        micGate: null,
+        micGates: new Map(),
         gatedOut: new Set(),
         partitions: new Map(),
       };
@@ -531,16 +567,17 @@ export class RoomsService implements OnModuleDestroy {
   /** Someone speaking in a side room is news only inside it. */
   private pushActiveSpeaker(sessionId: string, userId: string | null): void {
     const entry = this.sessions.get(sessionId);
-    const partition = userId ? entry?.partitions.get(userId) : undefined;
+    const partition = userId && entry ? this.partitionOf(entry, userId) : null;
+    const partitioned = entry ? [...new Set([...entry.partitions.values()].flatMap((m) => [...m.keys()]))] : [];
     if (!entry || !partition) {
-      this.notifier.toSession(sessionId, { except: entry ? [...entry.partitions.keys()] : [] }, 'room:activeSpeakerChanged', {
+      this.notifier.toSession(sessionId, { except: partitioned }, 'room:activeSpeakerChanged', {
         sessionId,
         userId,
       });
       return;
     }
-    for (const [id, p] of entry.partitions) {
-      if (p === partition) this.notifier.toUser(id, 'room:activeSpeakerChanged', { sessionId, userId });
+    for (const id of partitioned) {
+      if (this.partitionOf(entry, id) === partition) this.notifier.toUser(id, 'room:activeSpeakerChanged', { sessionId, userId });
     }
   }
 

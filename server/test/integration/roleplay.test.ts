@@ -4,6 +4,7 @@ import { admittedGroup, mediaRoom, ok, settle, type Group } from '../helpers/fac
 import { collect, nextEvent, opusSendParameters, type Person } from '../helpers/room-helpers';
 import { connectSocket, request } from '../helpers/socket';
 import { api, login, startTestApp, type TestApp } from '../helpers/test-app';
+import { DB_KINDS } from '../helpers/test-db';
 
 jest.setTimeout(90_000);
 
@@ -22,7 +23,7 @@ const scenarioBody = {
   ],
 };
 
-describe('role-play with real socket.io clients and a real mediasoup worker', () => {
+describe.each(DB_KINDS)('role-play with real socket.io clients and a real mediasoup worker — %s', (kind) => {
   let app: TestApp;
   let g: Group;
   let therapist: Person;
@@ -34,7 +35,7 @@ describe('role-play with real socket.io clients and a real mediasoup worker', ()
   const sockets: Person[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp('postgres', { RECONNECT_GRACE_SECONDS: '30' });
+    app = await startTestApp(kind, { RECONNECT_GRACE_SECONDS: '30' });
     g = await admittedGroup(app, 4);
     ({ therapist } = g);
     [p1, p2, p3, p4] = g.patients as [Person, Person, Person, Person];

@@ -274,7 +274,7 @@ export class RoomsService implements OnModuleDestroy {
     const { entry, room } = await this.inRoom(userId, sessionId);
     const current = entry.live.member(userId);
     if (source === 'mic' && on && current && !current.micLocked && !this.micAllowed(entry, userId)) {
-      throw new RoomError(RoomErrorCode.FloorNotHeld, 'Talking-stick mode: wait until you have the floor.');
+      throw new RoomError(RoomErrorCode.FloorNotHeld, 'Your microphone is held off for now (talking stick or a role-play scene): wait for your turn.');
     }
     const m = entry.live.setMedia(userId, source, on);
     await room.setProducerPaused(userId, source, !on);

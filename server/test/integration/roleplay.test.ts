@@ -138,6 +138,11 @@ describe.each(DB_KINDS)('role-play with real socket.io clients and a real medias
 
     it('refuses patients and a second exercise, and casting someone not in the room; nothing changes', async () => {
       expect(await request(p1.socket, 'roleplay:start', { sessionId: sid(), scenarioId })).toMatchObject(refused('not_moderator'));
+      // An exercise cut off by a server restart (open in the record, not live) does not block the session.
+      await app.dataSource.query(
+        `INSERT INTO roleplay_exercises (id, session_id, scenario, started_by, started_at) VALUES (gen_random_uuid(), $1, '{}'::jsonb, $2, now() - interval '1 hour')`,
+        [sid(), therapist.userId],
+      );
       expect((await state(p1)).exercise).toBeNull();
       const started = nextEvent(p2.socket, 'roleplay:stateChanged');
       const v = ok<RoleplayView>(await request(therapist.socket, 'roleplay:start', { sessionId: sid(), scenarioId }));

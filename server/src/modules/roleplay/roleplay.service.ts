@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { IsNull, QueryFailedError, type Repository } from 'typeorm';
 import type { DebriefView, FeedbackView, RoleplayState, RoleplayView, YourRole } from '@hearth/protocol';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
@@ -91,6 +91,9 @@ export class RoleplayService implements OnModuleInit, OnModuleDestroy {
     try {
       const scenario = await this.library.snapshotFor({ userId, role: me.role }, scenarioId);
       const ex = new Exercise(randomUUID(), sessionId, scenario);
+      // Live state is this process's (like the room itself): an exercise still open in the
+      // record but not here was cut off by a restart, and must not block the session.
+      await this.exerciseRecords.update({ sessionId, endedAt: IsNull() }, { endedAt: now });
       try {
         await this.exerciseRecords.insert({ id: ex.id, sessionId, scenarioId, scenario, startedBy: userId, startedAt: now, endedAt: null });
       } catch (e) {

@@ -4,13 +4,14 @@ import { ChatClient } from './ChatClient';
 import { CheckinClient } from './CheckinClient';
 import { CrisisClient } from './CrisisClient';
 import { FloorClient } from './FloorClient';
+import { RoleplayClient } from './RoleplayClient';
 
 /** Delays between attempts while a reconnect's rejoin has not been answered yet (`not_admitted`). */
 const RETRY_MS = [300, 800, 1_500, 3_000, 5_000];
 
 /**
- * Group facilitation of one live session: chat, turns, check-ins and the
- * crisis flag over the page's socket. The room snapshot does not carry their
+ * Group facilitation of one live session: chat, turns, check-ins, the
+ * crisis flag and role-play exercises over the page's socket. The room snapshot does not carry their
  * state, so it is asked for on entering the room, on every `room:admitted`,
  * and after every reconnect (once the room has taken us back).
  */
@@ -19,6 +20,7 @@ export class Facilitation {
   readonly floor: FloorClient;
   readonly checkins: CheckinClient;
   readonly crisis: CrisisClient;
+  readonly roleplay: RoleplayClient;
   private closed = false;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -28,11 +30,14 @@ export class Facilitation {
     readonly socket: HearthSocket,
     readonly sessionId: string,
     selfUserId: () => string | null,
+    /** The bearer token, for the role-play scenario library over HTTP. */
+    token: () => string | null = () => null,
   ) {
     this.chat = new ChatClient(socket, sessionId);
     this.floor = new FloorClient(socket, sessionId);
     this.checkins = new CheckinClient(socket, sessionId);
     this.crisis = new CrisisClient(socket, sessionId, selfUserId);
+    this.roleplay = new RoleplayClient(socket, sessionId, token);
 
     const onAdmitted = (p: { sessionId: string }) => {
       if (p.sessionId === sessionId) this.refresh();
@@ -52,7 +57,7 @@ export class Facilitation {
     if (this.closed) return;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    const parts = [this.chat.refresh(), this.floor.refresh(), this.checkins.refresh(), this.crisis.refresh()];
+    const parts = [this.chat.refresh(), this.floor.refresh(), this.checkins.refresh(), this.crisis.refresh(), this.roleplay.refresh()];
     void Promise.allSettled(parts).then((results) => {
       const notYet = results.some(
         (r) => r.status === 'rejected' && r.reason instanceof RequestError && (r.reason.code === 'not_admitted' || r.reason.code === 'timeout'),
@@ -76,5 +81,6 @@ export class Facilitation {
     this.floor.close();
     this.checkins.close();
     this.crisis.close();
+    this.roleplay.close();
   }
 }

@@ -32,6 +32,14 @@ export interface ParticipantTileProps {
   inSideRoom?: boolean;
   /** Therapists: give this person the floor (offered when they are not in the hand queue). */
   onGrantFloor?(userId: string): void;
+  /** Role-play: a player featured while the scene runs (larger, first). */
+  spotlit?: boolean;
+  /** How a featured tile grows: 2×2 cells, or a whole row (phones). */
+  spotSpan?: 'block' | 'row';
+  /** Role-play: the role this person plays. */
+  roleName?: string | null;
+  /** Role-play: an observer whose microphone the scene holds. */
+  sceneHeld?: boolean;
 }
 
 export function initials(name: string): string {
@@ -59,6 +67,10 @@ export function ParticipantTile({
   floorLocked = false,
   inSideRoom = false,
   onGrantFloor,
+  spotlit = false,
+  spotSpan,
+  roleName = null,
+  sceneHeld = false,
 }: ParticipantTileProps) {
   const reconnecting = p.connection === 'reconnecting';
   const videoVisible = p.cameraOn && !reconnecting && (isSelf ? Boolean(localStream) : !media?.videoPaused);
@@ -74,6 +86,8 @@ export function ParticipantTile({
   if (reconnecting) classes.push('tile--reconnecting');
   if (!videoVisible || !hasVideoTrack) classes.push('tile--no-video');
   if (holdsFloor) classes.push('tile--floor');
+  if (spotlit) classes.push('tile--spotlight');
+  if (spotlit && spotSpan) classes.push(`tile--span-${spotSpan}`);
 
   const status: string[] = [];
   if (p.role === 'therapist') status.push('therapist');
@@ -81,7 +95,9 @@ export function ParticipantTile({
   if (holdsFloor) status.push('has the floor');
   if (handPosition) status.push(`hand raised, number ${handPosition}`);
   if (inSideRoom) status.push('in a private room');
-  if (floorLocked) status.push('waiting for the floor');
+  if (roleName) status.push(`playing ${roleName}`);
+  if (sceneHeld) status.push('observing the scene');
+  else if (floorLocked) status.push('waiting for the floor');
   else if (p.micLocked) status.push('muted by the therapist');
   else if (!p.micOn) status.push('microphone off');
   if (!p.cameraOn) status.push('camera off');
@@ -98,6 +114,7 @@ export function ParticipantTile({
       data-camera={p.cameraOn ? 'on' : 'off'}
       data-connection={p.connection}
       data-floor={holdsFloor ? 'true' : undefined}
+      data-spotlight={spotlit ? 'true' : undefined}
     >
       <span className="sr-only">{`${name}${status.length ? `: ${status.join(', ')}` : ''}`}</span>
       <div className="tile__media">
@@ -133,7 +150,7 @@ export function ParticipantTile({
         </span>
       )}
 
-      {(holdsFloor || handPosition || inSideRoom) && (
+      {(holdsFloor || handPosition || inSideRoom || roleName) && (
         <span className="tile__badges" aria-hidden="true">
           {holdsFloor && (
             <span className="tile__badge tile__badge--floor" data-testid="tile-floor">
@@ -146,6 +163,11 @@ export function ParticipantTile({
             </span>
           ) : null}
           {inSideRoom && <span className="tile__badge tile__badge--room">Private room</span>}
+          {roleName && (
+            <span className="tile__badge tile__badge--role" data-testid="tile-role">
+              {roleName}
+            </span>
+          )}
         </span>
       )}
 
@@ -159,10 +181,12 @@ export function ParticipantTile({
             <span
               className={`tile__indicator${p.micLocked ? ' tile__indicator--locked' : ''}`}
               data-testid="tile-mic-off"
-              title={floorLocked ? 'Waiting for the floor' : p.micLocked ? 'Muted by the therapist' : 'Microphone off'}
+              title={sceneHeld ? 'Observing the scene' : floorLocked ? 'Waiting for the floor' : p.micLocked ? 'Muted by the therapist' : 'Microphone off'}
             >
               <MicOffIcon size={16} />
-              {p.micLocked && !floorLocked && <span className="tile__indicator-text">Muted by therapist</span>}
+              {p.micLocked && !floorLocked && (
+                <span className="tile__indicator-text">{sceneHeld ? 'Observing' : 'Muted by therapist'}</span>
+              )}
             </span>
           )}
           {!p.cameraOn && (
@@ -188,7 +212,7 @@ export function ParticipantTile({
               Give floor
             </button>
           )}
-          {p.micLocked && !floorLocked ? (
+          {p.micLocked && !floorLocked && !sceneHeld ? (
             <button
               type="button"
               className="tile__action"

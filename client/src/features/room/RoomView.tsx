@@ -4,6 +4,7 @@ import type { Facilitation } from '../../facilitation/Facilitation';
 import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
 import { initialCrisisState, type CrisisState } from '../../facilitation/CrisisClient';
 import { initialFloorState, type FloorState } from '../../facilitation/FloorClient';
+import { breakoutOf, initialRoleplayState, spotlightFirst, type RoleplayClientState } from '../../facilitation/RoleplayClient';
 import { errorMessage } from '../../facilitation/Store';
 import type { RoomState } from '../../media/roomState';
 import { ChatPanel } from '../chat/ChatPanel';
@@ -12,9 +13,11 @@ import { CheckinPanel } from '../checkins/CheckinPanel';
 import { CrisisAlerts } from '../crisis/CrisisAlerts';
 import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
 import { FloorPanel } from '../turns/FloorPanel';
+import { DebriefOverlay } from '../roleplay/DebriefOverlay';
+import { RoleplayPanel } from '../roleplay/RoleplayPanel';
 import { useNow } from '../schedule/useNow';
 import { ControlsBar, FLOOR_LOCK_NOTE, type HandControl } from './ControlsBar';
-import { gridLayout, layerForTile } from './gridLayout';
+import { gridLayout, layerForTile, NARROW_WIDTH } from './gridLayout';
 import { LobbyPanel } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
 import { resumeRemoteAudio } from './mediaElements';
@@ -54,12 +57,16 @@ const noSubscribe = () => () => undefined;
 const idleFloor = () => initialFloorState;
 const idleCrisis = () => initialCrisisState;
 const idleCheckins = () => initialCheckinState;
+const idleRoleplay = () => initialRoleplayState;
 
 function useFloor(store: Subscribable<FloorState> | undefined): FloorState {
   return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleFloor);
 }
 function useCheckins(store: Subscribable<CheckinState> | undefined): CheckinState {
   return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleCheckins);
+}
+function useRoleplay(store: Subscribable<RoleplayClientState> | undefined): RoleplayClientState {
+  return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleRoleplay);
 }
 function useCrisis(store: Subscribable<CrisisState> | undefined): CrisisState {
   return useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? idleCrisis);
@@ -120,6 +127,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   const floorState = useFloor(facilitation?.floor);
   const crisisState = useCrisis(facilitation?.crisis);
   const checkinState = useCheckins(facilitation?.checkins);
+  const roleplayState = useRoleplay(facilitation?.roleplay);
+  const exercise = roleplayState.exercise;
   const checkinWaiting = !isTherapist && checkinState.open !== null && checkinState.mine === null;
   const [handBusy, setHandBusy] = useState(false);
   const [unread, setUnread] = useState(0);
@@ -194,9 +203,28 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       }
     : null;
   const others = state.participants.filter((p) => p.userId !== state.selfUserId);
-  const tiles = orderTiles(selfView ? [selfView, ...others] : others, state.selfUserId);
+  // Role-play: in breakouts, only your own sub-room's people (their media is all you receive);
+  // while a scene runs in the main room, the players' tiles come first and larger, for everyone.
+  const myBreakout = breakoutOf(exercise, state.selfUserId);
+  const inView = (userId: string) => {
+    if (!exercise?.breakouts) return true;
+    if (myBreakout) return myBreakout.userIds.includes(userId) || myBreakout.therapistUserIds.includes(userId) || userId === state.selfUserId;
+    return !exercise.breakouts.some((b) => b.userIds.includes(userId) || b.therapistUserIds.includes(userId));
+  };
+  const spotlight = exercise?.spotlightUserIds ?? [];
+  const sceneHeldFor = (p: ParticipantView) =>
+    spotlight.length > 0 && p.role === 'patient' && !spotlight.includes(p.userId) && Boolean(exercise?.observerUserIds.includes(p.userId));
+  const selfSceneHeld = Boolean(self && sceneHeldFor(self));
+  const tiles = spotlightFirst(
+    orderTiles(selfView ? [selfView, ...others] : others, state.selfUserId).filter((p) => inView(p.userId)),
+    spotlight,
+  );
+  const spotCount = tiles.filter((p) => spotlight.includes(p.userId)).length;
+  const narrow = size.width > 0 && size.width < NARROW_WIDTH;
+  // A featured tile covers 2×2 cells on wide screens, a full row of two on phones.
+  const cells = tiles.length + (spotCount > 0 && tiles.length > spotCount ? spotCount * (narrow ? 1 : 3) : 0);
 
-  const layout = gridLayout(tiles.length, size.width, size.height);
+  const layout = gridLayout(cells, size.width, size.height);
   const dpr = typeof window !== 'undefined' ? window.devicePixelRatio : 1;
   const layer = layerForTile(layout, dpr);
   const measured = layout.tileWidth > 0;
@@ -242,6 +270,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         <p className="room__banner room__banner--info" role="status" data-testid="floor-lock-banner">
           Talking stick: {FLOOR_LOCK_NOTE.toLowerCase()}. Raise your hand to ask for a turn.
         </p>
+      ) : selfSceneHeld ? (
+        <p className="room__banner room__banner--info" role="status" data-testid="scene-hold-banner">
+          Role-play scene in progress: you are observing, and your microphone is held by the scene until it ends.
+        </p>
       ) : (
         self?.micLocked && (
           <p className="room__banner room__banner--info" role="status">
@@ -283,6 +315,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
           data-columns={layout.columns}
           data-layer={layer}
           aria-label="People in the room"
+          data-spotlight={spotCount > 0 ? 'true' : undefined}
         >
           {tiles.map((p) => {
             const isSelf = p.userId === state.selfUserId;
@@ -304,6 +337,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 holdsFloor={floor?.holderUserId === p.userId}
                 handPosition={handPosition(p.userId)}
                 floorLocked={floorLockedFor(p)}
+                spotlit={spotCount > 0 && tiles.length > spotCount && spotlight.includes(p.userId)}
+                spotSpan={layout.columns >= 2 ? (narrow ? 'row' : 'block') : undefined}
+                roleName={exercise ? (exercise.assignments.find((a) => a.userId === p.userId)?.roleName ?? null) : null}
+                sceneHeld={sceneHeldFor(p)}
                 inSideRoom={isTherapist && sideRoomOf(p.userId)}
                 onGrantFloor={
                   facilitation && handPosition(p.userId) === null
@@ -330,6 +367,16 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                   )}
                 </button>
               )}
+              {(isTherapist || exercise) && (
+                <button type="button" data-testid="roleplay-tab" onClick={() => jumpTo('room-roleplay')}>
+                  Role-play
+                  {exercise && !isTherapist && (
+                    <span className="room-side__badge">
+                      on<span className="sr-only"> now</span>
+                    </span>
+                  )}
+                </button>
+              )}
               <button type="button" data-testid="chat-tab" onClick={() => jumpTo('room-chat')}>
                 Chat
                 {unread > 0 && (
@@ -349,6 +396,12 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                   onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
                 />
               )}
+              <RoleplayPanel
+                roleplay={facilitation.roleplay}
+                selfUserId={state.selfUserId}
+                selfRole={state.selfRole}
+                participants={state.participants}
+              />
               <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
               {isTherapist ? (
                 <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
@@ -375,6 +428,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
           )
         )}
       </div>
+
+      {facilitation && <DebriefOverlay roleplay={facilitation.roleplay} nameOf={(id) => (id === state.selfUserId ? 'You' : nameOf(id))} />}
 
       <ControlsBar
         micOn={state.micOn}

@@ -126,7 +126,7 @@ export function JoinSessionPage() {
         c = new RoomClient(socket, sessionId);
         clientRef.current = c;
         const room = c;
-        const f = new Facilitation(socket, sessionId, () => room.state.selfUserId);
+        const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current);
         facilitationRef.current = f;
         setFacilitation(f);
         window.__hearthRoom = c;

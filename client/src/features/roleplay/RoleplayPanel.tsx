@@ -89,7 +89,7 @@ export function RoleplayPanel({ roleplay, selfUserId, selfRole, participants }: 
         <ScenarioLibrary roleplay={roleplay} busy={busy} onStart={(id) => run(() => roleplay.start(id))} />
       ) : (
         <>
-          <ExerciseSummary view={ex} state={state} nameOf={nameOf} selfUserId={selfUserId} />
+          <ExerciseSummary view={ex} state={state} nameOf={nameOf} selfUserId={selfUserId} isTherapist={isTherapist} />
           {state.yourRole?.role && (
             <div className="roleplay__instructions" data-testid="roleplay-instructions" data-role-id={state.yourRole.role.key}>
               <h3 className="roleplay__subtitle">Your role: {state.yourRole.role.name}</h3>
@@ -120,15 +120,17 @@ function ExerciseSummary({
   state,
   nameOf,
   selfUserId,
+  isTherapist,
 }: {
   view: RoleplayView;
   state: RoleplayClientState;
   nameOf: (id: string | null) => string;
   selfUserId: string | null;
+  isTherapist: boolean;
 }) {
   const mine = breakoutOf(view, selfUserId);
   const cast = mine ? mine.assignments : view.assignments;
-  const isObserver = view.observerUserIds.includes(selfUserId ?? '');
+  const isObserver = view.observerUserIds.includes(selfUserId ?? '') && !isTherapist;
   const sceneOn = view.scene.status === 'running' || view.scene.status === 'paused';
   return (
     <div className="roleplay__summary">
@@ -437,7 +439,7 @@ function TherapistControls({
           <>
             <ul className="roleplay__rooms" aria-label="Breakout rooms">
               {ex.breakouts.map((b) => (
-                <li key={b.id} className="roleplay__room" data-testid="breakout-room" data-breakout-id={b.id}>
+                <li key={b.id} className="roleplay__room" data-testid="breakout-room" data-breakout-id={b.id} data-user-ids={b.userIds.join(' ')}>
                   <span className="roleplay__room-name">{b.name}</span>
                   <span className="roleplay__room-who">{b.userIds.map(nameOf).join(', ')}</span>
                   {mine?.id === b.id ? (

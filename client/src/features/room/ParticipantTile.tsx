@@ -150,7 +150,7 @@ export function ParticipantTile({
         </span>
       )}
 
-      {(holdsFloor || handPosition || inSideRoom || roleName) && (
+      {(holdsFloor || handPosition || inSideRoom) && (
         <span className="tile__badges" aria-hidden="true">
           {holdsFloor && (
             <span className="tile__badge tile__badge--floor" data-testid="tile-floor">
@@ -163,11 +163,7 @@ export function ParticipantTile({
             </span>
           ) : null}
           {inSideRoom && <span className="tile__badge tile__badge--room">Private room</span>}
-          {roleName && (
-            <span className="tile__badge tile__badge--role" data-testid="tile-role">
-              {roleName}
-            </span>
-          )}
+
         </span>
       )}
 
@@ -175,6 +171,11 @@ export function ParticipantTile({
         <p className="tile__name" aria-hidden="true">
           <span className="tile__name-text">{name}</span>
           {p.role === 'therapist' && <span className="tile__role">Therapist</span>}
+          {roleName && (
+            <span className="tile__role tile__role--play" data-testid="tile-role">
+              {roleName}
+            </span>
+          )}
         </p>
         <span className="tile__indicators" aria-hidden="true">
           {(!p.micOn || p.micLocked) && (

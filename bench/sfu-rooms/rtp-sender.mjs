@@ -1,0 +1,92 @@
+// Child process: the "browsers" of the bench, sending side. One UDP socket per
+// participant towards its send PlainTransport (comedia: mediasoup learns the
+// address from the first packet). Opus every 20 ms, VP8 frames every 33.3 ms,
+// phases spread at random so the rooms do not send in lockstep. Optional SRTP
+// with the key given to the transport's connect().
+import dgram from 'node:dgram';
+import { randomInt } from 'node:crypto';
+import { OpusStream, Vp8Stream, OPUS_PTIME_MS, VP8_FPS } from './rtp.mjs';
+import { SrtpContext } from './srtp.mjs';
+
+const TICK_MS = 2;
+const SPEAKER_TURN_MS = 4000;
+
+let participants = [];
+let timer = null;
+let sentPackets = 0;
+let sentBytes = 0;
+let maxLateMs = 0;
+let lastMark = null;
+
+function start({ list }) {
+  const t0 = performance.now();
+  participants = list.map((p) => {
+    const socket = dgram.createSocket('udp4');
+    socket.bind(0, '127.0.0.1');
+    return {
+      ...p,
+      socket,
+      srtp: p.srtp ? new SrtpContext(p.srtp) : null,
+      opus: new OpusStream(p.opusSsrc),
+      vp8: new Vp8Stream(p.vp8Ssrc),
+      nextOpus: t0 + randomInt(0, OPUS_PTIME_MS * 1000) / 1000,
+      nextFrame: t0 + randomInt(0, Math.round(1e6 / VP8_FPS)) / 1000,
+    };
+  });
+  timer = setInterval(tick, TICK_MS);
+}
+
+function send(p, { packet, roc }) {
+  const out = p.srtp ? p.srtp.protect(packet, roc) : packet;
+  p.socket.send(out, p.port, '127.0.0.1');
+  sentPackets++;
+  sentBytes += out.length;
+}
+
+function tick() {
+  const now = performance.now();
+  for (const p of participants) {
+    // One speaker at a time per room, taking turns, so the observer has work.
+    const speaking = Math.floor(now / SPEAKER_TURN_MS) % p.roomSize === p.indexInRoom;
+    while (p.nextOpus <= now) {
+      maxLateMs = Math.max(maxLateMs, now - p.nextOpus);
+      send(p, p.opus.next(speaking));
+      p.nextOpus += OPUS_PTIME_MS;
+    }
+    while (p.nextFrame <= now) {
+      maxLateMs = Math.max(maxLateMs, now - p.nextFrame);
+      for (const packet of p.vp8.nextFrame()) send(p, packet);
+      p.nextFrame += 1000 / VP8_FPS;
+    }
+  }
+}
+
+function mark() {
+  const now = performance.now();
+  const cpu = process.cpuUsage();
+  const result = {
+    seconds: lastMark ? (now - lastMark.now) / 1000 : 0,
+    cpuSeconds: lastMark ? (cpu.user + cpu.system - lastMark.cpu.user - lastMark.cpu.system) / 1e6 : 0,
+    sentPackets,
+    sentBytes,
+    maxLateMs,
+  };
+  lastMark = { now, cpu };
+  sentPackets = 0;
+  sentBytes = 0;
+  maxLateMs = 0;
+  return result;
+}
+
+process.on('message', (msg) => {
+  if (msg.cmd === 'start') {
+    start(msg);
+    process.send({ id: msg.id });
+  } else if (msg.cmd === 'mark') process.send({ id: msg.id, ...mark() });
+  else if (msg.cmd === 'stop') {
+    clearInterval(timer);
+    for (const p of participants) p.socket.close();
+    process.disconnect();
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,5 +1,4 @@
-import { HandIcon } from '../turns/icons';
-import { CameraIcon, CameraOffIcon, EndIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
+import { CameraIcon, CameraOffIcon, EndIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
 
 /** Patients: raise or lower their hand (the queue is the server's). */
 export interface HandControl {
@@ -25,6 +24,8 @@ export interface ControlsBarProps {
   busy: { mic: boolean; camera: boolean };
   /** Talking stick: someone else holds the floor, so our microphone stays off. */
   floorLocked?: boolean;
+  /** A role-play scene holds observers' microphones until it ends. */
+  sceneHeld?: boolean;
   hand?: HandControl | null;
   onToggleMic(): void;
   onToggleCamera(): void;
@@ -42,6 +43,7 @@ export function ControlsBar({
   isTherapist,
   busy,
   floorLocked = false,
+  sceneHeld = false,
   hand = null,
   onToggleMic,
   onToggleCamera,
@@ -52,7 +54,9 @@ export function ControlsBar({
     ? 'No microphone'
     : floorLocked
       ? FLOOR_LOCK_NOTE
-      : micLocked
+      : sceneHeld && micLocked
+        ? 'Held during the scene'
+        : micLocked
         ? 'Muted by therapist'
         : micOn
           ? 'On'

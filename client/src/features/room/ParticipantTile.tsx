@@ -1,8 +1,7 @@
 import { useEffect } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
 import type { RemoteMedia } from '../../media/roomState';
-import { CameraOffIcon, MicOffIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
-import { HandIcon } from '../turns/icons';
+import { CameraOffIcon, HandIcon, MicOffIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
 import { MediaVideo, RemoteAudio } from './mediaElements';
 
 export interface ParticipantTileProps {

@@ -440,6 +440,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         isTherapist={isTherapist}
         busy={busy}
         floorLocked={selfFloorLocked}
+        sceneHeld={selfSceneHeld}
         hand={hand}
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}

@@ -81,3 +81,10 @@ export const SpeakingIcon = (p: IconProps) => (
     <path d="M4 10v4M8 7v10M12 4v16M16 7v10M20 10v4" />
   </Svg>
 );
+
+/** A raised hand (turn-taking). */
+export const HandIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M18 11V6a2 2 0 0 0-4 0v5M14 10V4a2 2 0 0 0-4 0v6M10 10.5V6a2 2 0 0 0-4 0v8a8 8 0 0 0 16 0v-2a2 2 0 0 0-4 0" />
+  </Svg>
+);

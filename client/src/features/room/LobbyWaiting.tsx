@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useFocusOnMount } from './useFocusOnMount';
 import type { ConnectionState } from '../../media/roomState';
 
@@ -10,10 +10,12 @@ export interface LobbyWaitingProps {
   connection: ConnectionState;
   leaving: boolean;
   onLeave(): void;
+  /** Shown under the card: the crisis button works from the waiting room too. */
+  children?: ReactNode;
 }
 
 /** Patients: the waiting room, until a therapist lets them in. */
-export function LobbyWaiting({ sessionTitle, position, message, connection, leaving, onLeave }: LobbyWaitingProps) {
+export function LobbyWaiting({ sessionTitle, position, message, connection, leaving, onLeave, children }: LobbyWaitingProps) {
   const titleId = useId();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
@@ -60,6 +62,7 @@ export function LobbyWaiting({ sessionTitle, position, message, connection, leav
           Leave the waiting room
         </button>
       </div>
+      {children}
     </section>
   );
 }

@@ -91,7 +91,14 @@ export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitatio
           connection={state.connection}
           leaving={leaving}
           onLeave={leave}
-        />
+        >
+          {facilitation && state.selfRole !== 'therapist' && (
+            <div className="lobby__crisis">
+              <CrisisButton crisis={facilitation.crisis} />
+              <CrisisStatus crisis={facilitation.crisis} nameOf={() => 'your therapist'} />
+            </div>
+          )}
+        </LobbyWaiting>
       );
     case 'in-room':
       return (

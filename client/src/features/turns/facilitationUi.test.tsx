@@ -248,3 +248,39 @@ describe('CheckinForm', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('mood 5/10 and craving 8/10');
   });
 });
+
+describe('crisis button in the waiting room', () => {
+  it('a waiting patient can alert the therapists without being admitted first', async () => {
+    const socket = new FakeSocket({
+      'crisis:raise': () => ok({ alertId: 'a1', raisedAt: '2026-01-01T10:00:00.000Z' }),
+    });
+    const f = new Facilitation(socket.asSocket, SESSION, () => null);
+    const state: RoomState = { ...initialRoomState, phase: 'waiting', connection: 'connected', lobbyPosition: 2 };
+    render(
+      <MemoryRouter>
+        <RoomView
+          state={state}
+          actions={{
+            setMic: jest.fn(),
+            setCamera: jest.fn(),
+            leave: jest.fn().mockResolvedValue(undefined),
+            endSession: jest.fn(),
+            admit: jest.fn(),
+            mute: jest.fn(),
+            unlockMic: jest.fn(),
+            remove: jest.fn(),
+            preferLayer: jest.fn(),
+          }}
+          hasMicrophone
+          hasCamera
+          facilitation={f}
+        />
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId('lobby-waiting')).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('crisis-button'));
+    await act(flush);
+    expect(socket.requests('crisis:raise')).toEqual([{ sessionId: SESSION }]);
+    f.close();
+  });
+});

@@ -20,6 +20,15 @@ export const safetyCheckSchema = z.object({
 });
 export type SafetyCheck = z.infer<typeof safetyCheckSchema>;
 
+/**
+ * `GET /api/sessions/:sessionId/safety-check`: the caller's own latest safety check
+ * for that session (404 when none), so a patient who reloads mid-session confirms
+ * it pre-filled instead of typing it again.
+ */
+export interface MySafetyCheck extends SafetyCheck {
+  checkedAt: string;
+}
+
 export const consentSchema = z.object({
   telehealthConsentVersion: z.literal(CONSENT_VERSION),
   /** No recording, a private space, what is said in group stays in group. */

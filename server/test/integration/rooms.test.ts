@@ -11,7 +11,7 @@ import {
   SAFETY,
   type Person,
 } from '../helpers/room-helpers';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { api, startTestApp, type TestApp } from '../helpers/test-app';
 
 jest.setTimeout(60_000);
 
@@ -120,6 +120,21 @@ describe('live rooms with a real mediasoup worker and socket.io clients', () => 
     const checks = await app.dataSource.getRepository(SafetyCheckRecord).find({ where: { sessionId } });
     expect(checks.map((c) => c.userId).sort()).toEqual([p1.userId, p2.userId].sort());
     expect(checks[0]).toMatchObject({ location: SAFETY.location, callbackNumber: SAFETY.callbackNumber });
+  });
+
+  it('serves a patient their own safety check for the session, and nobody else’s', async () => {
+    const mine = await api<{ location: string; callbackNumber: string; checkedAt: string }>(
+      app,
+      'GET',
+      `/api/sessions/${sessionId}/safety-check`,
+      { token: p1.token },
+    );
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject(SAFETY);
+    // The therapist has none of their own; p1's is not served to them here.
+    expect((await api(app, 'GET', `/api/sessions/${sessionId}/safety-check`, { token: therapist.token })).status).toBe(404);
+    expect((await api(app, 'GET', `/api/sessions/not-a-uuid/safety-check`, { token: p1.token })).status).toBe(400);
+    expect((await api(app, 'GET', `/api/sessions/${sessionId}/safety-check`)).status).toBe(401);
   });
 
   it('fans a producer out to everyone else as paused consumers', async () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import type { Consent, SafetyCheck } from '@hearth/protocol';
+import type { Consent, MySafetyCheck, SafetyCheck } from '@hearth/protocol';
 import { Facilitation } from '../../facilitation/Facilitation';
 import { RoomClient } from '../../media/RoomClient';
 import { initialRoomState, type RoomState } from '../../media/roomState';
@@ -75,6 +75,19 @@ export function JoinSessionPage() {
       .catch(() => undefined);
     return () => controller.abort();
     // Once per page: a renewed token need not refetch the title.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sessionId]);
+
+  // A patient back on this page mid-session (reload, left and came back) confirms the earlier check pre-filled.
+  const [previousCheck, setPreviousCheck] = useState<MySafetyCheck | null>(null);
+  useEffect(() => {
+    if (!accessToken || user?.role === 'therapist') return;
+    const controller = new AbortController();
+    apiRequest<MySafetyCheck>(`/api/sessions/${sessionId}/safety-check`, { token: accessToken, signal: controller.signal })
+      .then((check) => setPreviousCheck(check))
+      .catch(() => undefined); // 404: none yet this session
+    return () => controller.abort();
+    // Once per page, like the session title above.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sessionId]);
 
@@ -182,6 +195,7 @@ export function JoinSessionPage() {
         busy={state.phase === 'joining'}
         error={joinError ?? (state.phase === 'error' ? state.message : null)}
         onEnter={enter}
+        previousCheck={previousCheck}
       />
     </div>
   );

@@ -71,6 +71,24 @@ describe('PreJoin for a patient', () => {
     });
   });
 
+  it('pre-fills the earlier check of this session for the patient to confirm, consent still asked', async () => {
+    const { onEnter } = renderPreJoin({
+      previousCheck: { location: 'Home, 12 Palm St, Tempe', callbackNumber: '480 555 0134', checkedAt: '2026-11-24T18:05:00Z' },
+    });
+    expect(screen.getByTestId('safety-location')).toHaveValue('Home, 12 Palm St, Tempe');
+    expect(screen.getByTestId('safety-callback')).toHaveValue('480 555 0134');
+    expect(screen.getByTestId('safety-prefilled')).toHaveTextContent('confirm it is still right');
+    expect(screen.getByTestId('enter-lobby')).toBeDisabled();
+    await userEvent.clear(screen.getByTestId('safety-location'));
+    await userEvent.type(screen.getByTestId('safety-location'), 'Work, 3 Mill Ave');
+    await userEvent.click(screen.getByTestId('consent-accept'));
+    await userEvent.click(screen.getByTestId('enter-lobby'));
+    expect(onEnter).toHaveBeenCalledWith({
+      safety: { location: 'Work, 3 Mill Ave', callbackNumber: '480 555 0134' },
+      consent: { telehealthConsentVersion: CONSENT_VERSION, groupAgreement: true },
+    });
+  });
+
   it('shows inline errors once a field is left, tied to the field for screen readers', async () => {
     renderPreJoin();
     const location = screen.getByLabelText('Where are you right now?');

@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { CONSENT_VERSION, type Consent, type SafetyCheck } from '@hearth/protocol';
+import { CONSENT_VERSION, type Consent, type MySafetyCheck, type SafetyCheck } from '@hearth/protocol';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../room/icons';
 import { MediaVideo } from '../room/mediaElements';
 import { emptySafetyDraft, validateSafety, type SafetyDraft, type SafetyField } from './safetyForm';
@@ -18,10 +18,22 @@ export interface PreJoinProps {
   /** Why the last attempt to join failed. */
   error: string | null;
   onEnter(details: { safety?: SafetyCheck; consent?: Consent }): void;
+  /** This patient's earlier check in this session (after a reload or a leave): pre-fills the form. */
+  previousCheck?: MySafetyCheck | null;
 }
 
 /** Before joining: camera and microphone check, and for patients the safety check and consent. */
-export function PreJoin({ sessionId, needsSafetyCheck, sessionTitle, sessionWhen, media, busy, error, onEnter }: PreJoinProps) {
+export function PreJoin({
+  sessionId,
+  needsSafetyCheck,
+  sessionTitle,
+  sessionWhen,
+  media,
+  busy,
+  error,
+  onEnter,
+  previousCheck = null,
+}: PreJoinProps) {
   const titleId = useId();
   const ids = {
     camera: useId(),
@@ -33,6 +45,15 @@ export function PreJoin({ sessionId, needsSafetyCheck, sessionTitle, sessionWhen
   };
   const [draft, setDraft] = useState<SafetyDraft>(emptySafetyDraft);
   const [touched, setTouched] = useState<Partial<Record<SafetyField, boolean>>>({});
+  // Pre-fill from this session's earlier check, unless the patient has started typing.
+  useEffect(() => {
+    if (!previousCheck) return;
+    setDraft((d) =>
+      d.location || d.callbackNumber
+        ? d
+        : { ...d, location: previousCheck.location, callbackNumber: previousCheck.callbackNumber },
+    );
+  }, [previousCheck]);
   const validation = validateSafety(draft);
   const starting = media.status === 'starting';
   // Entering before the devices answer would join without them.
@@ -196,6 +217,13 @@ export function PreJoin({ sessionId, needsSafetyCheck, sessionTitle, sessionWhen
                   We ask at the start of every session, so your therapist can get help to you quickly if it is ever
                   needed. Only your care team sees this.
                 </p>
+                {previousCheck && (
+                  <p className="prejoin__help" data-testid="safety-prefilled">
+                    Filled in from your check at{' '}
+                    {new Date(previousCheck.checkedAt).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}. Please
+                    confirm it is still right.
+                  </p>
+                )}
                 <div className="field">
                   <label className="field__label" htmlFor={ids.location}>
                     Where are you right now?

@@ -4,6 +4,7 @@ import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
 import { RoomsService } from './rooms.service';
+import { SafetyCheckController } from './safety-check.controller';
 import { SessionDirectory } from './session-directory';
 
 /** Live session lifecycle: lobby, admission, presence, moderation, attendance segments. */
@@ -14,6 +15,7 @@ export class RoomsModule {
     return {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
+      controllers: [SafetyCheckController],
       providers: [RoomsService, { provide: SessionDirectory, useExisting: directory }],
       exports: [RoomsService],
     };

@@ -10,9 +10,9 @@
 //   3. cached binary                 -> copy into place (~1 s).
 //      ${XDG_CACHE_HOME:-$HOME/.cache}/hearth/mediasoup-worker/<version>-<recipeHash>/
 //   4. mediasoup's official prebuilt -> download from GitHub releases (15 s to answer), cache it.
-//   5. build from the npm tarball's worker source against Debian's libraries
-//      (shims, patches and the why: scripts/mediasoup-worker/README.md), cache it.
-//      ~4 min on 2 cores.
+//   5. build from the npm tarball's worker source against Debian's libraries, with
+//      libsrtp2 built on OpenSSL from Debian's source package (shims, patches and
+//      the why: scripts/mediasoup-worker/README.md), cache it. ~4 min on 2 cores.
 //
 // Progress goes to stderr; the only line on stdout is the worker path it settled on.
 // Flags: --force ignores the binary in place and the cache; --build skips the
@@ -30,7 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 /** Bump when buildFromSource() changes in a way that changes the binary. */
-const BUILD_RECIPE_VERSION = 1;
+const BUILD_RECIPE_VERSION = 2;
 
 const SCRIPT_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(SCRIPT_DIR, '..');
@@ -42,12 +42,20 @@ const SANITY_EXIT_CODE = 41;
 const PREBUILT_RESPONSE_TIMEOUT_MS = 15_000;
 const PREBUILT_BODY_TIMEOUT_MS = 180_000;
 
-/** Debian bookworm packages the source build needs (MEDIASOUP-OFFLINE.md, step 1). */
+/**
+ * Debian bookworm packages the source build needs (MEDIASOUP-OFFLINE.md, step 1).
+ * No libsrtp2-dev: Debian builds libsrtp2 on NSS (SRTP cost 1.4–1.8x plain RTP);
+ * buildLibsrtp2() builds it on OpenSSL from Debian's source package (dpkg-dev
+ * unpacks it).
+ */
 const APT_PACKAGES = [
   'g++', 'make', 'pkg-config', 'patch', 'python3', 'ninja-build', 'libssl-dev',
-  'libuv1-dev', 'libsrtp2-dev', 'libusrsctp-dev', 'libabsl-dev',
-  'libflatbuffers-dev', 'flatbuffers-compiler',
+  'libuv1-dev', 'libusrsctp-dev', 'libabsl-dev',
+  'libflatbuffers-dev', 'flatbuffers-compiler', 'dpkg-dev',
 ];
+/** Debian source package of libsrtp (bookworm: 2.5.0), configured with these flags. */
+const LIBSRTP2_SOURCE_PACKAGE = 'libsrtp2';
+const LIBSRTP2_CONFIGURE_ARGS = ['--enable-openssl', 'CFLAGS=-O2 -fPIC'];
 const MESON_MIN_VERSION = [1, 1, 0];
 const MESON_SETUP_ARGS = [
   '--buildtype', 'release', '-Db_ndebug=true', '--wrap-mode=nodownload',
@@ -138,6 +146,7 @@ function recipeHash() {
   hash.update(`recipe-version:${BUILD_RECIPE_VERSION}\n`);
   hash.update(`platform:${process.platform}-${process.arch}\n`);
   hash.update(`meson-setup:${MESON_SETUP_ARGS.join(' ')}\n`);
+  hash.update(`libsrtp2:${LIBSRTP2_SOURCE_PACKAGE} ${LIBSRTP2_CONFIGURE_ARGS.join(' ')}\n`);
   const files = ['shims', 'patches'].flatMap((sub) =>
     listFilesRecursive(path.join(RECIPE_DIR, sub)).map((rel) => `${sub}/${rel}`),
   );
@@ -453,10 +462,24 @@ function debianMirror(codename) {
  * throw-away source list, so /etc/apt stays as it is.
  */
 function backportsMesonCommands(codename, tmpDir) {
+  const line = `deb ${signedByOption()}${debianMirror(codename)} ${codename}-backports main`;
+  const aptOptions = throwAwayAptOptions(tmpDir);
+  return {
+    line,
+    update: ['apt-get', ...aptOptions, 'update'],
+    install: ['apt-get', ...aptOptions, 'install', '-y', '--no-install-recommends',
+      '-t', `${codename}-backports`, 'meson'],
+  };
+}
+
+function signedByOption() {
   const keyring = '/usr/share/keyrings/debian-archive-keyring.gpg';
-  const signedBy = fs.existsSync(keyring) ? `[signed-by=${keyring}] ` : '';
-  const line = `deb ${signedBy}${debianMirror(codename)} ${codename}-backports main`;
-  const aptOptions = [
+  return fs.existsSync(keyring) ? `[signed-by=${keyring}] ` : '';
+}
+
+/** apt options that read sources from, and keep lists in, `tmpDir` only. */
+function throwAwayAptOptions(tmpDir) {
+  return [
     '-o', `Dir::Etc::SourceList=${tmpDir}/sources.list`,
     '-o', `Dir::Etc::SourceParts=${tmpDir}/sources.list.d`,
     '-o', `Dir::State::Lists=${tmpDir}/lists`,
@@ -465,12 +488,6 @@ function backportsMesonCommands(codename, tmpDir) {
     // The temporary lists dir is not writable by apt's _apt user.
     '-o', 'APT::Sandbox::User=root',
   ];
-  return {
-    line,
-    update: ['apt-get', ...aptOptions, 'update'],
-    install: ['apt-get', ...aptOptions, 'install', '-y', '--no-install-recommends',
-      '-t', `${codename}-backports`, 'meson'],
-  };
 }
 
 function manualInstallHelp(missing, needMeson, codename, sudo) {
@@ -502,8 +519,8 @@ function ensureBuildTools() {
   const isDebianLike = commandExists('dpkg-query') && commandExists('apt-get');
 
   if (!isDebianLike) {
-    const tools = ['g++', 'pkg-config', 'patch', 'ninja', 'flatc'].filter((t) => !commandExists(t));
-    const modules = ['openssl', 'libuv', 'libsrtp2', 'usrsctp', 'flatbuffers', 'absl_flat_hash_map'].filter(
+    const tools = ['g++', 'pkg-config', 'patch', 'ninja', 'flatc', 'apt-get', 'dpkg-source'].filter((t) => !commandExists(t));
+    const modules = ['openssl', 'libuv', 'usrsctp', 'flatbuffers', 'absl_flat_hash_map'].filter(
       (m) => spawnSync('pkg-config', ['--exists', m]).status !== 0,
     );
     if (tools.length === 0 && modules.length === 0 && findMeson()) return;
@@ -635,7 +652,7 @@ function prepareSource(mediasoup, srcDir) {
 
 async function buildFromSource(mediasoup, key, dest) {
   log('building mediasoup-worker from source (offline recipe, ~4 min on 2 cores)');
-  log('step 1/5: build tools');
+  log('step 1/6: build tools');
   const meson = ensureBuildTools();
   const buildRoot = path.join(cacheRoot(), 'build', `${mediasoup.version}-${key}`);
   try {
@@ -650,10 +667,68 @@ async function buildFromSource(mediasoup, key, dest) {
   }
 }
 
+/**
+ * Builds a static libsrtp2 on OpenSSL's libcrypto into `dir`/prefix and returns that
+ * prefix. Debian's libsrtp2-1 is built on NSS, which made SRTP cost about twice
+ * what it costs upstream (bench/sfu-rooms/README.md). The source comes from
+ * Debian's source package through a throw-away deb-src list (apt checks the
+ * hashes against the signed Sources index; /etc/apt stays as it is); dpkg-source
+ * applies Debian's patches. ~10 s.
+ */
+async function buildLibsrtp2(dir) {
+  const prefix = path.join(dir, 'prefix');
+  const lib = path.join(prefix, 'lib', 'libsrtp2.a');
+  if (fs.existsSync(lib)) {
+    log(`  reusing ${lib}`);
+    return prefix;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const download = path.join(dir, 'download');
+  const apt = path.join(dir, 'apt');
+  fs.mkdirSync(download, { recursive: true });
+  fs.mkdirSync(path.join(apt, 'lists', 'partial'), { recursive: true });
+  fs.mkdirSync(path.join(apt, 'sources.list.d'));
+  const codename = osRelease().VERSION_CODENAME || 'bookworm';
+  const line = `deb-src ${signedByOption()}${debianMirror(codename)} ${codename} main`;
+  fs.writeFileSync(path.join(apt, 'sources.list'), `${line}\n`);
+  log(`  source: ${line}`);
+  const aptOptions = throwAwayAptOptions(apt);
+  try {
+    await runAsync('apt-get', [...aptOptions, '-q', 'update'], { what: 'apt-get update (deb-src)' });
+    await runAsync('apt-get', [...aptOptions, '-q', 'source', '--download-only', LIBSRTP2_SOURCE_PACKAGE], {
+      cwd: download,
+      what: `apt-get source ${LIBSRTP2_SOURCE_PACKAGE}`,
+    });
+  } catch (error) {
+    throw new ActionableError(`fetching the ${LIBSRTP2_SOURCE_PACKAGE} source package failed: ${error.message}`, [
+      `The build needs Debian's ${LIBSRTP2_SOURCE_PACKAGE} source from the mirror apt uses (${debianMirror(codename)}).`,
+      'Check that it is reachable, then run this script again.',
+    ]);
+  }
+  const dsc = fs.readdirSync(download).find((f) => f.endsWith('.dsc'));
+  if (!dsc) throw new Error(`apt-get source left no .dsc in ${download}`);
+  const src = path.join(dir, 'src');
+  await runAsync('dpkg-source', ['-x', dsc, src], { cwd: download, what: 'dpkg-source -x' });
+  await runAsync('./configure', [...LIBSRTP2_CONFIGURE_ARGS, `--prefix=${prefix}`], {
+    cwd: src,
+    what: 'libsrtp2 configure',
+  });
+  const configH = readFileOr(path.join(src, 'crypto', 'include', 'config.h'), '');
+  if (!/^#define OPENSSL 1$/m.test(configH) || !/^#define GCM 1$/m.test(configH)) {
+    throw new Error('libsrtp2 configure did not select the OpenSSL crypto backend with AES-GCM');
+  }
+  const jobs = String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+  await runAsync('make', ['-j', jobs, 'libsrtp2.a'], { cwd: src, what: 'libsrtp2 make' });
+  await runAsync('make', ['install'], { cwd: src, what: 'libsrtp2 make install' });
+  if (!fs.existsSync(lib)) throw new Error(`libsrtp2 build left no ${lib}`);
+  log(`  ${dsc.replace(/\.dsc$/, '')} built on OpenSSL: ${lib}`);
+  return prefix;
+}
+
 async function compileWorker(mediasoup, meson, buildRoot, dest) {
   const srcDir = path.join(buildRoot, 'worker');
   const preparedMarker = path.join(buildRoot, 'prepared');
-  log(`step 2/5: source tree in ${buildRoot}`);
+  log(`step 2/6: source tree in ${buildRoot}`);
   if (fs.existsSync(preparedMarker)) {
     log('  reusing the prepared tree of an earlier, unfinished build');
   } else {
@@ -663,16 +738,21 @@ async function compileWorker(mediasoup, meson, buildRoot, dest) {
     fs.writeFileSync(preparedMarker, `${new Date().toISOString()}\n`);
   }
 
+  log('step 3/6: libsrtp2 on OpenSSL, from Debian\'s source package');
+  const srtpPrefix = await buildLibsrtp2(path.join(buildRoot, 'libsrtp2'));
+
   const outDir = path.join('out', 'build');
-  log('step 3/5: meson setup');
+  log('step 4/6: meson setup');
   if (!fs.existsSync(path.join(srcDir, outDir, 'build.ninja'))) {
     fs.rmSync(path.join(srcDir, outDir), { recursive: true, force: true });
-    await runAsync(meson.path, ['setup', ...MESON_SETUP_ARGS, outDir], { cwd: srcDir, what: 'meson setup' });
+    // Not in MESON_SETUP_ARGS (the recipe hash): the path differs per machine.
+    const setupArgs = [...MESON_SETUP_ARGS, `-Dlibsrtp3:libsrtp2_prefix=${srtpPrefix}`];
+    await runAsync(meson.path, ['setup', ...setupArgs, outDir], { cwd: srcDir, what: 'meson setup' });
   } else {
     log('  already configured');
   }
 
-  log('step 4/5: compile (flatbuffers headers, then the worker)');
+  log('step 5/6: compile (flatbuffers headers, then the worker)');
   await runAsync(meson.path, ['compile', '-C', outDir, 'flatbuffers-generator'], {
     cwd: srcDir,
     what: 'meson compile flatbuffers-generator',
@@ -683,7 +763,7 @@ async function compileWorker(mediasoup, meson, buildRoot, dest) {
     what: 'meson compile mediasoup-worker',
   });
 
-  log('step 5/5: check and cache the binary');
+  log('step 6/6: check and cache the binary');
   const built = path.join(srcDir, outDir, WORKER_BIN_NAME);
   const check = checkWorker(built);
   if (!check.ok) throw new Error(`the freshly built worker fails the sanity check: ${check.reason}`);

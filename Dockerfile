@@ -21,7 +21,7 @@ RUN node scripts/mediasoup-worker.mjs \
 
 FROM node:20-bookworm-slim
 # Runtime libraries of a worker built from source (harmless for the prebuilt one).
-RUN apt-get update && apt-get install -y --no-install-recommends libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libssl3 libuv1 libusrsctp2 libabsl20220623 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out/server /app/server

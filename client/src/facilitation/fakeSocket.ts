@@ -33,6 +33,8 @@ export class FakeSocket {
 
   /** The server pushes an event, or socket.io fires connect / disconnect. */
   fire(event: string, payload?: unknown): void {
+    if (event === 'connect') this.connected = true;
+    if (event === 'disconnect') this.connected = false;
     this.handlers.get(event)?.forEach((h) => h(payload));
   }
 

@@ -1,5 +1,5 @@
-import type { Ack, JoinResult } from '@hearth/protocol';
-import type { HearthSocket } from '../realtime/socket';
+import type { JoinResult } from '@hearth/protocol';
+import { FakeSocket, flush, ok, type Reply } from '../facilitation/fakeSocket';
 import { RoomClient } from './RoomClient';
 
 const SESSION = '99999999-9999-4999-8999-999999999999';
@@ -7,54 +7,13 @@ const session = { id: SESSION, title: 'Evening group', kind: 'group' as const, s
 const safety = { location: 'Home, 12 Palm St', callbackNumber: '+1 480 555 0134' };
 const consent = { telehealthConsentVersion: '2026-11' as const, groupAgreement: true as const };
 
-type Reply = (payload: unknown) => Ack<unknown>;
-
-/** A socket.io stand-in: records requests, answers them from `replies`, and lets the test push events. */
-class FakeSocket {
-  connected = true;
-  readonly sent: { event: string; payload: unknown }[] = [];
-  private readonly handlers = new Map<string, Set<(p?: unknown) => void>>();
-
-  constructor(private readonly replies: Record<string, Reply>) {}
-
-  emit(event: string, payload: unknown, ack: (a: Ack<unknown>) => void): void {
-    this.sent.push({ event, payload });
-    const reply = this.replies[event];
-    if (!reply) throw new Error(`unexpected request ${event}`);
-    queueMicrotask(() => ack(reply(payload)));
-  }
-
-  on(event: string, handler: (p?: unknown) => void): void {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(handler);
-  }
-
-  off(event: string, handler: (p?: unknown) => void): void {
-    this.handlers.get(event)?.delete(handler);
-  }
-
-  /** The server pushes an event, or socket.io fires connect / disconnect. */
-  fire(event: string, payload?: unknown): void {
-    if (event === 'connect') this.connected = true;
-    if (event === 'disconnect') this.connected = false;
-    this.handlers.get(event)?.forEach((h) => h(payload));
-  }
-
-  listenerCount(): number {
-    return [...this.handlers.values()].reduce((n, s) => n + s.size, 0);
-  }
-}
-
-const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
-const flush = () => new Promise((r) => setTimeout(r, 0));
-
 function waitingAt(position: number): Reply {
   return () => ok<JoinResult>({ status: 'waiting', session, position });
 }
 
 function setup(replies: Record<string, Reply> = { 'room:join': waitingAt(2), 'room:leave': () => ok({}) }) {
   const socket = new FakeSocket(replies);
-  const client = new RoomClient(socket as unknown as HearthSocket, SESSION);
+  const client = new RoomClient(socket.asSocket, SESSION);
   return { socket, client };
 }
 

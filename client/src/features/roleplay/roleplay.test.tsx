@@ -5,7 +5,8 @@ import { FakeSocket, flush, ok } from '../../facilitation/fakeSocket';
 import { Facilitation } from '../../facilitation/Facilitation';
 import { RoleplayClient, sceneRemainingMs, spotlightFirst } from '../../facilitation/RoleplayClient';
 import { initialRoomState, type RoomState } from '../../media/roomState';
-import { RoomView, type RoomActions } from '../room/RoomView';
+import { fakeRoomActions } from '../../test/fakeRoomActions';
+import { RoomView } from '../room/RoomView';
 import { RoleplayPanel, splitGroups } from './RoleplayPanel';
 
 const SESSION = '99999999-9999-4999-8999-999999999999';
@@ -213,17 +214,8 @@ describe('RoleplayPanel', () => {
 });
 
 describe('RoomView during a scene', () => {
-  const actions: RoomActions = {
-    setMic: jest.fn(async () => undefined),
-    setCamera: jest.fn(async () => undefined),
-    leave: jest.fn(async () => undefined),
-    endSession: jest.fn(async () => undefined),
-    admit: jest.fn(async () => undefined),
-    mute: jest.fn(async () => undefined),
-    unlockMic: jest.fn(async () => undefined),
-    remove: jest.fn(async () => undefined),
-    preferLayer: jest.fn(),
-  };
+  const actions = fakeRoomActions();
+
 
   it('features the players first for everyone and tells an observer the scene holds their mic', async () => {
     const socket = new FakeSocket({

@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import type { ParticipantView } from '@hearth/protocol';
 import { initialRoomState, type RoomState } from '../../media/roomState';
-import { orderTiles, RoomView, type RoomActions } from './RoomView';
+import { fakeRoomActions } from '../../test/fakeRoomActions';
+import { orderTiles, RoomView } from './RoomView';
 
 const THERAPIST = '11111111-1111-4111-8111-111111111111';
 const COTHERAPIST = '22222222-2222-4222-8222-222222222222';
@@ -52,21 +53,7 @@ function roomState(overrides: Partial<RoomState> = {}): RoomState {
   };
 }
 
-function fakeActions(): jest.Mocked<RoomActions> {
-  return {
-    setMic: jest.fn().mockResolvedValue(undefined),
-    setCamera: jest.fn().mockResolvedValue(undefined),
-    leave: jest.fn().mockResolvedValue(undefined),
-    endSession: jest.fn().mockResolvedValue(undefined),
-    admit: jest.fn().mockResolvedValue([]),
-    mute: jest.fn().mockResolvedValue(undefined),
-    unlockMic: jest.fn().mockResolvedValue(undefined),
-    remove: jest.fn().mockResolvedValue(undefined),
-    preferLayer: jest.fn(),
-  };
-}
-
-function renderRoom(state: RoomState, actions = fakeActions()) {
+function renderRoom(state: RoomState, actions = fakeRoomActions()) {
   const utils = render(
     <MemoryRouter>
       <RoomView state={state} actions={actions} hasMicrophone hasCamera />
@@ -175,7 +162,7 @@ describe('RoomView in the room', () => {
   });
 
   it('shows a refused action as an alert', async () => {
-    const actions = fakeActions();
+    const actions = fakeRoomActions();
     actions.setMic.mockRejectedValue(new Error('Your therapist has muted you for now.'));
     renderRoom(roomState(), actions);
     await userEvent.click(screen.getByTestId('toggle-mic'));

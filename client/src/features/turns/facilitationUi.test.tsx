@@ -10,7 +10,8 @@ import { FakeSocket, flush, ok } from '../../facilitation/fakeSocket';
 import { initialRoomState, type RoomState } from '../../media/roomState';
 import { ChatPanel } from '../chat/ChatPanel';
 import { CheckinForm } from '../checkins/CheckinForm';
-import { RoomView, type RoomActions } from '../room/RoomView';
+import { fakeRoomActions } from '../../test/fakeRoomActions';
+import { RoomView } from '../room/RoomView';
 import { FloorPanel } from './FloorPanel';
 
 const SESSION = '99999999-9999-4999-8999-999999999999';
@@ -95,18 +96,6 @@ describe('FloorPanel', () => {
 });
 
 describe('talking stick in the room', () => {
-  const actions = (): RoomActions => ({
-    setMic: jest.fn().mockResolvedValue(undefined),
-    setCamera: jest.fn().mockResolvedValue(undefined),
-    leave: jest.fn().mockResolvedValue(undefined),
-    endSession: jest.fn().mockResolvedValue(undefined),
-    admit: jest.fn().mockResolvedValue([]),
-    mute: jest.fn().mockResolvedValue(undefined),
-    unlockMic: jest.fn().mockResolvedValue(undefined),
-    remove: jest.fn().mockResolvedValue(undefined),
-    preferLayer: jest.fn(),
-  });
-
   async function roomFor(view: FloorView, selfUserId = SAM) {
     const socket = new FakeSocket({
       'chat:history': () => ok({ messages: [], patientPrivateChatAllowed: false }),
@@ -130,7 +119,7 @@ describe('talking stick in the room', () => {
     };
     render(
       <MemoryRouter>
-        <RoomView state={state} actions={actions()} hasMicrophone hasCamera facilitation={f} />
+        <RoomView state={state} actions={fakeRoomActions()} hasMicrophone hasCamera facilitation={f} />
       </MemoryRouter>,
     );
     return socket;
@@ -260,17 +249,7 @@ describe('crisis button in the waiting room', () => {
       <MemoryRouter>
         <RoomView
           state={state}
-          actions={{
-            setMic: jest.fn(),
-            setCamera: jest.fn(),
-            leave: jest.fn().mockResolvedValue(undefined),
-            endSession: jest.fn(),
-            admit: jest.fn(),
-            mute: jest.fn(),
-            unlockMic: jest.fn(),
-            remove: jest.fn(),
-            preferLayer: jest.fn(),
-          }}
+          actions={fakeRoomActions()}
           hasMicrophone
           hasCamera
           facilitation={f}

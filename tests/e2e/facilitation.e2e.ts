@@ -12,9 +12,8 @@ import {
   DESKTOP,
   eventually,
   expectMediaFlowing,
+  gatherInRoom,
   liveGroupSessionId,
-  openJoinPage,
-  passSafetyCheck,
   PHONE,
   receivedFrom,
   screenshot,
@@ -68,30 +67,14 @@ describe('group facilitation in real browsers', () => {
       signIn(browser, hearth.url, 'patient1@hearth.test'),
       signIn(browser, hearth.url, 'patient2@hearth.test'),
     ]);
-    await openJoinPage(therapist.page, sessionId);
-    await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices');
-    await therapist.page.getByTestId('enter-lobby').click();
-    await therapist.page.getByTestId('room').waitFor();
-
-    for (const [patient, location] of [
-      [alex, 'Home, 12 Palm St, Tempe'],
-      [blake, BLAKE_LOCATION],
-    ] as const) {
-      await openJoinPage(patient.page, sessionId);
-      await passSafetyCheck(patient.page, location, patient === blake ? BLAKE_CALLBACK : '+1 480 555 0134');
-      await eventually(() => patient.page.getByTestId('enter-lobby').isEnabled(), Boolean, `${patient.email} devices`);
-      await patient.page.getByTestId('enter-lobby').click();
-      await patient.page.getByTestId('lobby-waiting').waitFor();
-    }
-    for (const patient of [alex, blake]) {
-      await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${patient.userId}"]`).waitFor();
-    }
-    await therapist.page.getByTestId('admit-all').click();
-    for (const patient of [alex, blake]) await patient.page.getByTestId('room').waitFor();
-
-    for (const viewer of [therapist, alex, blake]) {
-      await eventually(() => viewer.page.getByTestId('participant-tile').count(), (n) => n === 3, `${viewer.email} tiles`);
-    }
+    await gatherInRoom(
+      therapist,
+      [
+        { person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' },
+        { person: blake, location: BLAKE_LOCATION, callbackNumber: BLAKE_CALLBACK },
+      ],
+      sessionId,
+    );
     await expectMediaFlowing(therapist, blake);
     await expectMediaFlowing(alex, blake);
     await expectMediaFlowing(therapist, alex);

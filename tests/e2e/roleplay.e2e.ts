@@ -12,9 +12,8 @@ import type { Browser } from 'playwright-core';
 import {
   apiLogin,
   eventually,
+  gatherInRoom,
   liveGroupSessionId,
-  openJoinPage,
-  passSafetyCheck,
   PHONE,
   receivedFrom,
   screenshot,
@@ -76,29 +75,17 @@ describe('role-play exercises in real browsers', () => {
   });
 
   it('a therapist and four patients join the room', async () => {
-    [therapist, ...patients] = await Promise.all(
+    const signedIn = await Promise.all(
       ['therapist', 'patient1', 'patient2', 'patient3', 'patient4'].map((u) => signIn(browser, hearth.url, `${u}@hearth.test`)),
     );
+    therapist = signedIn[0] as Person;
+    patients = signedIn.slice(1);
     [p1, p2, p3, p4] = patients as [Person, Person, Person, Person];
-    await openJoinPage(therapist.page, sessionId);
-    await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices');
-    await therapist.page.getByTestId('enter-lobby').click();
-    await therapist.page.getByTestId('room').waitFor();
-    await Promise.all(
-      patients.map(async (p, i) => {
-        await openJoinPage(p.page, sessionId);
-        await passSafetyCheck(p.page, `Home, ${i + 1} Palm St, Tempe`, `+1 480 555 01${10 + i}`);
-        await eventually(() => p.page.getByTestId('enter-lobby').isEnabled(), Boolean, `${p.email} devices`);
-        await p.page.getByTestId('enter-lobby').click();
-        await p.page.getByTestId('lobby-waiting').waitFor();
-      }),
+    await gatherInRoom(
+      therapist,
+      patients.map((person, i) => ({ person, location: `Home, ${i + 1} Palm St, Tempe`, callbackNumber: `+1 480 555 01${10 + i}` })),
+      sessionId,
     );
-    for (const p of patients) await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${p.userId}"]`).waitFor();
-    await therapist.page.getByTestId('admit-all').click();
-    for (const p of patients) await p.page.getByTestId('room').waitFor();
-    for (const viewer of [therapist, ...patients]) {
-      await eventually(() => viewer.page.getByTestId('participant-tile').count(), (n) => n === 5, `${viewer.email} tiles`);
-    }
     // Everyone's audio reaches the two future players.
     for (const [viewer, from] of [[p1, p3], [p2, p3], [p1, p2], [p2, p1]] as const) {
       await eventually(() => receivedFrom(viewer.page, from.userId), (s) => s.audioBytesReceived > 0, `${viewer.email} hears ${from.email}`, 30_000);

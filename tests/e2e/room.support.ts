@@ -160,3 +160,37 @@ export async function screenshot(
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
   if (viewport && before) await page.setViewportSize(before);
 }
+
+/**
+ * The usual start of a group test: the therapist enters the room, each patient passes
+ * the safety check into the waiting room, the therapist admits everyone, and every
+ * page shows a tile per person.
+ */
+export async function gatherInRoom(
+  therapist: Person,
+  patients: { person: Person; location: string; callbackNumber: string }[],
+  sessionId: string,
+): Promise<void> {
+  await openJoinPage(therapist.page, sessionId);
+  await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices');
+  await therapist.page.getByTestId('enter-lobby').click();
+  await therapist.page.getByTestId('room').waitFor();
+  await Promise.all(
+    patients.map(async ({ person, location, callbackNumber }) => {
+      await openJoinPage(person.page, sessionId);
+      await passSafetyCheck(person.page, location, callbackNumber);
+      await eventually(() => person.page.getByTestId('enter-lobby').isEnabled(), Boolean, `${person.email} devices`);
+      await person.page.getByTestId('enter-lobby').click();
+      await person.page.getByTestId('lobby-waiting').waitFor();
+    }),
+  );
+  for (const { person } of patients) {
+    await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${person.userId}"]`).waitFor();
+  }
+  await therapist.page.getByTestId('admit-all').click();
+  for (const { person } of patients) await person.page.getByTestId('room').waitFor();
+  const everyone = [therapist, ...patients.map((p) => p.person)];
+  for (const viewer of everyone) {
+    await eventually(() => viewer.page.getByTestId('participant-tile').count(), (n) => n === everyone.length, `${viewer.email} tiles`);
+  }
+}

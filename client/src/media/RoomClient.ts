@@ -353,6 +353,16 @@ export class RoomClient {
     this.patch(source === 'mic' ? { micOn: on } : { cameraOn: on });
   }
 
+  /** Local side only: the track and the producer follow what the server already decided. */
+  private setLocalMic(on: boolean): void {
+    const track = this.current.localStream?.getAudioTracks()[0];
+    if (track) track.enabled = on;
+    const producer = this.producers.get('mic');
+    if (on) producer?.resume();
+    else producer?.pause();
+    this.patch({ micOn: on });
+  }
+
   private teardownMedia(): void {
     this.mediaGeneration++;
     for (const { consumer } of this.consumers.values()) consumer.close();
@@ -382,13 +392,15 @@ export class RoomClient {
     on('room:participantJoined', (p) => mine(p) && this.patch({ participants: upsertParticipant(this.current.participants, p.participant) }));
     on('room:participantUpdated', (p) => {
       if (!mine(p)) return;
+      const wasLocked = this.current.participants.find((x) => x.userId === p.participant.userId)?.micLocked ?? false;
       this.patch({ participants: upsertParticipant(this.current.participants, p.participant) });
-      if (p.participant.userId === this.current.selfUserId && p.participant.micLocked && this.current.micOn) {
-        // A therapist muted us: stop sending locally too.
-        const track = this.current.localStream?.getAudioTracks()[0];
-        if (track) track.enabled = false;
-        this.producers.get('mic')?.pause();
-        this.patch({ micOn: false });
+      if (p.participant.userId !== this.current.selfUserId) return;
+      if (p.participant.micLocked && this.current.micOn) {
+        // Muted by a therapist or held by the floor rules: stop sending locally too.
+        this.setLocalMic(false);
+      } else if (wasLocked && !p.participant.micLocked && p.participant.micOn && !this.current.micOn) {
+        // The hold lifted and the server has our mic live again (the floor came back): send again.
+        this.setLocalMic(true);
       }
     });
     on('room:participantLeft', (p) => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
 import type { Facilitation } from '../../facilitation/Facilitation';
 import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
@@ -163,15 +163,6 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
     const i = floor?.queue.findIndex((h) => h.userId === userId) ?? -1;
     return i === -1 ? null : i + 1;
   };
-
-  // The floor came back to us: the server reports our microphone on again, so turn the local track back on.
-  const wasLocked = useRef(false);
-  const setMic = actions.setMic;
-  useEffect(() => {
-    const locked = Boolean(self?.micLocked);
-    if (wasLocked.current && !locked && self?.micOn && !state.micOn) void setMic(true).catch(() => undefined);
-    wasLocked.current = locked;
-  }, [self?.micLocked, self?.micOn, state.micOn, setMic]);
 
   const hand: HandControl | null =
     facilitation && !isTherapist

@@ -25,7 +25,7 @@ import { startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 import type { Browser } from 'playwright-core';
 
-jest.setTimeout(240_000);
+jest.setTimeout(360_000);
 
 const BLAKE_LOCATION = 'My apartment, 4 Elm Ave, Mesa';
 const BLAKE_CALLBACK = '+1 480 555 0177';

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 describe('the built app behind one URL', () => {
   let hearth: RunningHearth;

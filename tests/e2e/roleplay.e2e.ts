@@ -24,7 +24,7 @@ import {
 import { startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
-jest.setTimeout(240_000);
+jest.setTimeout(360_000);
 
 /** Audio bytes `viewer` receives from `from` over `ms`. */
 async function audioGrowth(viewer: Person, from: Person, ms = 2_000): Promise<number> {

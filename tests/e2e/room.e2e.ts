@@ -24,7 +24,7 @@ import {
 import { startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 describe('live therapy room in real browsers', () => {
   let hearth: RunningHearth;

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT, startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 375, height: 812 };

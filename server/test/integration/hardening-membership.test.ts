@@ -4,7 +4,7 @@ import { connectSocket, request, type TestSocket } from '../helpers/socket';
 import { DB_KINDS } from '../helpers/test-db';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 /**
  * Every socket of a member leaves the session's broadcast rooms when the member

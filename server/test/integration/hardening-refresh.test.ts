@@ -2,7 +2,7 @@ import { connectSocket, type TestSocket } from '../helpers/socket';
 import { DB_KINDS } from '../helpers/test-db';
 import { api, login, startTestApp, type TestApp } from '../helpers/test-app';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 type Tokens = { accessToken: string; refreshToken: string };
 

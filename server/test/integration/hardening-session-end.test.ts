@@ -5,7 +5,7 @@ import { request as send } from '../helpers/socket';
 import { DB_KINDS } from '../helpers/test-db';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 /** Ending a session leaves no record open: the check-in round closes, crisis side rooms are marked returned. */
 describe.each(DB_KINDS)('ending a session closes its open records — %s', (kind) => {

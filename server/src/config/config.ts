@@ -78,6 +78,9 @@ export const envSchema = z
 
 export type AppConfig = z.infer<typeof envSchema>;
 
+/** Never echoed in error messages: they hold secrets (passwords in URLs). */
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -94,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = i.path.join('.') || '(environment)';
-        const value = typeof cleaned[name] === 'string' && name !== 'JWT_SECRET' && name !== 'DATABASE_URL'
+        const value = typeof cleaned[name] === 'string' && !SECRET_VARIABLES.has(name)
           ? ` (got "${cleaned[name]}")`
           : '';
         return `${name}${value}: ${i.message}`;

@@ -8,6 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-exception.filter';
+import { securityHeaders, trustProxySetting } from './common/security-headers';
 import type { AppConfig } from './config/config';
 import { openDatabase, type DatabaseTarget } from './database/data-source';
 import { WorkerPool } from './modules/media/worker-pool';
@@ -65,6 +66,8 @@ export async function createHearthApp(
     app.useBodyParser('json', { limit: '64kb' });
     app.useGlobalFilters(new HttpErrorFilter());
     app.disable('x-powered-by');
+    app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+    for (const handler of securityHeaders(config)) app.use(handler);
     app.enableShutdownHooks();
     const clientDist = resolveClientDist(config);
     if (clientDist) serveClient(app, clientDist);

@@ -36,4 +36,25 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
   });
+
+  it('never echoes a Redis URL (it may hold a password)', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:s3cret@host:6379' })).toThrow(/REDIS_URL: must start with redis/);
+    try {
+      loadConfig({ REDIS_URL: 'http://user:s3cret@host:6379' });
+    } catch (e) {
+      expect((e as Error).message).not.toMatch(/s3cret/);
+    }
+  });
+
+  it('has sign-in throttling and socket limits a clinic can live with, and bounds them', () => {
+    const c = loadConfig({});
+    expect(c.LOGIN_MAX_FAILURES_PER_ACCOUNT).toBe(10);
+    expect(c.LOGIN_MAX_FAILURES_PER_IP).toBe(100);
+    expect(c.LOGIN_LOCK_MINUTES).toBe(15);
+    expect(c.SOCKET_RATE_LIMIT_SCALE).toBe(1);
+    expect(c.HSTS).toBe(false);
+    expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '1' })).toThrow(/LOGIN_MAX_FAILURES_PER_ACCOUNT/);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone; rm -rf' })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
+  });
 });

@@ -47,6 +47,20 @@ export const envSchema = z
     CLIENT_DIST: z.string().optional(),
     /** Seed the demo program and accounts when the database has no users. */
     SEED_DEMO: bool.default('false'),
+    /** Sign-in throttling: failed attempts on one account (per window) before it is locked for LOGIN_LOCK_MINUTES. */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(3).max(1000).default(10),
+    /** Failed sign-ins from one IP address (per window) before that address is locked for LOGIN_LOCK_MINUTES. */
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(10).max(100_000).default(100),
+    /** The counting window and the lock's length, in minutes. */
+    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    /** First step of the progressive delay (doubling, up to 8 s) after 3 failures in a row; 0 turns the delay off. */
+    LOGIN_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(250),
+    /** Multiplies every per-user socket event budget (tests and load benchmarks raise it). */
+    SOCKET_RATE_LIMIT_SCALE: z.coerce.number().min(0.1).max(100_000).default(1),
+    /** Express `trust proxy`: unset when clients connect directly; `1` (hops), `loopback` or a subnet behind a balancer, so per-IP limits see the client's address. */
+    TRUST_PROXY: z.string().regex(/^(true|\d{1,2}|[0-9a-fA-F:.,/ ]+|loopback|linklocal|uniquelocal)$/, 'must be true, a hop count, loopback or addresses').optional(),
+    /** Send Strict-Transport-Security (only when Hearth is reached over HTTPS, e.g. behind a TLS balancer). */
+    HSTS: bool.default('false'),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   })
   .superRefine((env, ctx) => {
@@ -64,6 +78,9 @@ export const envSchema = z
 
 export type AppConfig = z.infer<typeof envSchema>;
 
+/** Never echoed in error messages: they hold secrets (passwords in URLs). */
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -80,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = i.path.join('.') || '(environment)';
-        const value = typeof cleaned[name] === 'string' && name !== 'JWT_SECRET' && name !== 'DATABASE_URL'
+        const value = typeof cleaned[name] === 'string' && !SECRET_VARIABLES.has(name)
           ? ` (got "${cleaned[name]}")`
           : '';
         return `${name}${value}: ${i.message}`;

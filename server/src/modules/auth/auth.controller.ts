@@ -1,21 +1,28 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { loginRequestSchema, type LoginRequest, type PublicUser } from '@hearth/protocol';
 import { ZodPipe } from '../../common/validation';
 import { CurrentPrincipal, Public } from './auth.guard';
 import { AuthService, type LoginResult, type Principal } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 
 const refreshSchema = z.object({ refreshToken: z.string().min(20).max(200) });
 
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  login(@Body(new ZodPipe(loginRequestSchema)) body: LoginRequest): Promise<LoginResult> {
-    return this.auth.login(body.email, body.password);
+  async login(@Body(new ZodPipe(loginRequestSchema)) body: LoginRequest, @Ip() ip: string): Promise<LoginResult> {
+    const attempt = await this.throttle.begin(body.email, ip);
+    const result = await this.auth.login(body.email, body.password);
+    await this.throttle.succeeded(attempt);
+    return result;
   }
 
   @Public()

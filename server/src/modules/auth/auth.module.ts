@@ -6,11 +6,13 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AuthSession } from './entities/auth-session.entity';
+import { LimitsModule } from '../limits/limits.module';
+import { LoginThrottle } from './login-throttle';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, AuthSession])],
+  imports: [TypeOrmModule.forFeature([User, AuthSession]), LimitsModule],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, LoginThrottle],
 })
 export class AuthModule {}

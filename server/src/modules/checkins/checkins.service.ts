@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, IsNull, QueryFailedError, type Repository } from 'typeorm';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, CheckinTrendPoint } from '@hearth/protocol';
@@ -18,7 +18,8 @@ const TREND_POINTS = 10;
  * session's therapists only; they are never logged.
  */
 @Injectable()
-export class CheckinsService {
+export class CheckinsService implements OnModuleInit {
+  private readonly logger = new Logger('Checkins');
   /** Each answer pushes to the therapists: changing it is allowed, hammering it is not. */
   private readonly submissions = new RateLimiter(5, 0.5);
 
@@ -29,6 +30,16 @@ export class CheckinsService {
     @InjectRepository(CheckinAnswerRecord) private readonly answers: Repository<CheckinAnswerRecord>,
     @InjectDataSource() private readonly ds: DataSource,
   ) {}
+
+  onModuleInit(): void {
+    // Ending the session closes its open round, so no record is left open.
+    this.rooms.onPresence((e) => {
+      if (e.kind !== 'ended') return;
+      void this.checkins
+        .update({ sessionId: e.sessionId, closedAt: IsNull() }, { closedAt: new Date(), closedBy: e.endedBy })
+        .catch((err: unknown) => this.logger.error(`closing the check-in failed: ${err instanceof Error ? err.name : 'unknown'}`));
+    });
+  }
 
   async open(userId: string, sessionId: string, now = new Date()): Promise<CheckinInfo> {
     this.rooms.requireTherapist(userId, sessionId);

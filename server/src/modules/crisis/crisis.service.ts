@@ -33,7 +33,7 @@ export class CrisisService implements OnModuleInit {
 
   onModuleInit(): void {
     this.rooms.onPresence((e) => {
-      if (e.kind === 'ended') this.sideRooms.delete(e.sessionId);
+      if (e.kind === 'ended') void this.sessionEnded(e.sessionId, e.endedBy).catch((err: unknown) => this.fail(err));
       else if (e.kind === 'left') void this.memberLeft(e.sessionId, e.userId).catch((err: unknown) => this.fail(err));
     });
   }
@@ -202,6 +202,15 @@ export class CrisisService implements OnModuleInit {
     const payload = { sessionId, patientUserId, sideRoom };
     this.notifier.toTherapists(sessionId, 'crisis:sideRoomChanged', payload);
     this.notifier.toUser(patientUserId, 'crisis:sideRoomChanged', payload);
+  }
+
+  /** The session ended: every side room is over, and its record says so (who ended it, when). */
+  private async sessionEnded(sessionId: string, endedBy: string, now = new Date()): Promise<void> {
+    this.sideRooms.delete(sessionId);
+    await this.events.update(
+      { sessionId, returnedAt: IsNull(), sideRoomAt: Not(IsNull()) },
+      { returnedAt: now, returnedBy: endedBy },
+    );
   }
 
   private async memberLeft(sessionId: string, userId: string): Promise<void> {

@@ -7,6 +7,8 @@ export enum MediaErrorCode {
   UnknownConsumer = 'media_unknown_consumer',
   CannotConsume = 'media_cannot_consume',
   InvalidParameters = 'media_invalid_parameters',
+  /** The transport is already connected (a client connects each transport once). */
+  AlreadyConnected = 'media_already_connected',
   TooMany = 'media_too_many',
   Unavailable = 'media_unavailable',
 }
@@ -23,6 +25,8 @@ export class MediaError extends DomainError<MediaErrorCode> {
       case MediaErrorCode.CannotConsume:
       case MediaErrorCode.InvalidParameters:
         return 400;
+      case MediaErrorCode.AlreadyConnected:
+        return 409;
       case MediaErrorCode.TooMany:
         return 429;
       case MediaErrorCode.Unavailable:

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { ConsumerInfo, MediaSource, TransportInfo } from '@hearth/protocol';
@@ -12,6 +13,8 @@ import {
   type ProducerAppData,
   type TransportAppData,
 } from './media-types';
+
+const logger = new Logger('Media');
 
 /**
  * One live session's media: a Router, an ActiveSpeakerObserver and the peers.
@@ -249,14 +252,35 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (this.closed) throw new MediaError(MediaErrorCode.Unavailable, 'This room’s media has closed.');
   }
 
-  /** mediasoup throws TypeError for bad parameters from the client: make that a typed error. */
+  /**
+   * mediasoup refuses a client's mistakes (bad parameters, a transport
+   * connected twice, a duplicate ssrc) with plain errors: make those typed
+   * errors with one warn line and no stack. Anything else is ours and goes on.
+   */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
       if (e instanceof MediaError) throw e;
-      if (e instanceof TypeError) throw new MediaError(MediaErrorCode.InvalidParameters, `Invalid media parameters: ${e.message}`);
-      throw e;
+      const mistake = clientMistake(e);
+      if (!mistake) throw e;
+      logger.warn(`client media request refused: ${mistake.code}`);
+      throw mistake;
     }
   }
+}
+
+/** The typed error for a mediasoup refusal caused by what the client sent, or null when it is not one. */
+export function clientMistake(e: unknown): MediaError | null {
+  if (!(e instanceof Error)) return null;
+  if (e instanceof TypeError || e.name === 'UnsupportedError') {
+    return new MediaError(MediaErrorCode.InvalidParameters, `Invalid media parameters: ${e.message}`);
+  }
+  if (/connect\(\) already called/i.test(e.message)) {
+    return new MediaError(MediaErrorCode.AlreadyConnected, 'That connection is already set up.');
+  }
+  if (/already exists|already in use|duplicated/i.test(e.message)) {
+    return new MediaError(MediaErrorCode.InvalidParameters, `Invalid media parameters: ${e.message}`);
+  }
+  return null;
 }

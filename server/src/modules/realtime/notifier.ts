@@ -50,4 +50,10 @@ export class Notifier {
   leaveSession(userId: string, sessionId: string): void {
     this.server?.in(userRoom(userId)).socketsLeave([sessionRoom(sessionId), therapistsRoom(sessionId)]);
   }
+
+  /** Every socket leaves a session's broadcast rooms (the session ended). */
+  closeSession(sessionId: string): void {
+    this.server?.in(sessionRoom(sessionId)).socketsLeave([sessionRoom(sessionId), therapistsRoom(sessionId)]);
+    this.server?.in(therapistsRoom(sessionId)).socketsLeave(therapistsRoom(sessionId));
+  }
 }

@@ -12,7 +12,9 @@ import { createClient } from 'redis';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import {
+  isClientEvent,
   PROTOCOL_VERSION,
+  systemPingSchema,
   type Ack,
   type ClientToServerEvents,
   type InterServerEvents,
@@ -24,6 +26,8 @@ import { DomainError } from '../../common/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { handleRequest } from './ack';
 import { Notifier } from './notifier';
+import { SocketActivity } from './socket-activity';
+import { SocketEventLimits } from './socket-event-limits';
 
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -47,6 +51,8 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
   constructor(
     private readonly auth: AuthService,
     private readonly notifier: Notifier,
+    private readonly limits: SocketEventLimits,
+    private readonly activity: SocketActivity,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -91,16 +97,46 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
         .catch(() => undefined);
     });
     if (this.config.REDIS_URL) await this.attachRedis(server, this.config.REDIS_URL);
+    this.activity.start(server);
   }
 
   handleConnection(socket: HearthSocket): void {
     // Personal room: pushes to one user reach all their tabs, on any server process.
     void socket.join(`user:${socket.data.userId}`);
+    // Before any handler: unknown events, per-user limits, activity (idle logoff).
+    socket.use((packet, next) => {
+      this.screen(socket, packet).then(
+        (pass) => pass && next(),
+        () => next(),
+      );
+    });
+    socket.on('disconnect', () => this.activity.forget(socket));
+  }
+
+  /** Whether an incoming event may reach its handler; answers the ack itself when not. */
+  private async screen(socket: HearthSocket, packet: unknown[]): Promise<boolean> {
+    const [event, payload] = packet;
+    const last = packet[packet.length - 1];
+    const ack = packet.length > 1 && typeof last === 'function' ? (last as (a: Ack<never>) => void) : undefined;
+    if (!isClientEvent(event)) {
+      ack?.({ ok: false, error: { code: 'bad_request', message: 'Unknown event.' } });
+      return false;
+    }
+    const limited = await this.limits.take(socket.data.userId, event);
+    if (limited) {
+      ack?.({ ok: false, error: limited.toBody() });
+      return false;
+    }
+    if (!(await this.activity.seen(socket, event, payload))) {
+      ack?.({ ok: false, error: { code: 'session_expired', message: 'You were signed out. Please sign in again.' } });
+      return false;
+    }
+    return true;
   }
 
   @SubscribeMessage('system:ping')
   ping(@MessageBody() payload: unknown): Promise<Ack<{ serverTime: number }>> {
-    return handleRequest('system:ping', z.object({}).strict(), payload ?? {}, () => ({ serverTime: Date.now() }));
+    return handleRequest('system:ping', systemPingSchema, payload ?? {}, () => ({ serverTime: Date.now() }));
   }
 
   /** Several server processes share rooms and broadcasts through Redis. */

@@ -15,6 +15,10 @@ import { NotifierModule } from './notifier.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { RoleplayGateway } from './roleplay.gateway';
 import { RoomsGateway } from './rooms.gateway';
+import { SessionSocketRooms } from './session-socket-rooms';
+import { SocketActivity } from './socket-activity';
+import { SocketEventLimits } from './socket-event-limits';
+import { LimitsModule } from '../limits/limits.module';
 import { TurnsGateway } from './turns.gateway';
 
 /** Registered once and shared, so every feature gets the same RoomsService. */
@@ -24,6 +28,7 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
 @Module({
   imports: [
     AuthModule,
+    LimitsModule,
     NotifierModule,
     liveRooms,
     ChatModule.register(liveRooms),
@@ -32,7 +37,7 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
     CrisisModule.register(liveRooms),
     RoleplayModule.register(liveRooms),
   ],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, SessionSocketRooms, SocketEventLimits, SocketActivity],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

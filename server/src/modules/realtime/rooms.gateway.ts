@@ -24,6 +24,7 @@ import {
   type TransportInfo,
 } from '@hearth/protocol';
 import { RoomsService } from '../rooms/rooms.service';
+import { SerialQueue } from '../media/serial-queue';
 import { handleRequest } from './ack';
 import type { HearthSocket } from './realtime.gateway';
 
@@ -36,7 +37,20 @@ const EMPTY: Empty = {};
  */
 @WebSocketGateway()
 export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
+  /** One join at a time per user: repeated joins see the previous one's outcome (idempotent, one safety-check row). */
+  private readonly joining = new Map<string, { queue: SerialQueue; pending: number }>();
+
   constructor(private readonly rooms: RoomsService) {}
+
+  private oneAtATime<T>(userId: string, task: () => Promise<T>): Promise<T> {
+    let slot = this.joining.get(userId);
+    if (!slot) this.joining.set(userId, (slot = { queue: new SerialQueue(), pending: 0 }));
+    slot.pending++;
+    const s = slot;
+    return s.queue.push(task).finally(() => {
+      if (--s.pending === 0 && this.joining.get(userId) === s) this.joining.delete(userId);
+    });
+  }
 
   handleDisconnect(socket: HearthSocket): void {
     if (socket.data.userId) void this.rooms.disconnected(socket.data.userId, socket.id).catch(() => undefined);
@@ -44,7 +58,7 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
 
   @SubscribeMessage('room:join')
   join(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<JoinResult>> {
-    return handleRequest('room:join', roomJoinSchema, p, (r) => this.rooms.join(s.data.userId, s.id, r));
+    return handleRequest('room:join', roomJoinSchema, p, (r) => this.oneAtATime(s.data.userId, () => this.rooms.join(s.data.userId, s.id, r)));
   }
 
   @SubscribeMessage('room:leave')

@@ -53,7 +53,7 @@ const PARTITION_LAYERS: PartitionLayer[] = ['side-room', 'breakout'];
 /** Presence changes other features follow (turns drop someone who left, side rooms close…). */
 export type PresenceEvent =
   | { kind: 'entered' | 'disconnected' | 'left'; sessionId: string; userId: string }
-  | { kind: 'ended'; sessionId: string };
+  | { kind: 'ended'; sessionId: string; endedBy: string };
 
 /**
  * Live session lifecycle: lobby, admission, presence, reconnect grace,
@@ -90,6 +90,14 @@ export class RoomsService implements OnModuleDestroy {
     }
     if (!ctx.joinWindowOpen) {
       throw new RoomError(RoomErrorCode.JoinWindowClosed, 'This session is not open to join right now.');
+    }
+    // The same socket asking again (a retry, a flood): answer where it is, record and push nothing.
+    const again = existing?.sockets.get(userId) === socketId ? existing.live.member(userId) : undefined;
+    if (existing && again?.connected && again.state === 'admitted') {
+      return { status: 'admitted', session: ctx.session, room: await this.snapshot(existing, userId) };
+    }
+    if (existing && again?.state === 'waiting') {
+      return { status: 'waiting', session: ctx.session, position: existing.live.lobbyPosition(userId) };
     }
     if (ctx.role === 'patient') await this.recordSafetyCheck(req, userId);
 
@@ -156,7 +164,7 @@ export class RoomsService implements OnModuleDestroy {
     this.media.closeRoom(sessionId);
     entry.micGates.clear();
     entry.partitions.clear();
-    this.emitPresence({ kind: 'ended', sessionId });
+    this.emitPresence({ kind: 'ended', sessionId, endedBy: userId });
   }
 
   /** A socket closed. Admitted members keep their place for the grace period. */

@@ -1,0 +1,18 @@
+import { DomainError } from '../../common/domain-error';
+
+export enum RateLimitErrorCode {
+  RateLimited = 'rate_limited',
+}
+
+/** Too many requests: HTTP 429 with `Retry-After`, or a `rate_limited` ack on a socket. */
+export class RateLimitedError extends DomainError<RateLimitErrorCode> {
+  readonly httpStatus = 429;
+
+  constructor(
+    message: string,
+    /** Whole seconds until the caller may try again (the `Retry-After` header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(RateLimitErrorCode.RateLimited, message);
+  }
+}

@@ -1,0 +1,177 @@
+import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { MetadataScanner } from '@nestjs/core';
+import { MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@nestjs/websockets/constants';
+import { CLIENT_EVENTS, clientEventSchemas, type ClientEventName } from '@hearth/protocol';
+import { ChatGateway } from '../../src/modules/realtime/chat.gateway';
+import { CheckinsGateway } from '../../src/modules/realtime/checkins.gateway';
+import { CrisisGateway } from '../../src/modules/realtime/crisis.gateway';
+import { RealtimeGateway } from '../../src/modules/realtime/realtime.gateway';
+import { RoleplayGateway } from '../../src/modules/realtime/roleplay.gateway';
+import { RoomsGateway } from '../../src/modules/realtime/rooms.gateway';
+import { TurnsGateway } from '../../src/modules/realtime/turns.gateway';
+import { buildCast, CALLERS, restoreCast, type Caller, type Cast } from '../helpers/cast';
+import { connectSocket, request } from '../helpers/socket';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { arbitraryFor } from '../helpers/zod-arbitrary';
+
+jest.setTimeout(300_000);
+
+/**
+ * Every client → server event × every kind of caller, generated from the
+ * protocol's event list: a new event without a row here fails the first test.
+ * A caller is *allowed* when the server does not refuse it for who it is
+ * (it may still refuse for the state of things, e.g. no check-in open);
+ * *refused* means one of the authorization codes below. A bad token never
+ * gets a socket at all. (HTTP routes: scheduling-authz.test.ts and
+ * http-authz-matrix.test.ts.)
+ */
+const P = 'patient';
+const W = 'waiting';
+const C = 'cotherapist';
+const ALL: Caller[] = [...CALLERS];
+
+/** Who may use each event on the demo group session. Everyone else must be refused. */
+const ALLOWED: Record<ClientEventName, Caller[]> = {
+  'system:ping': ALL,
+  'room:join': [P, W, C],
+  'room:leave': ALL, // leaving what you are not in is a no-op
+  'room:end': [C],
+  'lobby:admit': [C],
+  'moderation:mute': [C],
+  'moderation:unlockMic': [C],
+  'moderation:remove': [C],
+  'media:setRtpCapabilities': [P, C],
+  'media:createTransport': [P, C],
+  'media:connectTransport': [P, C],
+  'media:restartIce': [P, C],
+  'media:produce': [P, C],
+  'media:resumeConsumer': [P, C],
+  'media:setPreferredLayers': [P, C],
+  'media:setSelf': [P, C],
+  'chat:send': [P, C],
+  'chat:delete': [C],
+  'chat:history': [P, C],
+  'chat:setPatientPrivateChat': [C],
+  'turn:state': [P, C],
+  'turn:raiseHand': [P, C],
+  'turn:lowerHand': [C], // the payload names someone else's hand: therapists only
+  'turn:grant': [C],
+  'turn:grantNext': [C],
+  'turn:release': [P, C],
+  'turn:setTalkingStick': [C],
+  'turn:setTimer': [C],
+  'turn:startGoAround': [C],
+  'turn:stopGoAround': [C],
+  'turn:pass': [P, C],
+  'checkin:open': [C],
+  'checkin:submit': [P],
+  'checkin:close': [C],
+  'checkin:state': [P, C],
+  'crisis:raise': [P, W],
+  'crisis:acknowledge': [C],
+  'crisis:moveToSideRoom': [C],
+  'crisis:returnToGroup': [C],
+  'crisis:state': [P, W, C],
+  'roleplay:state': [P, C],
+  'roleplay:start': [C],
+  'roleplay:assign': [C],
+  'roleplay:startScene': [C],
+  'roleplay:pauseScene': [C],
+  'roleplay:resumeScene': [C],
+  'roleplay:endScene': [C],
+  'roleplay:swapRoles': [C],
+  'roleplay:startBreakouts': [C],
+  'roleplay:joinBreakout': [C],
+  'roleplay:returnEveryone': [C],
+  'roleplay:submitFeedback': [P, C],
+  'roleplay:showDebrief': [C],
+  'roleplay:end': [C],
+};
+
+/** Refusals for who the caller is (not for the state of the session). */
+const AUTHZ_CODES = new Set([
+  'not_a_participant',
+  'not_admitted',
+  'not_moderator',
+  'forbidden',
+  'checkin_patients_only',
+  'crisis_patients_only',
+  'session_not_found',
+]);
+
+/** Refused callers first, so an allowed caller's side effects (a removal, the end) come last. */
+const CALL_ORDER: Caller[] = ['otherPatient', 'otherTherapist', 'admin', 'waiting', 'patient', 'cotherapist'];
+/** Events whose allowed use changes who is where: run last, ending last of all. */
+const LAST: ClientEventName[] = ['room:leave', 'room:end'];
+const EVENTS_IN_ORDER = [...CLIENT_EVENTS.filter((e) => !LAST.includes(e)), ...LAST];
+
+describe('socket authorization matrix: every event × every caller (PostgreSQL, mediasoup)', () => {
+  let app: TestApp;
+  let cast: Cast;
+  const outcomes: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres', { SOCKET_RATE_LIMIT_SCALE: '100' });
+    cast = await buildCast(app);
+  });
+  afterAll(async () => {
+    if (outcomes.length) process.stdout.write(`socket authz matrix: ${outcomes.length} calls over ${EVENTS_IN_ORDER.length} events × ${CALLERS.length} callers\n`);
+    if (process.env.HEARTH_AUTHZ_REPORT) writeFileSync(process.env.HEARTH_AUTHZ_REPORT, outcomes.join('\n'));
+    for (const p of [...Object.values(cast?.callers ?? {}), cast?.therapist, cast?.bystander]) p?.socket.close();
+    await app?.stop();
+  });
+
+  it('has a row for every event of the protocol, and the server handles exactly those events', () => {
+    expect(Object.keys(ALLOWED).sort()).toEqual([...CLIENT_EVENTS].sort());
+    const scanner = new MetadataScanner();
+    const handled: string[] = [];
+    for (const gateway of [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway]) {
+      const proto = gateway.prototype as unknown as Record<string, unknown>;
+      for (const name of scanner.getAllMethodNames(proto)) {
+        const fn = proto[name] as object;
+        if (Reflect.getMetadata(MESSAGE_MAPPING_METADATA, fn)) handled.push(Reflect.getMetadata(MESSAGE_METADATA, fn) as string);
+      }
+    }
+    expect(handled.sort()).toEqual([...CLIENT_EVENTS].sort());
+  });
+
+  it('gives a bad, forged or signed-out token no socket at all', async () => {
+    await expect(connectSocket(app.baseUrl, { token: 'not-a-token' })).rejects.toMatchObject({ data: { code: 'unauthenticated' } });
+    const forged = `${cast.callers.patient.token.split('.').slice(0, 2).join('.')}.AAAA`;
+    await expect(connectSocket(app.baseUrl, { token: forged })).rejects.toMatchObject({ data: { code: 'unauthenticated' } });
+    await expect(connectSocket(app.baseUrl, {})).rejects.toMatchObject({ data: { code: 'unauthenticated' } });
+  });
+
+  it.each(EVENTS_IN_ORDER)('%s', async (event) => {
+    expect(await restoreCast(cast)).toBe(true);
+    const seen: { caller: Caller; refused: boolean; code: string }[] = [];
+    for (const caller of CALL_ORDER) {
+      const ack = (await request<unknown>(cast.callers[caller].socket, event, payloadFor(event, cast), 15_000)) as {
+        ok: boolean;
+        error?: { code: string };
+      };
+      const code = ack.ok ? 'ok' : ack.error!.code;
+      expect(code).not.toBe('internal');
+      seen.push({ caller, refused: AUTHZ_CODES.has(code), code });
+      outcomes.push(`${event} ${caller} ${code}`);
+    }
+    const expected = CALL_ORDER.map((caller) => ({ caller, refused: !ALLOWED[event].includes(caller) }));
+    expect(seen.map(({ caller, refused }) => ({ caller, refused }))).toEqual(expected);
+  });
+});
+
+/** A valid payload for the event, aimed at the cast's session and people. */
+function payloadFor(event: ClientEventName, cast: Cast): unknown {
+  const schema = clientEventSchemas[event];
+  const ids: Record<string, fc.Arbitrary<unknown>> = {
+    sessionId: fc.constant(cast.sessionId),
+    userId: fc.constant(cast.bystander.userId),
+    userIds: fc.constant([cast.bystander.userId]),
+    toUserId: fc.constant(cast.therapist.userId),
+    therapistUserIds: fc.constant([cast.callers.cotherapist.userId]),
+  };
+  const arb = arbitraryFor(schema, (key) => ids[key]).filter((v) => schema.safeParse(v).success);
+  const [value] = fc.sample(arb, { numRuns: 1, seed: 42 });
+  return value;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AttendanceService } from './attendance.service';
+import { NotesService } from './notes.service';
+import { RecordsAccess } from './records-access';
+import { RecordsController } from './records.controller';
+
+/** Clinical records: attendance from the room's segments, CSV exports, group notes. Audits through the global AuditService. */
+@Module({
+  controllers: [RecordsController],
+  providers: [RecordsAccess, AttendanceService, NotesService],
+})
+export class RecordsModule {}

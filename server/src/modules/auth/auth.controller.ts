@@ -32,7 +32,14 @@ export class AuthController {
       }
       throw e;
     }
-    await this.audit.record({ actorUserId: result.user.id, action: 'auth.sign_in', objectType: 'auth_session', origin: originOf(req) });
+    await this.audit.record({
+      actorUserId: result.user.id,
+      action: 'auth.sign_in',
+      // A patient's sign-in belongs in their own accounting of access.
+      subjectUserId: result.user.role === 'patient' ? result.user.id : null,
+      objectType: 'auth_session',
+      origin: originOf(req),
+    });
     return result;
   }
 

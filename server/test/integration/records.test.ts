@@ -104,6 +104,23 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     expect([...ids].sort((a, b) => b - a)).toEqual(ids); // newest first
   });
 
+  it('exports a program’s week for its admins only', async () => {
+    const [{ program_id: programId }] = await ds.query('SELECT program_id FROM sessions WHERE id = $1', [sessionId]);
+    const csv = await fetchText(app, `/api/programs/${programId}/attendance.csv`, tokens.admin);
+    expect(csv.status).toBe(200);
+    const rows = parseCsv(csv.text);
+    const mine = rows.find((r) => r.session_id === sessionId && r.user_id === p1.userId);
+    expect(mine).toMatchObject({ segments: '2', weekly_target_minutes: '540' });
+    expect(rows.every((r) => r.user_id !== therapist.userId)).toBe(true);
+    expect((await fetchText(app, `/api/programs/${programId}/attendance.csv`, therapist.token)).status).toBe(403);
+    expect((await fetchText(app, `/api/programs/${programId}/attendance.csv?from=2026-01-10&to=2026-01-01`, tokens.admin)).status).toBe(400);
+    const refused: { n: number }[] = await ds.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'attendance.export_refused' AND object_type = 'program' AND actor_user_id = $1`,
+      [therapist.userId],
+    );
+    expect(refused[0]!.n).toBe(1);
+  });
+
   it('neutralises a spreadsheet formula in a participant’s name', async () => {
     await ds.query(`UPDATE users SET first_name = '=HYPERLINK("x")' WHERE id = $1`, [p1.userId]);
     const csv = await fetchText(app, `/api/sessions/${sessionId}/attendance.csv`, therapist.token);

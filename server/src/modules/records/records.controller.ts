@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
@@ -21,11 +21,14 @@ import type { Principal } from '../auth/auth.service';
 import { ScheduleQueries } from '../scheduling/schedule-queries';
 import { AttendanceService } from './attendance.service';
 import { NotesService } from './notes.service';
+import { ProgramAttendance } from './program-attendance';
 import { RecordsAccess, type SessionForRecords } from './records-access';
 import { RecordsError, RecordsErrorCode } from './records.error';
 
 const SessionIdPipe = new ZodPipe(z.string().uuid(), 'session id');
 const RECENT_DAYS = 14;
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const programRangeSchema = z.object({ from: localDate.optional(), to: localDate.optional() }).strict();
 
 /**
  * A session's clinical record: attendance (view, CSV, corrections) and its
@@ -39,6 +42,7 @@ export class RecordsController {
     private readonly attendance: AttendanceService,
     private readonly notes: NotesService,
     private readonly audit: AuditService,
+    private readonly program: ProgramAttendance,
   ) {}
 
   @Get('sessions/:sessionId/record')
@@ -83,6 +87,32 @@ export class RecordsController {
     res.setHeader('Content-Disposition', `attachment; filename="attendance-${s.row.startsAt.toISOString().slice(0, 10)}-${s.row.id}.csv"`);
     res.setHeader('Cache-Control', 'no-store');
     res.send(this.attendance.csv(s, rows));
+  }
+
+  /** A program's attendance over local dates `from`–`to` (default: this week), one row per patient per session. Program admins only. */
+  @Get('programs/:programId/attendance.csv')
+  async programCsv(
+    @CurrentPrincipal() p: Principal,
+    @Param('programId', new ZodPipe(z.string().uuid(), 'program id')) programId: string,
+    @Query(new ZodPipe(programRangeSchema, 'date range')) q: z.infer<typeof programRangeSchema>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    let out: Awaited<ReturnType<ProgramAttendance['csv']>>;
+    try {
+      out = await this.program.csv(p, programId, q);
+    } catch (e) {
+      if (e instanceof RecordsError && e.code === RecordsErrorCode.Forbidden) {
+        await this.audit.record({ actorUserId: p.userId, action: 'attendance.export_refused', objectType: 'program', objectId: programId, outcome: 'refused', origin: originOf(req) });
+      }
+      throw e;
+    }
+    const base = { actorUserId: p.userId, action: 'attendance.export' as const, objectType: 'program', objectId: programId, purpose: 'billing', origin: originOf(req) };
+    await this.audit.append(out.patientIds.length ? out.patientIds.map((subjectUserId) => ({ ...base, subjectUserId })) : [base]);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${out.filename}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(out.csv);
   }
 
   @Post('sessions/:sessionId/attendance/corrections')

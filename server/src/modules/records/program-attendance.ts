@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { CommonErrorCode, ValidationError } from '../../common/domain-error';
+import type { Principal } from '../auth/auth.service';
+import { ScheduleQueries } from '../scheduling/schedule-queries';
+import { localDateOf } from '../scheduling/domain/local-time';
+import { weekOf } from '../scheduling/domain/week';
+import { AttendanceService } from './attendance.service';
+import { toCsv } from './domain/csv';
+import { RecordsAccess } from './records-access';
+import { RecordsError, RecordsErrorCode } from './records.error';
+
+export const PROGRAM_CSV_COLUMNS = [
+  'session_id',
+  'session_date',
+  'session_title',
+  'cohort',
+  'kind',
+  'user_id',
+  'name',
+  'minutes',
+  'corrected_minutes',
+  'correction_reason',
+  'late_minutes',
+  'left_early_minutes',
+  'segments',
+  'weekly_target_minutes',
+] as const;
+
+const MAX_RANGE_DAYS = 93;
+
+/**
+ * A program's attendance over a date range (default: this week in the
+ * program's zone), one row per patient per session, for billing: program
+ * admins only.
+ */
+@Injectable()
+export class ProgramAttendance {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: RecordsAccess,
+    private readonly attendance: AttendanceService,
+  ) {}
+
+  /** Throws 403 unless the caller administers the program; 404 when there is no such program. */
+  async requireAdmin(p: Principal, programId: string): Promise<{ timeZone: string; weeklyTargetMinutes: number; name: string }> {
+    const rows: { time_zone: string; weekly_target_minutes: number; name: string }[] = await this.ds.query(
+      'SELECT time_zone, weekly_target_minutes, name FROM programs WHERE id = $1',
+      [programId],
+    );
+    if (!rows[0]) throw new RecordsError(RecordsErrorCode.NotFound, 'No such program.');
+    const member: unknown[] = await this.ds.query('SELECT 1 FROM program_members WHERE program_id = $1 AND user_id = $2', [programId, p.userId]);
+    if (p.role !== 'admin' || member.length === 0) throw new RecordsError(RecordsErrorCode.Forbidden, 'Only the program’s admins export its attendance.');
+    return { timeZone: rows[0].time_zone, weeklyTargetMinutes: Number(rows[0].weekly_target_minutes), name: rows[0].name };
+  }
+
+  async csv(
+    p: Principal,
+    programId: string,
+    range: { from?: string; to?: string },
+    now = new Date(),
+  ): Promise<{ csv: string; filename: string; patientIds: string[] }> {
+    const program = await this.requireAdmin(p, programId);
+    const zone = program.timeZone;
+    const week = weekOf(localDateOf(now, zone), zone);
+    const from = range.from ? DateTime.fromISO(range.from, { zone }).startOf('day') : DateTime.fromJSDate(week.start, { zone });
+    const to = range.to ? DateTime.fromISO(range.to, { zone }).startOf('day').plus({ days: 1 }) : DateTime.fromJSDate(week.end, { zone });
+    if (!from.isValid || !to.isValid || to <= from || to.diff(from, 'days').days > MAX_RANGE_DAYS) {
+      throw new ValidationError(CommonErrorCode.BadRequest, `Choose a range of 1 to ${MAX_RANGE_DAYS} days.`);
+    }
+    const sessions = (
+      await new ScheduleQueries(this.ds.manager).sessionsFor(p.userId, { from: from.toJSDate(), to: to.toJSDate() }, { asAdmin: true })
+    ).filter((s) => s.programId === programId && s.status !== 'cancelled' && s.startsAt <= now);
+    const out: Record<(typeof PROGRAM_CSV_COLUMNS)[number], unknown>[] = [];
+    const patients = new Set<string>();
+    for (const row of sessions) {
+      const s = await this.access.load(row, 'admin');
+      for (const a of await this.attendance.rows(s, now)) {
+        if (a.role === 'therapist') continue;
+        patients.add(a.userId);
+        out.push({
+          session_id: row.id,
+          session_date: DateTime.fromJSDate(row.startsAt, { zone }).toISODate(),
+          session_title: row.title,
+          cohort: row.cohortName ?? '',
+          kind: row.kind,
+          user_id: a.userId,
+          name: a.name,
+          minutes: a.minutes,
+          corrected_minutes: a.correction ? a.correction.minutes : '',
+          correction_reason: a.correction?.reason ?? '',
+          late_minutes: a.lateMinutes,
+          left_early_minutes: a.leftEarlyMinutes,
+          segments: a.segments,
+          weekly_target_minutes: program.weeklyTargetMinutes,
+        });
+      }
+    }
+    return {
+      csv: toCsv(PROGRAM_CSV_COLUMNS, out),
+      filename: `attendance-${from.toISODate()}-to-${to.minus({ days: 1 }).toISODate()}.csv`,
+      patientIds: [...patients],
+    };
+  }
+}

@@ -20,6 +20,7 @@ import { checkBody, Field, FormAlert, SubmitButton, useSubmit } from './forms';
 import { namePolicyLabels, specialtyLabels } from './labels';
 import { LoadState } from './LoadState';
 import { callApi, useResource } from './resource';
+import { ProgramAttendanceExport } from '../records/ProgramAttendanceExport';
 
 const memberListSchema = z.array(memberSchema);
 const cohortListSchema = z.array(cohortSchema);
@@ -72,6 +73,8 @@ function ProgramDetail({ program }: { program: Program }) {
           <dd>{program.joinWindowMinutesBefore} min before</dd>
         </div>
       </dl>
+
+      <ProgramAttendanceExport programId={program.id} />
 
       <section className="panel" aria-labelledby="cohorts-heading">
         <h2 className="panel__title" id="cohorts-heading">

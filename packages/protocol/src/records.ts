@@ -177,3 +177,29 @@ export const auditVerifySchema = z.union([
   z.object({ ok: z.literal(false), firstBrokenId: z.number().int(), entries: z.number().int(), reason: z.string() }),
 ]);
 export type AuditVerifyResult = z.infer<typeof auditVerifySchema>;
+
+// ------------------------------------------------------------------ program week (attended, not scheduled)
+
+/** H0015-style days need at least this many minutes. */
+export const BILLABLE_DAY_MINUTES = 180;
+
+export const attendanceWeekSchema = z.object({
+  programId: z.string().uuid(),
+  timeZone: z.string(),
+  weekStart: z.string(),
+  weekEnd: z.string(),
+  /** The seven local dates, Monday first. */
+  days: z.array(z.string()).length(7),
+  targetMinutes: z.number().int(),
+  patients: z.array(
+    z.object({
+      patientId: z.string().uuid(),
+      name: z.string(),
+      /** Attended minutes per day (a correction replaces the computed minutes of its session). */
+      minutesByDay: z.array(z.number().int().min(0)).length(7),
+      totalMinutes: z.number().int().min(0),
+      flags: z.array(z.enum(['below_target', 'short_day'])),
+    }),
+  ),
+});
+export type AttendanceWeek = z.infer<typeof attendanceWeekSchema>;

@@ -113,6 +113,18 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     expect(mine).toMatchObject({ segments: '2', weekly_target_minutes: '540' });
     expect(rows.every((r) => r.user_id !== therapist.userId)).toBe(true);
     expect((await fetchText(app, `/api/programs/${programId}/attendance.csv`, therapist.token)).status).toBe(403);
+
+    const week = await api<{ targetMinutes: number; patients: { patientId: string; totalMinutes: number; flags: string[] }[] }>(
+      app,
+      'GET',
+      `/api/programs/${programId}/attendance-week`,
+      { token: tokens.admin },
+    );
+    expect(week.status).toBe(200);
+    const p1Week = week.body.patients.find((x) => x.patientId === p1.userId)!;
+    expect(p1Week.totalMinutes).toBe(Number(mine!.minutes));
+    expect(p1Week.flags).toEqual(['below_target', 'short_day']);
+    expect((await api(app, 'GET', `/api/programs/${programId}/attendance-week`, { token: therapist.token })).status).toBe(403);
     expect((await fetchText(app, `/api/programs/${programId}/attendance.csv?from=2026-01-10&to=2026-01-01`, tokens.admin)).status).toBe(400);
     const refused: { n: number }[] = await ds.query(
       `SELECT count(*)::int AS n FROM audit_log WHERE action = 'attendance.export_refused' AND object_type = 'program' AND actor_user_id = $1`,

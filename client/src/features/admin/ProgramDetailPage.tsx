@@ -20,6 +20,7 @@ import { checkBody, Field, FormAlert, SubmitButton, useSubmit } from './forms';
 import { namePolicyLabels, specialtyLabels } from './labels';
 import { LoadState } from './LoadState';
 import { callApi, useResource } from './resource';
+import { AttendanceWeekPanel } from '../records/AttendanceWeekPanel';
 import { ProgramAttendanceExport } from '../records/ProgramAttendanceExport';
 
 const memberListSchema = z.array(memberSchema);
@@ -74,6 +75,7 @@ function ProgramDetail({ program }: { program: Program }) {
         </div>
       </dl>
 
+      <AttendanceWeekPanel programId={program.id} timeZone={program.timeZone} />
       <ProgramAttendanceExport programId={program.id} />
 
       <section className="panel" aria-labelledby="cohorts-heading">

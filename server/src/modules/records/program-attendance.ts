@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { CommonErrorCode, ValidationError } from '../../common/domain-error';
+import { BILLABLE_DAY_MINUTES, type AttendanceWeek } from '@hearth/protocol';
 import type { Principal } from '../auth/auth.service';
 import { ScheduleQueries } from '../scheduling/schedule-queries';
 import { localDateOf } from '../scheduling/domain/local-time';
@@ -53,6 +54,46 @@ export class ProgramAttendance {
     const member: unknown[] = await this.ds.query('SELECT 1 FROM program_members WHERE program_id = $1 AND user_id = $2', [programId, p.userId]);
     if (p.role !== 'admin' || member.length === 0) throw new RecordsError(RecordsErrorCode.Forbidden, 'Only the program’s admins export its attendance.');
     return { timeZone: rows[0].time_zone, weeklyTargetMinutes: Number(rows[0].weekly_target_minutes), name: rows[0].name };
+  }
+
+  /** Attended minutes per patient per local day of a week, against the program's weekly target. */
+  async week(p: Principal, programId: string, weekOfDate: string | undefined, now = new Date()): Promise<AttendanceWeek> {
+    const program = await this.requireAdmin(p, programId);
+    const zone = program.timeZone;
+    const week = weekOf(weekOfDate ?? localDateOf(now, zone), zone);
+    const monday = DateTime.fromJSDate(week.start, { zone });
+    const days = Array.from({ length: 7 }, (_, i) => monday.plus({ days: i }).toISODate()!);
+    const sessions = (await new ScheduleQueries(this.ds.manager).sessionsFor(p.userId, { from: week.start, to: week.end }, { asAdmin: true })).filter(
+      (s) => s.programId === programId && s.status !== 'cancelled' && s.startsAt <= now,
+    );
+    const byPatient = new Map<string, { name: string; minutesByDay: number[] }>();
+    for (const row of sessions) {
+      const day = days.indexOf(DateTime.fromJSDate(row.startsAt, { zone }).toISODate()!);
+      if (day < 0) continue;
+      for (const a of await this.attendance.rows(await this.access.load(row, 'admin'), now)) {
+        if (a.role !== 'patient') continue;
+        const entry = byPatient.get(a.userId) ?? { name: a.name, minutesByDay: [0, 0, 0, 0, 0, 0, 0] };
+        entry.minutesByDay[day]! += a.correction?.minutes ?? a.minutes;
+        byPatient.set(a.userId, entry);
+      }
+    }
+    return {
+      programId,
+      timeZone: zone,
+      weekStart: week.weekStart,
+      weekEnd: week.weekEnd,
+      days,
+      targetMinutes: program.weeklyTargetMinutes,
+      patients: [...byPatient]
+        .map(([patientId, e]) => {
+          const totalMinutes = e.minutesByDay.reduce((a, b) => a + b, 0);
+          const flags: AttendanceWeek['patients'][number]['flags'] = [];
+          if (totalMinutes < program.weeklyTargetMinutes) flags.push('below_target');
+          if (e.minutesByDay.some((m) => m > 0 && m < BILLABLE_DAY_MINUTES)) flags.push('short_day');
+          return { patientId, name: e.name, minutesByDay: e.minutesByDay, totalMinutes, flags };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
   }
 
   async csv(

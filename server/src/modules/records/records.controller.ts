@@ -7,6 +7,7 @@ import {
   saveNoteBodySchema,
   signNoteBodySchema,
   type AddendumBody,
+  type AttendanceWeek,
   type AttendanceCorrectionBody,
   type RecentRecord,
   type SaveNoteBody,
@@ -87,6 +88,20 @@ export class RecordsController {
     res.setHeader('Content-Disposition', `attachment; filename="attendance-${s.row.startsAt.toISOString().slice(0, 10)}-${s.row.id}.csv"`);
     res.setHeader('Cache-Control', 'no-store');
     res.send(this.attendance.csv(s, rows));
+  }
+
+  /** Attended minutes per patient per day of a week (default this week) against the target. Program admins only. */
+  @Get('programs/:programId/attendance-week')
+  async programWeek(
+    @CurrentPrincipal() p: Principal,
+    @Param('programId', new ZodPipe(z.string().uuid(), 'program id')) programId: string,
+    @Query(new ZodPipe(z.object({ weekOf: localDate.optional() }).strict(), 'week')) q: { weekOf?: string },
+    @Req() req: Request,
+  ): Promise<AttendanceWeek> {
+    const week = await this.program.week(p, programId, q.weekOf);
+    const base = { actorUserId: p.userId, action: 'attendance.read' as const, objectType: 'program', objectId: programId, purpose: 'billing', origin: originOf(req) };
+    await this.audit.append(week.patients.length ? week.patients.map((x) => ({ ...base, subjectUserId: x.patientId })) : [base]);
+    return week;
   }
 
   /** A program's attendance over local dates `from`–`to` (default: this week), one row per patient per session. Program admins only. */

@@ -121,6 +121,43 @@ describe('session record in a real browser', () => {
     expect(rows.some((r) => r.user_id === therapist.userId)).toBe(true);
   });
 
+  it('an admin sees attended hours, exports the program’s week and verifies the audit chain', async () => {
+    const admin = await signIn(browser, hearth.url, 'admin@hearth.test');
+    const page = admin.page;
+    await page.getByTestId('nav-programs').click();
+    await page.getByTestId('program-row').first().locator('a').first().click();
+    const weekRow = page.locator(`[data-testid="attendance-week-row"][data-user-id="${patient.userId}"]`);
+    await weekRow.waitFor();
+    const recordMinutes = await therapist.page.locator(`[data-testid="attendance-row"][data-user-id="${patient.userId}"]`).getAttribute('data-minutes');
+    expect(await weekRow.getAttribute('data-total-minutes')).toBe(recordMinutes);
+    expect(await weekRow.getAttribute('data-flags')).toContain('below_target');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('program-attendance-export').click()]);
+    const lines = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    const header = lines[0]!.split(',');
+    const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
+    expect(rows.find((r) => r.session_id === sessionId && r.user_id === patient.userId)).toMatchObject({ minutes: recordMinutes });
+    await screenshot(page, 'program-attendance-1440', undefined, true);
+
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-verify').click();
+    const result = page.getByTestId('audit-verify-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    await page.getByTestId('audit-filter-subjectUserId').fill(patient.userId);
+    await page.getByTestId('audit-filter-apply').click();
+    await eventually(
+      () => page.getByTestId('audit-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))),
+      (actions) => ['note.sign', 'note.read', 'attendance.export', 'auth.sign_in'].every((a) => actions.includes(a)),
+      'audit entries for the patient',
+    );
+    const subjects = await page.getByTestId('audit-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-subject-user-id')));
+    expect(new Set(subjects)).toEqual(new Set([patient.userId]));
+    await screenshot(page, 'audit-log-1440', undefined, true);
+    await screenshot(page, 'audit-log-phone', PHONE, true);
+    await admin.context.close();
+  });
+
   it('the therapist’s home lists the session with its signed note', async () => {
     const page = therapist.page;
     await page.getByTestId('nav-my-cohorts').click();

@@ -130,9 +130,20 @@ export function AuditLogPage() {
                         {e.action}
                         {e.purpose && <span className="table__sub">{e.purpose}</span>}
                       </td>
-                      <td className="audit__id">{e.actorUserId ?? 'system / unknown'}</td>
-                      <td className="audit__id">{e.subjectUserId ?? '—'}</td>
-                      <td>{e.objectType ? `${e.objectType} ${e.objectId ?? ''}` : '—'}</td>
+                      <td className="audit__id">
+                        <ShortId id={e.actorUserId} empty="system / unknown" />
+                      </td>
+                      <td className="audit__id">
+                        <ShortId id={e.subjectUserId} empty="—" />
+                      </td>
+                      <td>
+                        {e.objectType ?? '—'}
+                        {e.objectId && (
+                          <span className="table__sub audit__id">
+                            <ShortId id={e.objectId} empty="" />
+                          </span>
+                        )}
+                      </td>
                       <td>{e.outcome}</td>
                       <td>
                         {e.ip ?? '—'}
@@ -147,5 +158,15 @@ export function AuditLogPage() {
         }
       </LoadState>
     </section>
+  );
+}
+
+/** The first block of a UUID, the whole one on hover and for screen readers. */
+function ShortId({ id, empty }: { id: string | null; empty: string }) {
+  if (!id) return <>{empty}</>;
+  return (
+    <span title={id} aria-label={id}>
+      {id.slice(0, 8)}…
+    </span>
   );
 }

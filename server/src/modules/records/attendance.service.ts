@@ -4,7 +4,7 @@ import type { AttendanceRow } from '@hearth/protocol';
 import { CommonErrorCode, ValidationError } from '../../common/domain-error';
 import type { Principal } from '../auth/auth.service';
 import { fullName } from '../users/display-name';
-import { summariseAttendance, type SegmentInput } from './domain/attendance';
+import { summariseAttendance, type Interval, type SegmentInput } from './domain/attendance';
 import { toCsv } from './domain/csv';
 import type { SessionForRecords } from './records-access';
 import { RecordsError, RecordsErrorCode } from './records.error';
@@ -34,7 +34,8 @@ export const SESSION_CSV_COLUMNS = [
 export class AttendanceService {
   constructor(private readonly ds: DataSource) {}
 
-  async rows(s: SessionForRecords, now = new Date()): Promise<AttendanceRow[]> {
+  /** One row per participant; `intervalsOut`, when given, receives each person's merged, clipped time in the room. */
+  async rows(s: SessionForRecords, now = new Date(), intervalsOut?: Map<string, Interval[]>): Promise<AttendanceRow[]> {
     const segments: Raw[] = await this.ds.query(
       'SELECT user_id, joined_at, left_at FROM attendance_segments WHERE session_id = $1 ORDER BY joined_at',
       [s.row.id],
@@ -62,6 +63,7 @@ export class AttendanceService {
     const window = { start: s.row.startsAt, end: s.row.endsAt, endedAt: s.endedAt };
     return people.map((person) => {
       const sum = summariseAttendance(byUser.get(person.userId) ?? [], window, now);
+      intervalsOut?.set(person.userId, sum.intervals);
       const c = correctionOf.get(person.userId);
       return {
         userId: person.userId,

@@ -8,6 +8,7 @@ import { ScheduleQueries } from '../scheduling/schedule-queries';
 import { localDateOf } from '../scheduling/domain/local-time';
 import { weekOf } from '../scheduling/domain/week';
 import { AttendanceService } from './attendance.service';
+import { minutesByLocalDay, type Interval } from './domain/attendance';
 import { toCsv } from './domain/csv';
 import { RecordsAccess } from './records-access';
 import { RecordsError, RecordsErrorCode } from './records.error';
@@ -68,12 +69,21 @@ export class ProgramAttendance {
     );
     const byPatient = new Map<string, { name: string; minutesByDay: number[] }>();
     for (const row of sessions) {
-      const day = days.indexOf(DateTime.fromJSDate(row.startsAt, { zone }).toISODate()!);
-      if (day < 0) continue;
-      for (const a of await this.attendance.rows(await this.access.load(row, 'admin'), now)) {
+      const startDay = days.indexOf(DateTime.fromJSDate(row.startsAt, { zone }).toISODate()!);
+      const intervals = new Map<string, Interval[]>();
+      for (const a of await this.attendance.rows(await this.access.load(row, 'admin'), now, intervals)) {
         if (a.role !== 'patient') continue;
         const entry = byPatient.get(a.userId) ?? { name: a.name, minutesByDay: [0, 0, 0, 0, 0, 0, 0] };
-        entry.minutesByDay[day]! += a.correction?.minutes ?? a.minutes;
+        if (a.correction) {
+          // A correction is for the session as a whole: it counts on the day the session started.
+          if (startDay >= 0) entry.minutesByDay[startDay]! += a.correction.minutes;
+        } else {
+          // Time in the room split at local midnight in the program's zone (a late group crossing midnight counts on both days).
+          for (const [date, minutes] of minutesByLocalDay(intervals.get(a.userId) ?? [], zone)) {
+            const i = days.indexOf(date);
+            if (i >= 0) entry.minutesByDay[i]! += minutes;
+          }
+        }
         byPatient.set(a.userId, entry);
       }
     }

@@ -100,6 +100,11 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     const exports = await api<AuditEntry[]>(app, 'GET', `/api/audit?subjectUserId=${p1.userId}`, { token: tokens.admin });
     expect(exports.status).toBe(200);
     expect(exports.body.map((e) => e.action)).toEqual(expect.arrayContaining(['attendance.export', 'attendance.read', 'note.read', 'auth.sign_in']));
+    const auditCsv = await fetchText(app, `/api/audit/export.csv?subjectUserId=${p1.userId}`, tokens.admin);
+    expect(auditCsv.status).toBe(200);
+    expect(auditCsv.text.split('\n')[0]).toBe('id,at,action,actor_user_id,subject_user_id,object_type,object_id,purpose,outcome,ip,user_agent');
+    expect(auditCsv.text).toContain('attendance.export');
+    expect((await fetchText(app, `/api/audit/export.csv`, therapist.token)).status).toBe(403);
     const ids = exports.body.map((e) => e.id);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids); // newest first
   });

@@ -5,6 +5,7 @@ import { callApi, useResource } from '../admin/resource';
 import { LoadState } from '../admin/LoadState';
 import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
+import { downloadWithToken } from './download';
 
 interface Filters {
   subjectUserId: string;
@@ -93,6 +94,20 @@ export function AuditLogPage() {
         <div className="form__actions">
           <button type="submit" className="button button--primary" data-testid="audit-filter-apply">
             Filter
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => {
+              if (accessToken) {
+                downloadWithToken(`/api/audit/export.csv${queryOf(applied)}`, accessToken, 'audit-log.csv').catch((e: unknown) =>
+                  setProblem(e instanceof ApiError ? e.message : 'The export failed.'),
+                );
+              }
+            }}
+            data-testid="audit-export"
+          >
+            Export CSV
           </button>
         </div>
       </form>

@@ -5,7 +5,7 @@ import { CommonErrorCode, ValidationError } from '../../common/domain-error';
 import type { Principal } from '../auth/auth.service';
 import { fullName } from '../users/display-name';
 import { summariseAttendance, type Interval, type SegmentInput } from './domain/attendance';
-import { toCsv } from './domain/csv';
+import { toCsv } from '../../common/csv';
 import type { SessionForRecords } from './records-access';
 import { RecordsError, RecordsErrorCode } from './records.error';
 

@@ -9,7 +9,7 @@ import { localDateOf } from '../scheduling/domain/local-time';
 import { weekOf } from '../scheduling/domain/week';
 import { AttendanceService } from './attendance.service';
 import { minutesByLocalDay, type Interval } from './domain/attendance';
-import { toCsv } from './domain/csv';
+import { toCsv } from '../../common/csv';
 import { RecordsAccess } from './records-access';
 import { RecordsError, RecordsErrorCode } from './records.error';
 

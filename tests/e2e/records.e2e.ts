@@ -12,7 +12,7 @@ import { apiLogin, eventually, expectMediaFlowing, gatherInRoom, liveGroupSessio
 import { startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
-jest.setTimeout(240_000);
+jest.setTimeout(360_000);
 
 interface RecordBody {
   attendance: { userId: string; minutes: number; segments: number; firstJoinedAt: string | null; lastLeftAt: string | null }[];
@@ -26,7 +26,7 @@ describe('session record in a real browser', () => {
   let patient: Person;
 
   beforeAll(async () => {
-    hearth = await startHearth();
+    hearth = await startHearth({}, 180_000); // generous: the machine is shared
     browser = await launchChromium();
     const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
     sessionId = await liveGroupSessionId(hearth.url, accessToken);

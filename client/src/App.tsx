@@ -14,6 +14,8 @@ import { SchedulePage } from './features/schedule/SchedulePage';
 import { TherapistCohortPage } from './features/therapist/TherapistCohortPage';
 import { TherapistHomePage } from './features/therapist/TherapistHomePage';
 import { LazyJoinSessionPage as JoinSessionPage } from './features/session/LazyJoinSessionPage';
+import { AuditLogPage } from './features/records/AuditLogPage';
+import { SessionRecordPage } from './features/records/SessionRecordPage';
 
 export interface AppProps {
   /** Automatic logoff after this long without activity (default 15 minutes). */
@@ -34,11 +36,13 @@ export function AppRoutes({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppProps)
       >
         <Route index element={<SchedulePage />} />
         <Route path="sessions/:sessionId/join" element={<JoinSessionPage />} />
+        <Route path="sessions/:sessionId/record" element={<SessionRecordPage />} />
         <Route path="calendar" element={<CalendarPage />} />
         <Route path="admin" element={<RequireRole role="admin" />}>
           <Route path="programs" element={<ProgramsPage />} />
           <Route path="programs/:programId" element={<ProgramDetailPage />} />
           <Route path="programs/:programId/cohorts/:cohortId" element={<AdminCohortPage />} />
+          <Route path="audit" element={<AuditLogPage />} />
         </Route>
         <Route path="therapist" element={<RequireRole role="therapist" />}>
           <Route index element={<TherapistHomePage />} />

@@ -2,12 +2,14 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from './config/config';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { TOKEN_SIGNER } from './modules/auth/auth.service';
 import { TokenSigner } from './modules/auth/tokens';
 import { HealthModule } from './modules/health/health.module';
 import { MediaModule } from './modules/media/media.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
+import { RecordsModule } from './modules/records/records.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import type { WorkerPool } from './modules/media/worker-pool';
 
@@ -45,10 +47,12 @@ export class AppModule {
           dataSourceFactory: async () => deps.dataSource,
         }),
         MediaModule.forRoot(deps.workerPool),
+        AuditModule,
         AuthModule,
         HealthModule,
         RealtimeModule,
         SchedulingModule,
+        RecordsModule,
       ],
     };
   }

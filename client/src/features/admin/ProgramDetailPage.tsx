@@ -20,6 +20,8 @@ import { checkBody, Field, FormAlert, SubmitButton, useSubmit } from './forms';
 import { namePolicyLabels, specialtyLabels } from './labels';
 import { LoadState } from './LoadState';
 import { callApi, useResource } from './resource';
+import { AttendanceWeekPanel } from '../records/AttendanceWeekPanel';
+import { ProgramAttendanceExport } from '../records/ProgramAttendanceExport';
 
 const memberListSchema = z.array(memberSchema);
 const cohortListSchema = z.array(cohortSchema);
@@ -72,6 +74,9 @@ function ProgramDetail({ program }: { program: Program }) {
           <dd>{program.joinWindowMinutesBefore} min before</dd>
         </div>
       </dl>
+
+      <AttendanceWeekPanel programId={program.id} timeZone={program.timeZone} />
+      <ProgramAttendanceExport programId={program.id} />
 
       <section className="panel" aria-labelledby="cohorts-heading">
         <h2 className="panel__title" id="cohorts-heading">

@@ -59,6 +59,13 @@ export function AppLayout({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppLayout
                 </NavLink>
               </li>
             )}
+            {user.role === 'admin' && (
+              <li>
+                <NavLink to="/admin/audit" className="app-nav__link" data-testid="nav-audit">
+                  Audit log
+                </NavLink>
+              </li>
+            )}
             {user.role === 'therapist' && (
               <li>
                 <NavLink to="/therapist" className="app-nav__link" data-testid="nav-my-cohorts">

@@ -105,7 +105,7 @@ export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitatio
         <RoomStage state={state} actions={actions} hasMicrophone={hasMicrophone} hasCamera={hasCamera} facilitation={facilitation} />
       );
     case 'ended':
-      return <SessionEnded sessionTitle={state.session?.title ?? null} />;
+      return <SessionEnded sessionTitle={state.session?.title ?? null} recordSessionId={state.selfRole === 'therapist' ? state.session?.id : undefined} />;
     default:
       return null;
   }

@@ -3,7 +3,7 @@ import { useFocusOnMount } from './useFocusOnMount';
 import { Link } from 'react-router-dom';
 
 /** After the therapist ended the session. */
-export function SessionEnded({ sessionTitle }: { sessionTitle: string | null }) {
+export function SessionEnded({ sessionTitle, recordSessionId }: { sessionTitle: string | null; /** Therapists: a link to the session's record. */ recordSessionId?: string }) {
   const titleId = useId();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
@@ -14,7 +14,12 @@ export function SessionEnded({ sessionTitle }: { sessionTitle: string | null }) 
         </h1>
         {sessionTitle && <p className="lobby__session">{sessionTitle}</p>}
         <p className="lobby__lede">Thank you for being here today. Take a moment for yourself before moving on.</p>
-        <Link to="/" className="button button--primary" data-testid="back-to-schedule">
+        {recordSessionId && (
+          <Link to={`/sessions/${recordSessionId}/record`} className="button button--primary" data-testid="open-record">
+            Attendance and note
+          </Link>
+        )}
+        <Link to="/" className={`button ${recordSessionId ? 'button--secondary' : 'button--primary'}`} data-testid="back-to-schedule">
           Back to your schedule
         </Link>
       </div>

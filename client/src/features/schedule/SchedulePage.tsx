@@ -1,6 +1,7 @@
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import { ApiError, apiRequest } from '../../realtime/api';
 import { useAuth } from '../auth/AuthProvider';
+import { RecentRecordsPanel } from '../records/RecentRecordsPanel';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { dayKey, formatDayHeading } from './formatSessionTime';
 import { mySessionsResponseSchema, nextSession, upcomingSessions, type MySession } from './mySessions';
@@ -55,6 +56,7 @@ export function SchedulePage() {
         Your upcoming sessions. Each one's join button turns on shortly before it starts.
       </p>
       <ScheduleBody state={state} now={now} onRetry={retry} />
+      {user?.role === 'therapist' && <RecentRecordsPanel />}
     </section>
   );
 }

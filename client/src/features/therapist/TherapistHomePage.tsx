@@ -4,6 +4,7 @@ import { cohortSchema, sessionListSchema, type Cohort } from '@hearth/protocol';
 import { LoadState } from '../admin/LoadState';
 import { useResource } from '../admin/resource';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
+import { RecentRecordsPanel } from '../records/RecentRecordsPanel';
 import { SessionManageRow } from './SessionManageRow';
 import { WeekHoursPanel } from './WeekHoursPanel';
 
@@ -44,6 +45,7 @@ export function TherapistHomePage() {
           </>
         )}
       </LoadState>
+      <RecentRecordsPanel />
       <MyIndividualSessions />
     </section>
   );

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CHAT_HISTORY_LIMIT, CHAT_RATE_LIMIT, type ChatHistory, type ChatMessage } from '@hearth/protocol';
+import { AuditService } from '../audit/audit.service';
 import { Notifier } from '../realtime/notifier';
 import type { Member } from '../rooms/domain/live-session';
 import { RoomsService } from '../rooms/rooms.service';
@@ -23,6 +24,7 @@ export class ChatService implements OnModuleInit {
     private readonly rooms: RoomsService,
     private readonly notifier: Notifier,
     @InjectRepository(ChatMessageRecord) private readonly messages: Repository<ChatMessageRecord>,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -80,7 +82,7 @@ export class ChatService implements OnModuleInit {
 
   /** Group messages and the caller's own private ones, oldest first. */
   async history(userId: string, sessionId: string): Promise<ChatHistory> {
-    this.rooms.requireAdmitted(userId, sessionId);
+    const member = this.rooms.requireAdmitted(userId, sessionId);
     const rows = await this.messages
       .createQueryBuilder('m')
       .where('m.session_id = :sessionId AND m.deleted_at IS NULL', { sessionId })
@@ -88,6 +90,14 @@ export class ChatService implements OnModuleInit {
       .orderBy('m.seq', 'DESC')
       .limit(CHAT_HISTORY_LIMIT)
       .getMany();
+    await this.audit.record({
+      actorUserId: userId,
+      action: 'chat.history_read',
+      subjectUserId: member.role === 'patient' ? userId : null,
+      objectType: 'session_chat',
+      objectId: sessionId,
+      purpose: 'treatment',
+    });
     return {
       messages: rows.reverse().map(toView),
       patientPrivateChatAllowed: this.rulesFor(sessionId).patientPrivateChatAllowed,

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, IsNull, QueryFailedError, type Repository } from 'typeorm';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, CheckinTrendPoint } from '@hearth/protocol';
 import { RateLimiter } from '../../common/rate-limiter';
+import { AuditService } from '../audit/audit.service';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
 import { CheckinError, CheckinErrorCode } from './checkins.error';
@@ -29,6 +30,7 @@ export class CheckinsService implements OnModuleInit {
     @InjectRepository(CheckinRecord) private readonly checkins: Repository<CheckinRecord>,
     @InjectRepository(CheckinAnswerRecord) private readonly answers: Repository<CheckinAnswerRecord>,
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -112,6 +114,9 @@ export class CheckinsService implements OnModuleInit {
     if (!shown) return { open: null, answers: [] };
     const rows = await this.answers.find({ where: { checkinId: shown.id }, order: { submittedAt: 'ASC' } });
     const trends = await this.trends(sessionId, rows.map((r) => r.userId));
+    await this.audit.append(
+      rows.map((r) => ({ actorUserId: userId, action: 'checkin.read' as const, subjectUserId: r.userId, objectType: 'checkin', objectId: shown.id, purpose: 'treatment' })),
+    );
     const live = this.rooms.liveSession(sessionId);
     return {
       open: open ? toInfo(open) : null,

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
 import type { CrisisAlertView, CrisisState, SideRoomView } from '@hearth/protocol';
+import { AuditService } from '../audit/audit.service';
 import { Notifier } from '../realtime/notifier';
 import type { Member } from '../rooms/domain/live-session';
 import { SafetyCheckRecord } from '../rooms/entities/safety-check.entity';
@@ -29,6 +30,7 @@ export class CrisisService implements OnModuleInit {
     private readonly notifier: Notifier,
     @InjectRepository(CrisisEventRecord) private readonly events: Repository<CrisisEventRecord>,
     @InjectRepository(SafetyCheckRecord) private readonly safetyChecks: Repository<SafetyCheckRecord>,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -67,6 +69,7 @@ export class CrisisService implements OnModuleInit {
     });
     if (!record) record = await this.events.save(this.events.create({ ...(await this.newEvent(sessionId, member, userId, now)) }));
     this.notifier.toTherapists(sessionId, 'crisis:raised', { sessionId, alert: this.view(record, member) });
+    this.auditDisclosure(sessionId, record);
     return { alertId: record.id, raisedAt: record.raisedAt.toISOString() };
   }
 
@@ -137,6 +140,18 @@ export class CrisisService implements OnModuleInit {
     const rooms = this.roomsOf(sessionId);
     if (member.role === 'therapist' && member.state === 'admitted') {
       const records = await this.events.find({ where: { sessionId }, order: { raisedAt: 'DESC' } });
+      if (records.length > 0) {
+        await this.audit.append(
+          [...new Set(records.map((r) => r.userId))].map((subjectUserId) => ({
+            actorUserId: userId,
+            action: 'crisis.alerts_read' as const,
+            subjectUserId,
+            objectType: 'session',
+            objectId: sessionId,
+            purpose: 'emergency',
+          })),
+        );
+      }
       return { alerts: records.map((r) => this.view(r)), sideRooms: rooms.all() };
     }
     const own = await this.events.find({
@@ -149,6 +164,24 @@ export class CrisisService implements OnModuleInit {
   }
 
   // -------------------------------------------------------------------------
+
+  /** A crisis alert discloses the patient's location and callback number to each therapist present: one entry per recipient. */
+  private auditDisclosure(sessionId: string, record: CrisisEventRecord): void {
+    const therapists = (this.rooms.liveSession(sessionId)?.present() ?? []).filter((m) => m.role === 'therapist').map((m) => m.userId);
+    void this.audit
+      .append(
+        (therapists.length ? therapists : [null]).map((to) => ({
+          actorUserId: record.raisedBy,
+          action: 'crisis.alert_delivered' as const,
+          subjectUserId: record.userId,
+          objectType: 'crisis_event',
+          objectId: record.id,
+          purpose: 'emergency',
+          details: { disclosedToUserId: to, disclosed: ['location', 'callback_number'] },
+        })),
+      )
+      .catch((e: unknown) => this.logger.error(`audit of a crisis alert failed: ${e instanceof Error ? e.message : 'unknown'}`));
+  }
 
   private roomsOf(sessionId: string): SideRooms {
     let rooms = this.sideRooms.get(sessionId);

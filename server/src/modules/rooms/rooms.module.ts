@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AttendanceRecorder } from './attendance-recorder';
 import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
@@ -16,7 +17,7 @@ export class RoomsModule {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
       controllers: [SafetyCheckController],
-      providers: [RoomsService, { provide: SessionDirectory, useExisting: directory }],
+      providers: [RoomsService, AttendanceRecorder, { provide: SessionDirectory, useExisting: directory }],
       exports: [RoomsService],
     };
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { types } from 'mediasoup';
 import type {
   ConsumerInfo,
@@ -17,8 +17,8 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
+import { AttendanceRecorder } from './attendance-recorder';
 import { LiveSession, type Member } from './domain/live-session';
-import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
 import { RoomError, RoomErrorCode } from './rooms.error';
@@ -70,10 +70,10 @@ export class RoomsService implements OnModuleDestroy {
     private readonly directory: SessionDirectory,
     private readonly media: MediaService,
     private readonly notifier: Notifier,
-    @InjectRepository(AttendanceSegment) private readonly attendance: Repository<AttendanceSegment>,
     @InjectRepository(SafetyCheckRecord) private readonly safetyChecks: Repository<SafetyCheckRecord>,
     @InjectRepository(SessionEnding) private readonly endings: Repository<SessionEnding>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly attendanceRecorder: AttendanceRecorder,
   ) {}
 
   // -------------------------------------------------------------------------
@@ -637,11 +637,10 @@ export class RoomsService implements OnModuleDestroy {
   }
 
   private async openSegment(sessionId: string, userId: string, now: Date): Promise<void> {
-    const open = await this.attendance.exist({ where: { sessionId, userId, leftAt: IsNull() } });
-    if (!open) await this.attendance.insert({ sessionId, userId, joinedAt: now, leftAt: null, endReason: null });
+    await this.attendanceRecorder.open(sessionId, userId, now);
   }
 
   private async closeSegment(sessionId: string, userId: string, now: Date, reason: string): Promise<void> {
-    await this.attendance.update({ sessionId, userId, leftAt: IsNull() }, { leftAt: now, endReason: reason });
+    await this.attendanceRecorder.close(sessionId, userId, now, reason);
   }
 }

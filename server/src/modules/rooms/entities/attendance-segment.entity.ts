@@ -23,7 +23,15 @@ export class AttendanceSegment {
   @Column({ name: 'left_at', type: 'timestamptz', nullable: true })
   leftAt: Date | null;
 
-  /** Why the segment ended: left, disconnected, removed, ended, grace_expired. */
+  /** Last heartbeat while open; a crash closes the segment here, never later. */
+  @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
+  lastSeenAt: Date | null;
+
+  /** The server process that holds the segment open (heartbeats it). */
+  @Column({ name: 'recorder_id', type: 'text', nullable: true })
+  recorderId: string | null;
+
+  /** Why the segment ended: left, disconnected, removed, ended, crashed (closed at its last heartbeat). */
   @Column({ name: 'end_reason', type: 'text', nullable: true })
   endReason: string | null;
 }

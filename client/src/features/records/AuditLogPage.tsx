@@ -1,0 +1,187 @@
+import { useState, type FormEvent } from 'react';
+import { auditEntryListSchema, auditVerifySchema, type AuditVerifyResult } from '@hearth/protocol';
+import { ApiError } from '../../realtime/api';
+import { callApi, useResource } from '../admin/resource';
+import { LoadState } from '../admin/LoadState';
+import { useAuth } from '../auth/AuthProvider';
+import { useDocumentTitle } from '../layout/useDocumentTitle';
+import { downloadWithToken } from './download';
+
+interface Filters {
+  subjectUserId: string;
+  actorUserId: string;
+  from: string;
+  to: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function queryOf(f: Filters): string {
+  const q = new URLSearchParams();
+  if (f.subjectUserId) q.set('subjectUserId', f.subjectUserId);
+  if (f.actorUserId) q.set('actorUserId', f.actorUserId);
+  if (f.from) q.set('from', new Date(`${f.from}T00:00:00`).toISOString());
+  if (f.to) q.set('to', new Date(`${f.to}T23:59:59.999`).toISOString());
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Admin: who accessed whose health data, filtered by patient, actor and date; and a check of the hash chain. */
+export function AuditLogPage() {
+  useDocumentTitle('Audit log');
+  const { accessToken } = useAuth();
+  const [draft, setDraft] = useState<Filters>({ subjectUserId: '', actorUserId: '', from: '', to: '' });
+  const [applied, setApplied] = useState<Filters>(draft);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
+  const entries = useResource(`/api/audit${queryOf(applied)}`, auditEntryListSchema);
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    for (const id of [draft.subjectUserId, draft.actorUserId]) {
+      if (id && !UUID.test(id.trim())) {
+        setProblem('Patient and actor are user ids (UUIDs).');
+        return;
+      }
+    }
+    setProblem(null);
+    setApplied({ ...draft, subjectUserId: draft.subjectUserId.trim(), actorUserId: draft.actorUserId.trim() });
+  };
+
+  const runVerify = async () => {
+    try {
+      setVerify(await callApi('/api/audit/verify', auditVerifySchema, { token: accessToken }));
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : 'Verification failed.');
+    }
+  };
+
+  const field = (key: keyof Filters, label: string, type = 'text') => (
+    <div className="field">
+      <label className="field__label" htmlFor={`audit-${key}`}>
+        {label}
+      </label>
+      <input id={`audit-${key}`} className="field__input" type={type} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} data-testid={`audit-filter-${key}`} />
+    </div>
+  );
+
+  return (
+    <section className="page page--staff" aria-labelledby="audit-heading">
+      <h1 className="page__title" id="audit-heading">
+        Audit log
+      </h1>
+      <p className="page__lede">Every access to health data: sign-ins, safety checks, crisis disclosures, check-ins, chat, notes and attendance.</p>
+      <section className="panel" aria-labelledby="audit-verify-heading">
+        <div className="panel__head">
+          <h2 className="panel__title" id="audit-verify-heading">
+            Tamper check
+          </h2>
+          <button type="button" className="button button--secondary button--small" onClick={() => void runVerify()} data-testid="audit-verify">
+            Verify the chain
+          </button>
+        </div>
+        {verify && (
+          <p className={`notice ${verify.ok ? 'notice--success' : 'notice--error'}`} role="status" data-testid="audit-verify-result" data-ok={verify.ok}>
+            {verify.ok ? `Intact: ${verify.entries} entries verified.` : `Broken at entry ${verify.firstBrokenId}: ${verify.reason}.`}
+          </p>
+        )}
+      </section>
+      <form className="form form__row" onSubmit={apply} aria-label="Filter the audit log">
+        {field('subjectUserId', 'Patient (user id)')}
+        {field('actorUserId', 'Actor (user id)')}
+        {field('from', 'From', 'date')}
+        {field('to', 'To', 'date')}
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" data-testid="audit-filter-apply">
+            Filter
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => {
+              if (accessToken) {
+                downloadWithToken(`/api/audit/export.csv${queryOf(applied)}`, accessToken, 'audit-log.csv').catch((e: unknown) =>
+                  setProblem(e instanceof ApiError ? e.message : 'The export failed.'),
+                );
+              }
+            }}
+            data-testid="audit-export"
+          >
+            Export CSV
+          </button>
+        </div>
+      </form>
+      {problem && (
+        <p className="notice notice--error" role="alert">
+          {problem}
+        </p>
+      )}
+      <LoadState resource={entries.state} what="the audit log" testId="audit-log" onRetry={entries.reload}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">No entries match.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Audit entries, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">When</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Actor</th>
+                    <th scope="col">Patient</th>
+                    <th scope="col">Object</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">Origin</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((e) => (
+                    <tr key={e.id} data-testid="audit-entry" data-action={e.action} data-subject-user-id={e.subjectUserId ?? ''}>
+                      <td>{e.id}</td>
+                      <td>{new Date(e.at).toLocaleString()}</td>
+                      <td>
+                        {e.action}
+                        {e.purpose && <span className="table__sub">{e.purpose}</span>}
+                      </td>
+                      <td className="audit__id">
+                        <ShortId id={e.actorUserId} empty="system / unknown" />
+                      </td>
+                      <td className="audit__id">
+                        <ShortId id={e.subjectUserId} empty="—" />
+                      </td>
+                      <td>
+                        {e.objectType ?? '—'}
+                        {e.objectId && (
+                          <span className="table__sub audit__id">
+                            <ShortId id={e.objectId} empty="" />
+                          </span>
+                        )}
+                      </td>
+                      <td>{e.outcome}</td>
+                      <td>
+                        {e.ip ?? '—'}
+                        {e.userAgent && <span className="table__sub">{e.userAgent.slice(0, 60)}</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </LoadState>
+    </section>
+  );
+}
+
+/** The first block of a UUID, the whole one on hover and for screen readers. */
+function ShortId({ id, empty }: { id: string | null; empty: string }) {
+  if (!id) return <>{empty}</>;
+  return (
+    <span title={id} aria-label={id}>
+      {id.slice(0, 8)}…
+    </span>
+  );
+}

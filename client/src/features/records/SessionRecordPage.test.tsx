@@ -1,0 +1,104 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { SessionRecord } from '@hearth/protocol';
+import { installFakeApi, loginResponse, storeSignedInSession } from '../../test/fakeApi';
+import { renderApp } from '../../test/renderApp';
+import { therapistUser, uuid } from '../admin/testData';
+
+const sessionId = uuid(500);
+const alex = uuid(11);
+
+function record(overrides: Partial<SessionRecord['note']> = {}, access: SessionRecord['access'] = 'therapist'): SessionRecord {
+  return {
+    session: {
+      id: sessionId,
+      title: 'Evening group',
+      kind: 'group',
+      startsAt: '2026-12-01T01:00:00.000Z',
+      endsAt: '2026-12-01T04:00:00.000Z',
+      timeZone: 'America/Phoenix',
+      endedAt: '2026-12-01T03:50:00.000Z',
+    },
+    access,
+    attendance: [
+      { userId: therapistUser.id, name: 'Dana Whitfield', role: 'therapist', minutes: 170, firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null },
+      { userId: alex, name: 'Alex Rivera', role: 'patient', minutes: 95, firstJoinedAt: '2026-12-01T01:12:00.000Z', lastLeftAt: '2026-12-01T03:00:00.000Z', lateMinutes: 12, leftEarlyMinutes: 50, segments: 2, present: false, correction: null },
+    ],
+    note: {
+      status: 'draft',
+      prefilled: true,
+      narrative: 'Theme: \nInterventions: \n',
+      members: [{ userId: alex, name: 'Alex Rivera', text: 'Attended 95 min.' }],
+      version: 0,
+      updatedAt: null,
+      signedByUserId: null,
+      signedByName: null,
+      signedAt: null,
+      cosignedByUserId: null,
+      cosignedByName: null,
+      cosignedAt: null,
+      addenda: [],
+      ...overrides,
+    },
+    canCosign: false,
+  };
+}
+
+describe('session record page', () => {
+  beforeEach(() => storeSignedInSession(loginResponse({ user: therapistUser })));
+
+  it('shows attendance with minutes and flags, saves the draft and signs with the password', async () => {
+    let current = record();
+    const requests = installFakeApi({
+      [`GET /api/sessions/${sessionId}/record`]: () => ({ status: 200, body: current }),
+      [`PUT /api/sessions/${sessionId}/note`]: () => ({ status: 204 }),
+      [`POST /api/sessions/${sessionId}/note/sign`]: (r) => {
+        if ((r.body as { password: string }).password !== 'hearth-demo') return { status: 403, body: { code: 'wrong_password', message: 'That password is not right.' } };
+        current = record({ status: 'signed', prefilled: false, narrative: 'Theme: shame', signedByUserId: therapistUser.id, signedByName: 'Dana Whitfield', signedAt: '2026-12-01T04:10:00.000Z' });
+        return { status: 204 };
+      },
+    });
+    renderApp({ route: `/sessions/${sessionId}/record` });
+
+    const rows = await screen.findAllByTestId('attendance-row');
+    const alexRow = rows.find((r) => r.dataset.userId === alex)!;
+    expect(alexRow).toHaveAttribute('data-minutes', '95');
+    expect(alexRow).toHaveTextContent('12 min late');
+    expect(alexRow).toHaveTextContent('left 50 min early');
+    expect(screen.getByTestId('note-status')).toHaveTextContent('draft');
+
+    const narrative = screen.getByTestId('note-narrative');
+    await userEvent.clear(narrative);
+    await userEvent.type(narrative, 'Theme: shame');
+    await userEvent.click(screen.getByTestId('note-save'));
+    await waitFor(() => expect(requests.some((r) => r.method === 'PUT')).toBe(true));
+    const put = requests.find((r) => r.method === 'PUT')!;
+    expect(put.body).toMatchObject({ narrative: 'Theme: shame', members: [{ userId: alex, text: 'Attended 95 min.' }], version: 0 });
+
+    await userEvent.click(screen.getByTestId('note-sign'));
+    await userEvent.type(screen.getByTestId('note-sign-password'), 'nope');
+    await userEvent.click(screen.getByTestId('note-sign-confirm'));
+    expect(await screen.findByTestId('note-sign-error')).toHaveTextContent('That password is not right.');
+    await userEvent.clear(screen.getByTestId('note-sign-password'));
+    await userEvent.type(screen.getByTestId('note-sign-password'), 'hearth-demo');
+    await userEvent.click(screen.getByTestId('note-sign-confirm'));
+
+    await waitFor(() => expect(screen.getByTestId('note-status')).toHaveTextContent('signed'));
+    expect(screen.getByTestId('note-narrative')).toHaveAttribute('readonly');
+    expect(within(screen.getByTestId('note-member')).getByTestId('note-member-text')).toHaveAttribute('readonly');
+    expect(screen.queryByTestId('note-save')).toBeNull();
+    expect(screen.getByTestId('note-addendum')).toBeInTheDocument();
+  });
+
+  it('is read-only for a program admin: no save, sign or addendum', async () => {
+    installFakeApi({
+      [`GET /api/sessions/${sessionId}/record`]: () => ({ status: 200, body: record({}, 'admin') }),
+    });
+    renderApp({ route: `/sessions/${sessionId}/record` });
+    await screen.findAllByTestId('attendance-row');
+    expect(screen.getByTestId('note-narrative')).toHaveAttribute('readonly');
+    expect(screen.queryByTestId('note-save')).toBeNull();
+    expect(screen.queryByTestId('note-sign')).toBeNull();
+    expect(screen.getByTestId('attendance-export')).toBeInTheDocument();
+  });
+});

@@ -7,6 +7,7 @@ import { RoleplayModule } from '../roleplay/roleplay.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SchedulingSessionDirectory } from '../scheduling/session-directory.adapter';
+import { ScreenShareModule } from '../screenshare/screenshare.module';
 import { TurnsModule } from '../turns/turns.module';
 import { ChatGateway } from './chat.gateway';
 import { CheckinsGateway } from './checkins.gateway';
@@ -15,6 +16,7 @@ import { NotifierModule } from './notifier.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { RoleplayGateway } from './roleplay.gateway';
 import { RoomsGateway } from './rooms.gateway';
+import { ScreenShareGateway } from './screenshare.gateway';
 import { TurnsGateway } from './turns.gateway';
 
 /** Registered once and shared, so every feature gets the same RoomsService. */
@@ -31,8 +33,9 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
     CheckinsModule.register(liveRooms),
     CrisisModule.register(liveRooms),
     RoleplayModule.register(liveRooms),
+    ScreenShareModule.register(liveRooms),
   ],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

@@ -29,7 +29,7 @@ import type {
   UpdateSessionBody,
   WeekHours,
 } from '@hearth/protocol';
-import { SCHEDULING_LIMITS } from '@hearth/protocol';
+import { SCHEDULING_LIMITS, sessionViewKindOf } from '@hearth/protocol';
 import type { Principal } from '../auth/auth.service';
 import { hashPassword } from '../auth/password';
 import { sha256 } from '../auth/tokens';
@@ -602,7 +602,7 @@ export class SchedulingService {
       seriesId: r.seriesId,
       cohortId: r.cohortId,
       cohortName: r.cohortName,
-      kind: r.kind,
+      kind: sessionViewKindOf(r.kind, r.format),
       format: r.format,
       title: r.title,
       theme: r.theme,

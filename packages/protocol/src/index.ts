@@ -15,3 +15,4 @@ export * from './checkins';
 export * from './crisis';
 export * from './roleplay';
 export * from './screenshare';
+export * from './guests';

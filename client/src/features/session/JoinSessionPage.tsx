@@ -10,6 +10,7 @@ import { holdActivity } from '../auth/activityHold';
 import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { RoomView, type RoomActions } from '../room/RoomView';
+import { pickScreen } from '../screenshare/ScreenShare';
 import { formatRange } from '../schedule/formatSessionTime';
 import { mySessionsResponseSchema } from '../schedule/mySessions';
 import { PreJoin } from './PreJoin';
@@ -165,6 +166,10 @@ export function JoinSessionPage() {
         unlockMic: (id) => client.unlockParticipantMic(id),
         remove: (id) => client.removeParticipant(id),
         preferLayer: (id, layer) => void client.setPreferredLayer(id, layer),
+        startScreenShare: async () => client.startScreenShare(await pickScreen()),
+        stopScreenShare: () => client.stopScreenShare(),
+        stopScreenShareOf: (id) => client.stopScreenShareOf(id),
+        allowScreenShare: (id, allowed) => client.allowScreenShare(id, allowed),
       },
     [client],
   );

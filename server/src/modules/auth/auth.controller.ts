@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { loginRequestSchema, type LoginRequest, type PublicUser } from '@hearth/protocol';
 import { ZodPipe } from '../../common/validation';
-import { CurrentPrincipal, Public } from './auth.guard';
+import { CurrentPrincipal, GuestAllowed, Public } from './auth.guard';
 import { AuthService, type LoginResult, type Principal } from './auth.service';
 
 const refreshSchema = z.object({ refreshToken: z.string().min(20).max(200) });
@@ -25,12 +25,14 @@ export class AuthController {
     return this.auth.refresh(body.refreshToken);
   }
 
+  @GuestAllowed()
   @Post('logout')
   @HttpCode(204)
   async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
     await this.auth.logout(principal.sessionId);
   }
 
+  @GuestAllowed()
   @Get('me')
   async me(@CurrentPrincipal() principal: Principal): Promise<PublicUser> {
     return this.auth.toPublicUser(await this.auth.getUser(principal.userId));

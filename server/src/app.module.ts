@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from './config/config';
 import { AuthModule } from './modules/auth/auth.module';
 import { TOKEN_SIGNER } from './modules/auth/auth.service';
 import { TokenSigner } from './modules/auth/tokens';
+import { GuestsModule } from './modules/guests/guests.module';
 import { HealthModule } from './modules/health/health.module';
 import { MediaModule } from './modules/media/media.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
@@ -49,6 +50,7 @@ export class AppModule {
         HealthModule,
         RealtimeModule,
         SchedulingModule,
+        GuestsModule,
       ],
     };
   }

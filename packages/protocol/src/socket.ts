@@ -251,4 +251,29 @@ export interface SocketData {
   role: string;
   /** The sign-in (auth session) this socket belongs to. */
   authSessionId: string;
+  /** A family guest's socket: the one session it may act in (see GUEST_SOCKET_EVENTS). */
+  scopeSessionId?: string;
 }
+
+/**
+ * What a family guest's socket may ask: be in the room, send and receive
+ * media, see (and, if allowed, give) a screen share — always for their own
+ * session. Chat, turns, check-ins, crisis, role-play and every therapist
+ * event are refused on the server.
+ */
+export const GUEST_SOCKET_EVENTS: readonly (keyof ClientToServerEvents)[] = [
+  'system:ping',
+  'room:join',
+  'room:leave',
+  'media:setRtpCapabilities',
+  'media:createTransport',
+  'media:connectTransport',
+  'media:restartIce',
+  'media:produce',
+  'media:resumeConsumer',
+  'media:setPreferredLayers',
+  'media:setSelf',
+  'screen:state',
+  'screen:start',
+  'screen:stop',
+];

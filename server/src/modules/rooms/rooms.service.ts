@@ -99,7 +99,7 @@ export class RoomsService implements OnModuleDestroy {
     if (!ctx.joinWindowOpen) {
       throw new RoomError(RoomErrorCode.JoinWindowClosed, 'This session is not open to join right now.');
     }
-    if (ctx.role === 'patient') await this.recordSafetyCheck(req, userId);
+    if (ctx.role === 'patient') await this.recordSafetyCheck(req, userId, ctx.guest === true);
 
     const entry = this.liveFor(req.sessionId, ctx.session);
     const previousSocket = entry.sockets.get(userId);
@@ -649,7 +649,19 @@ export class RoomsService implements OnModuleDestroy {
     }
   }
 
-  private async recordSafetyCheck(req: RoomJoinRequest, userId: string): Promise<void> {
+  private async recordSafetyCheck(req: RoomJoinRequest, userId: string, guest = false): Promise<void> {
+    // A family guest consents to the group agreement but has no location or callback to give.
+    if (guest && req.consent && !req.safety) {
+      await this.safetyChecks.insert({
+        sessionId: req.sessionId,
+        userId,
+        location: '',
+        callbackNumber: '',
+        consentVersion: req.consent.telehealthConsentVersion,
+        groupAgreement: req.consent.groupAgreement,
+      });
+      return;
+    }
     if (req.safety && req.consent) {
       await this.safetyChecks.insert({
         sessionId: req.sessionId,
@@ -664,7 +676,7 @@ export class RoomsService implements OnModuleDestroy {
     // Rejoining after a dropped connection: the check done earlier in this session stands.
     const done = await this.safetyChecks.exist({ where: { sessionId: req.sessionId, userId } });
     if (done) return;
-    if (!req.safety) {
+    if (!req.safety && !guest) {
       throw new RoomError(RoomErrorCode.SafetyCheckRequired, 'Confirm where you are and a callback number before joining.');
     }
     throw new RoomError(RoomErrorCode.ConsentRequired, 'Accept the telehealth consent and the group agreement before joining.');

@@ -634,7 +634,8 @@ function resolveRange(q: SessionRangeQuery, now: Date): { from: Date; to: Date }
 }
 
 function toParticipant(x: PersonRow, policy: ProgramEntity['displayNamePolicy']): SessionParticipant {
-  return { userId: x.userId, role: x.role, displayName: x.role === 'therapist' ? fullName(x) : displayNameFor(x, policy) };
+  // A guest's name is "Dana (sister of Alex)" in full whatever the policy: it says who they are to whom.
+  return { userId: x.userId, role: x.role, displayName: x.role === 'patient' ? displayNameFor(x, policy) : fullName(x) };
 }
 
 function toProgram(p: ProgramEntity): Program {

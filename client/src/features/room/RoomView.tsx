@@ -13,6 +13,7 @@ import { CheckinPanel } from '../checkins/CheckinPanel';
 import { CrisisAlerts } from '../crisis/CrisisAlerts';
 import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
 import { FloorPanel } from '../turns/FloorPanel';
+import { GuestInvitePanel } from '../guests/GuestInvitePanel';
 import { ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from '../screenshare/ScreenShare';
 import { DebriefOverlay } from '../roleplay/DebriefOverlay';
 import { RoleplayPanel } from '../roleplay/RoleplayPanel';
@@ -423,6 +424,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 selfRole={state.selfRole}
                 participants={state.participants}
               />
+              {isTherapist && state.session?.kind === 'family' && <GuestInvitePanel sessionId={state.session.id} />}
               {isTherapist && actions.allowScreenShare && (
                 <ScreenSharePanel
                   share={state.screenShare}

@@ -21,7 +21,7 @@ describe('a family member joins a family session as a guest', () => {
   let alex: Person;
 
   beforeAll(async () => {
-    hearth = await startHearth();
+    hearth = await startHearth({}, 180_000); // a loaded machine starts slowly
     browser = await launchChromium();
     const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
     const res = await fetch(`${hearth.url}/api/me/sessions`, { headers: { authorization: `Bearer ${accessToken}` } });

@@ -34,7 +34,7 @@ describe('screen sharing in real browsers', () => {
   let blake: Person; // patient2, phone
 
   beforeAll(async () => {
-    hearth = await startHearth();
+    hearth = await startHearth({}, 180_000); // a loaded machine starts slowly
     browser = await launchChromium();
     const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
     sessionId = await liveGroupSessionId(hearth.url, accessToken);

@@ -3,6 +3,8 @@ import { Navigate, useNavigate, useParams } from 'react-router-dom';
 import { GuestErrorCode, redeemGuestLinkResponseSchema, type RedeemGuestLinkResponse } from '@hearth/protocol';
 import { ApiError, apiRequest } from '../../realtime/api';
 import { useAuth } from '../auth/AuthProvider';
+import { HearthMark } from '../layout/HearthMark';
+import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { guestSessionId, rememberGuestSession } from './guestSession';
 
 type State = { status: 'opening' } | { status: 'refused'; code: string; message: string };
@@ -40,6 +42,7 @@ export function GuestLinkPage() {
   const { user, signIn } = useAuth();
   const navigate = useNavigate();
   const [state, setState] = useState<State>({ status: 'opening' });
+  useDocumentTitle('Your invitation');
   const resumed = user?.role === 'family' ? guestSessionId() : null;
 
   useEffect(() => {
@@ -74,25 +77,31 @@ export function GuestLinkPage() {
   if (resumed) return <Navigate to={`/sessions/${encodeURIComponent(resumed)}/join`} replace />;
 
   return (
-    <main className="guest-link page" aria-labelledby="guest-link-title">
-      {state.status === 'opening' ? (
-        <>
-          <h1 className="page__title" id="guest-link-title">
-            Opening your invitation…
-          </h1>
-          <p className="page__lede" role="status">
-            <span className="spinner" aria-hidden="true" /> One moment.
-          </p>
-        </>
-      ) : (
-        <section className="guest-link__refused" data-testid="guest-link-error" data-code={state.code}>
-          <h1 className="page__title" id="guest-link-title">
-            {TITLES[state.code] ?? 'This link does not work'}
-          </h1>
-          <p className="page__lede">{state.message}</p>
-        </section>
-      )}
-    </main>
+    <div className="login-page">
+      <main className="login-card guest-link" aria-labelledby="guest-link-title">
+        <div className="login-card__brand">
+          <HearthMark size={44} />
+          <span className="login-card__wordmark">Hearth</span>
+        </div>
+        {state.status === 'opening' ? (
+          <>
+            <h1 className="login-card__title" id="guest-link-title">
+              Opening your invitation…
+            </h1>
+            <p className="login-card__lede" role="status">
+              <span className="spinner" aria-hidden="true" /> One moment.
+            </p>
+          </>
+        ) : (
+          <section data-testid="guest-link-error" data-code={state.code} role="alert">
+            <h1 className="login-card__title" id="guest-link-title">
+              {TITLES[state.code] ?? 'This link does not work'}
+            </h1>
+            <p className="login-card__lede">{state.message}</p>
+          </section>
+        )}
+      </main>
+    </div>
   );
 }
 

@@ -10,6 +10,7 @@ import { ProgramDetailPage } from './features/admin/ProgramDetailPage';
 import { ProgramsPage } from './features/admin/ProgramsPage';
 import { RequireRole } from './features/admin/RequireRole';
 import { CalendarPage } from './features/calendar/CalendarPage';
+import { GuestLinkPage } from './features/guests/GuestLinkPage';
 import { SchedulePage } from './features/schedule/SchedulePage';
 import { TherapistCohortPage } from './features/therapist/TherapistCohortPage';
 import { TherapistHomePage } from './features/therapist/TherapistHomePage';
@@ -27,6 +28,8 @@ export function AppRoutes({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppProps)
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      {/* A family member's invitation link: no account, no sign-in form. */}
+      <Route path="/guest/:token" element={<GuestLinkPage />} />
       <Route
         element={
           <RequireAuth>

@@ -6,6 +6,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { TOKEN_SIGNER } from './modules/auth/auth.service';
 import { TokenSigner } from './modules/auth/tokens';
+import { GuestsModule } from './modules/guests/guests.module';
 import { HealthModule } from './modules/health/health.module';
 import { MediaModule } from './modules/media/media.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
@@ -53,6 +54,7 @@ export class AppModule {
         RealtimeModule,
         SchedulingModule,
         RecordsModule,
+        GuestsModule,
       ],
     };
   }

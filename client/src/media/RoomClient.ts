@@ -1,11 +1,13 @@
 import { Device, type types } from 'mediasoup-client';
-import type {
-  ConsumerInfo,
-  JoinResult,
-  RoomJoinRequest,
-  RoomSnapshot,
-  ServerToClientEvents,
-  TransportInfo,
+import {
+  SCREEN_SHARE_ENCODING,
+  type ConsumerInfo,
+  type JoinResult,
+  type MediaSource,
+  type RoomJoinRequest,
+  type RoomSnapshot,
+  type ServerToClientEvents,
+  type TransportInfo,
 } from '@hearth/protocol';
 import { request, RequestError, type HearthSocket } from '../realtime/socket';
 import { initialRoomState, upsertParticipant, type RoomState } from './roomState';
@@ -47,6 +49,8 @@ export class RoomClient {
   /** Simulcast layer each remote user's video should get (by tile size); applied to new consumers too. */
   private readonly preferredLayers = new Map<string, number>();
   private mediaGeneration = 0;
+  /** Our screen share's producer (its own, beside mic and camera). */
+  private screenProducer: types.Producer | null = null;
   private readonly offs: (() => void)[] = [];
   private closed = false;
 
@@ -151,6 +155,102 @@ export class RoomClient {
     return totals;
   }
 
+  // ---- screen sharing: its own producer (source `screen`), separate from the join path
+
+  /**
+   * Shares a screen the user picked with getDisplayMedia: claims the share on
+   * the server (a therapist takes over; others need a therapist's allowance),
+   * then sends it as its own producer, tuned for text. Stopping from the
+   * browser's own bar (the track ends) stops the share too.
+   */
+  async startScreenShare(stream: MediaStream): Promise<void> {
+    const track = stream.getVideoTracks()[0];
+    if (!track || !this.device) {
+      stream.getTracks().forEach((t) => t.stop());
+      throw new Error('There is no screen to share.');
+    }
+    try {
+      await request(this.socket, 'screen:start', { sessionId: this.sessionId });
+      const send = this.sendTransport ?? (await this.openSendTransport());
+      if ('contentHint' in track) track.contentHint = 'text';
+      const producer = await send.produce({
+        track,
+        encodings: [{ ...SCREEN_SHARE_ENCODING }],
+        codecOptions: { videoGoogleStartBitrate: 1000 },
+        appData: { source: 'screen' },
+        stopTracks: false,
+      });
+      this.screenProducer?.close();
+      this.screenProducer = producer;
+      track.addEventListener('ended', () => void this.stopScreenShare(), { once: true });
+      this.patch({ localScreen: stream });
+    } catch (e) {
+      stream.getTracks().forEach((t) => t.stop());
+      await request(this.socket, 'screen:stop', { sessionId: this.sessionId }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Stops our own share (one click, or the browser's "Stop sharing"). */
+  async stopScreenShare(): Promise<void> {
+    if (!this.current.localScreen && !this.screenProducer) return;
+    this.endLocalScreen();
+    await request(this.socket, 'screen:stop', { sessionId: this.sessionId }).catch(() => undefined);
+  }
+
+  /** Therapist: stop someone else's share. */
+  async stopScreenShareOf(userId: string): Promise<void> {
+    await request(this.socket, 'screen:stop', { sessionId: this.sessionId, userId });
+  }
+
+  /** Therapist: let a participant share their screen (or take it back). */
+  async allowScreenShare(userId: string, allowed: boolean): Promise<void> {
+    const view = await request(this.socket, 'screen:allow', { sessionId: this.sessionId, userId, allowed });
+    this.applyScreenShare(view);
+  }
+
+  private applyScreenShare(view: ServerToClientEvents['screen:stateChanged'] extends (p: infer P) => void ? P : never): void {
+    this.patch({ screenShare: view });
+    // A therapist took over or stopped us: stop capturing here too.
+    if (view.sharerUserId !== this.current.selfUserId && this.current.localScreen) this.endLocalScreen();
+  }
+
+  private endLocalScreen(): void {
+    this.screenProducer?.close();
+    this.screenProducer = null;
+    const local = this.current.localScreen;
+    if (!local) return;
+    local.getTracks().forEach((t) => t.stop());
+    this.patch({ localScreen: null });
+  }
+
+  private async showRemoteScreen(info: ConsumerInfo, consumer: types.Consumer): Promise<void> {
+    this.patch({ remoteScreen: { userId: info.userId, consumerId: consumer.id, track: consumer.track } });
+    await request(this.socket, 'media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+  }
+
+  /** A send transport for someone who joined without camera or microphone and now shares a screen. */
+  private async openSendTransport(): Promise<types.Transport> {
+    const device = this.device;
+    if (!device) throw new Error('The room’s media is not ready yet.');
+    const info = await request(this.socket, 'media:createTransport', { sessionId: this.sessionId, direction: 'send' });
+    const send = this.wireTransport(device.createSendTransport(this.transportOptions(info)));
+    send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      request(this.socket, 'media:produce', {
+        sessionId: this.sessionId,
+        transportId: send.id,
+        kind,
+        source: appData.source as MediaSource,
+        rtpParameters: rtpParameters as unknown as Record<string, unknown> & { codecs: Record<string, unknown>[] },
+        paused: false,
+      })
+        .then(({ producerId }) => callback({ id: producerId }))
+        .catch(errback);
+    });
+    this.sendTransport = send;
+    return send;
+  }
+
   async leave(): Promise<void> {
     await request(this.socket, 'room:leave', { sessionId: this.sessionId }).catch(() => undefined);
     this.teardownMedia();
@@ -220,7 +320,7 @@ export class RoomClient {
         sessionId: this.sessionId,
         transportId: send.id,
         kind,
-        source: appData.source as 'mic' | 'camera',
+        source: appData.source as MediaSource,
         rtpParameters: rtpParameters as unknown as Record<string, unknown> & { codecs: Record<string, unknown>[] },
         paused: Boolean(appData.paused),
       })
@@ -307,6 +407,7 @@ export class RoomClient {
       rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
     });
     this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind });
+    if (info.source === 'screen') return this.showRemoteScreen(info, consumer);
     const media = { ...(this.current.remote[info.userId] ?? { audioPaused: false, videoPaused: false }) };
     if (info.kind === 'audio') {
       media.audio = consumer.track;
@@ -332,6 +433,7 @@ export class RoomClient {
     if (!entry) return;
     entry.consumer.close();
     this.consumers.delete(consumerId);
+    if (this.current.remoteScreen?.consumerId === consumerId) this.patch({ remoteScreen: null });
     const media = this.current.remote[entry.userId];
     if (!media) return;
     const next = { ...media };
@@ -369,6 +471,8 @@ export class RoomClient {
     this.consumers.clear();
     for (const p of this.producers.values()) p.close();
     this.producers.clear();
+    this.endLocalScreen();
+    if (this.current.remoteScreen) this.patch({ remoteScreen: null });
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;
@@ -425,6 +529,7 @@ export class RoomClient {
       if (mine(p)) void this.consume(p.consumer).catch(() => undefined);
     });
     on('media:consumerClosed', (p) => mine(p) && this.dropConsumer(p.consumerId));
+    on('screen:stateChanged', (p) => mine(p) && this.applyScreenShare(p));
     on('media:consumerPaused', (p) => {
       if (!mine(p)) return;
       const entry = this.consumers.get(p.consumerId);

@@ -1,4 +1,4 @@
-import type { LobbyEntry, ParticipantView, RoomRole, SessionInfo } from '@hearth/protocol';
+import type { LobbyEntry, ParticipantView, RoomRole, ScreenShareView, SessionInfo } from '@hearth/protocol';
 
 export type RoomPhase =
   | 'idle'
@@ -38,6 +38,12 @@ export interface RoomState {
   cameraOn: boolean;
   /** Why we are in phase error / removed / ended, for the user. */
   message: string | null;
+  /** Who shares a screen now and who may (the server's view). */
+  screenShare: ScreenShareView | null;
+  /** The shared screen we receive from someone else. */
+  remoteScreen: { userId: string; consumerId: string; track: MediaStreamTrack } | null;
+  /** Our own screen while we share it. */
+  localScreen: MediaStream | null;
 }
 
 export const initialRoomState: RoomState = {
@@ -55,6 +61,9 @@ export const initialRoomState: RoomState = {
   micOn: false,
   cameraOn: false,
   message: null,
+  screenShare: null,
+  remoteScreen: null,
+  localScreen: null,
 };
 
 export function upsertParticipant(list: ParticipantView[], p: ParticipantView): ParticipantView[] {

@@ -16,3 +16,5 @@ export * from './crisis';
 export * from './roleplay';
 export * from './events';
 export * from './records';
+export * from './screenshare';
+export * from './guests';

@@ -68,8 +68,12 @@ export const rtpCapabilitiesSchema = z
   .passthrough();
 
 export type MediaKind = 'audio' | 'video';
-export const mediaSourceSchema = z.enum(['mic', 'camera']);
+/** `screen`: a shared screen, window or tab (see screenshare.ts), its own producer beside the camera. */
+export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
+/** What a participant turns on and off themselves. */
+export const selfSourceSchema = z.enum(['mic', 'camera']);
+export type SelfSource = z.infer<typeof selfSourceSchema>;
 
 // ---------------------------------------------------------------------------
 // Room state as the client sees it
@@ -100,7 +104,7 @@ export interface LobbyEntry {
 export interface SessionInfo {
   id: string;
   title: string;
-  kind: 'group' | 'individual';
+  kind: 'group' | 'individual' | 'family';
   startsAt: string;
   endsAt: string;
 }
@@ -181,6 +185,6 @@ export const preferredLayersSchema = z.object({
 });
 export const selfMediaSchema = z.object({
   sessionId: idSchema,
-  source: mediaSourceSchema,
+  source: selfSourceSchema,
   on: z.boolean(),
 });

@@ -53,6 +53,27 @@ export type DisplayNamePolicy = z.infer<typeof displayNamePolicySchema>;
 export const sessionKindSchema = z.enum(['group', 'individual']);
 export type SessionKind = z.infer<typeof sessionKindSchema>;
 
+/**
+ * The kind a session is shown as: a 1:1 or group whose format is `family` is a
+ * family session (family members may be invited to it as guests).
+ */
+export const sessionViewKindSchema = z.enum(['group', 'individual', 'family']);
+export type SessionViewKind = z.infer<typeof sessionViewKindSchema>;
+
+/** Computed once here so the server and the client agree on what a family session is. */
+export function sessionViewKindOf(kind: SessionKind, format: SessionFormat): SessionViewKind {
+  return format === 'family' ? 'family' : kind;
+}
+
+/** The type shown on the schedule, in the clinic's words, per format. */
+export const SESSION_TYPE_LABELS: Record<SessionFormat, string> = {
+  group_therapy: 'Process group',
+  psychoeducation: 'Psychoeducation workshop',
+  life_skills: 'Life-skills training',
+  individual_therapy: 'Individual session',
+  family: 'Family session',
+};
+
 /** What happens in the session. Group sessions use the first four; 1:1 sessions `individual_therapy` or `family`. */
 export const sessionFormatSchema = z.enum(['group_therapy', 'psychoeducation', 'life_skills', 'family', 'individual_therapy']);
 export type SessionFormat = z.infer<typeof sessionFormatSchema>;
@@ -328,7 +349,8 @@ export const sessionViewSchema = z.object({
   seriesId: uuidSchema.nullable(),
   cohortId: uuidSchema.nullable(),
   cohortName: z.string().nullable(),
-  kind: sessionKindSchema,
+  /** `family` for any session whose format is family (see sessionViewKindOf). */
+  kind: sessionViewKindSchema,
   format: sessionFormatSchema,
   title: z.string(),
   theme: z.string().nullable(),

@@ -40,6 +40,7 @@ import type {
   roleplayStartSchema,
   roleplaySwapSchema,
 } from './roleplay';
+import type { ScreenShareView, screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
 
 /** Sent in the socket.io handshake: `io(url, { auth })`. */
 export interface HandshakeAuth {
@@ -167,6 +168,16 @@ export interface ClientToServerEvents {
   'roleplay:showDebrief': (payload: In<typeof roleplayDebriefSchema>, ack: AckCallback<DebriefView>) => void;
   /** Therapist: end the exercise (scene, spotlight and sub-rooms end with it). */
   'roleplay:end': (payload: In<typeof roleplaySessionSchema>, ack: AckCallback<Empty>) => void;
+
+  // --- Screen sharing (see screenshare.ts). Every change pushes `screen:stateChanged`. --
+  /** Who shares and who may; admitted members. */
+  'screen:state': (payload: In<typeof screenSessionSchema>, ack: AckCallback<ScreenShareView>) => void;
+  /** Claim the share (then produce source `screen`); a therapist takes over from anyone, others get `screen_busy`. */
+  'screen:start': (payload: In<typeof screenSessionSchema>, ack: AckCallback<ScreenShareView>) => void;
+  /** Stop your share; a therapist may stop someone else's. */
+  'screen:stop': (payload: In<typeof screenStopSchema>, ack: AckCallback<ScreenShareView>) => void;
+  /** Therapist: let a participant share, or take that back. */
+  'screen:allow': (payload: In<typeof screenAllowSchema>, ack: AckCallback<ScreenShareView>) => void;
 }
 
 /** Events the server pushes; names are past tense. */
@@ -225,6 +236,9 @@ export interface ServerToClientEvents {
   'roleplay:yourRole': (payload: YourRole) => void;
   /** Everyone in the room: the therapist put the debrief on screen. */
   'roleplay:debriefShown': (payload: { sessionId: string; debrief: DebriefView }) => void;
+
+  /** Everyone in the room (and whoever just entered): who shares now and who may. */
+  'screen:stateChanged': (payload: ScreenShareView) => void;
 }
 
 export interface InterServerEvents {
@@ -237,4 +251,29 @@ export interface SocketData {
   role: string;
   /** The sign-in (auth session) this socket belongs to. */
   authSessionId: string;
+  /** A family guest's socket: the one session it may act in (see GUEST_SOCKET_EVENTS). */
+  scopeSessionId?: string;
 }
+
+/**
+ * What a family guest's socket may ask: be in the room, send and receive
+ * media, see (and, if allowed, give) a screen share — always for their own
+ * session. Chat, turns, check-ins, crisis, role-play and every therapist
+ * event are refused on the server.
+ */
+export const GUEST_SOCKET_EVENTS: readonly (keyof ClientToServerEvents)[] = [
+  'system:ping',
+  'room:join',
+  'room:leave',
+  'media:setRtpCapabilities',
+  'media:createTransport',
+  'media:connectTransport',
+  'media:restartIce',
+  'media:produce',
+  'media:resumeConsumer',
+  'media:setPreferredLayers',
+  'media:setSelf',
+  'screen:state',
+  'screen:start',
+  'screen:stop',
+];

@@ -10,6 +10,7 @@ import { SafetyCheckRecord } from '../modules/rooms/entities/safety-check.entity
 import { SessionEnding } from '../modules/rooms/entities/session-ending.entity';
 import { SCHEDULING_ENTITIES } from '../modules/scheduling/entities';
 import { User } from '../modules/users/entities/user.entity';
+import { GuestInviteEntity } from '../modules/guests/entities/guest-invite.entity';
 
 /** Every TypeORM entity; a module adds its own here. */
 export const ENTITIES = [
@@ -27,4 +28,5 @@ export const ENTITIES = [
   RoleplayExerciseRecord,
   RoleplayRoundRecord,
   RoleplayFeedbackRecord,
+  GuestInviteEntity,
 ];

@@ -24,6 +24,7 @@ export const DEMO_SERIES = {
   themes: ['Coping strategies', 'Relapse prevention', 'Emotional regulation', 'Communication skills', 'Stress management', 'Building routines'],
 } as const;
 const LIVE_TITLE = 'Evening group (live demo)';
+export const DEMO_FAMILY_TITLE = 'Family session (live demo)';
 const ONE_TO_ONE_MINUTES = 50;
 
 export interface DemoScheduleSummary {
@@ -33,12 +34,16 @@ export interface DemoScheduleSummary {
   liveGroupSessionId: string;
   /** patient1's 1:1 with the therapist today, when one fits. */
   oneToOneSessionId: string | null;
+  /** patient1's family session with the therapist, in progress now. */
+  familySessionId: string;
 }
 
 /**
  * The demo program, cohort and series — created once — plus, whatever the
  * clock says, a group session in progress (started 10 min ago, ends in 3 h)
- * and a 1:1 today for patient1 with the therapist. Safe to run on every
+ * a 1:1 today for patient1 with the therapist, and a family session in progress
+ * for patient1 with the therapist (it overlaps the live group on purpose: the
+ * demo must always have both to join). Safe to run on every
  * start: it adds only what is missing. The live group wins over anything of
  * the demo people it overlaps (those are cancelled); the 1:1 goes after it,
  * or — late in the evening, when nothing fits after it today — earlier today.
@@ -121,8 +126,9 @@ export async function ensureDemoSchedule(
     const todays = await m
       .getRepository(ScheduledSessionEntity)
       .createQueryBuilder('s')
-      .where('s.kind = :kind AND s.status = :status AND s.patient_id = :patientId AND s.therapist_id = :therapistId', {
+      .where('s.kind = :kind AND s.format = :format AND s.status = :status AND s.patient_id = :patientId AND s.therapist_id = :therapistId', {
         kind: 'individual',
+        format: 'individual_therapy',
         status: 'scheduled',
         patientId,
         therapistId,
@@ -148,6 +154,40 @@ export async function ensureDemoSchedule(
         oneToOneId = todays[0]?.id ?? null;
       }
     }
-    return { programId: program.id, cohortId: cohort.id, liveGroupSessionId: liveId, oneToOneSessionId: oneToOneId };
+
+    // ---- patient1's family session with the therapist, in progress with at least an hour to go
+    const family = await m
+      .getRepository(ScheduledSessionEntity)
+      .createQueryBuilder('s')
+      .where('s.format = :format AND s.kind = :kind AND s.status = :status AND s.patient_id = :patientId AND s.therapist_id = :therapistId', {
+        format: 'family',
+        kind: 'individual',
+        status: 'scheduled',
+        patientId,
+        therapistId,
+      })
+      .andWhere('s.starts_at <= :now AND s.ends_at >= :soon', { now, soon: addMinutes(now, 60) })
+      .orderBy('s.starts_at')
+      .getOne();
+    let familyId = family?.id;
+    if (!familyId) {
+      const made = await book.createSession(
+        program,
+        {
+          kind: 'individual',
+          therapistId,
+          patientId,
+          format: 'family',
+          title: DEMO_FAMILY_TITLE,
+          theme: 'Family communication',
+          startsAt: addMinutes(now, -5),
+          endsAt: addMinutes(now, 120),
+        },
+        now,
+        { allowPast: true, allowOverlap: true },
+      );
+      familyId = made.id;
+    }
+    return { programId: program.id, cohortId: cohort.id, liveGroupSessionId: liveId, oneToOneSessionId: oneToOneId, familySessionId: familyId };
   });
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../src/database/data-source';
 import { seedDemo } from '../../src/seed/demo-seed';
+import { DEMO_FAMILY_TITLE } from '../../src/seed/demo-schedule';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/test-db';
 
 jest.setTimeout(60_000);
@@ -36,7 +37,10 @@ describe.each(DB_KINDS)('demo seed on %s', (kind) => {
   const sessions = async (): Promise<Row[]> => ds.query(`SELECT id, kind, title, status, starts_at, ends_at, patient_id FROM sessions ORDER BY starts_at`);
   const byId = async (id: string | null | undefined) => (await sessions()).find((s) => s.id === id);
 
-  /** Nobody may be in two scheduled sessions at once, whatever the seed did. */
+  /**
+   * Nobody may be in two scheduled sessions at once, whatever the seed did —
+   * except the demo family session, which runs alongside the live group on purpose.
+   */
   async function expectNoDoubleBooking(): Promise<void> {
     const clashes = await ds.query(`
       SELECT a.id AS a, b.id AS b, pa.user_id
@@ -44,8 +48,20 @@ describe.each(DB_KINDS)('demo seed on %s', (kind) => {
         JOIN session_people pb ON pb.user_id = pa.user_id
         JOIN sessions b ON b.id = pb.session_id
        WHERE a.id < b.id AND a.status = 'scheduled' AND b.status = 'scheduled'
-         AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at`);
+         AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+         AND a.title <> $1 AND b.title <> $1`, [DEMO_FAMILY_TITLE]);
     expect(clashes).toEqual([]);
+  }
+
+  async function expectFamilyInProgress(now: Date, summary: Awaited<ReturnType<typeof seedDemo>>) {
+    const [family] = await ds.query(`SELECT kind, format, status, starts_at, ends_at, patient_id, therapist_id FROM sessions WHERE id = $1`, [
+      summary.schedule?.familySessionId,
+    ]);
+    const [patient1] = await ds.query(`SELECT id FROM users WHERE email = 'patient1@hearth.test'`);
+    const [therapist] = await ds.query(`SELECT id FROM users WHERE email = 'therapist@hearth.test'`);
+    expect(family).toMatchObject({ kind: 'individual', format: 'family', status: 'scheduled', patient_id: patient1.id, therapist_id: therapist.id });
+    expect(new Date(family.starts_at).getTime()).toBeLessThanOrEqual(now.getTime());
+    expect(new Date(family.ends_at).getTime()).toBeGreaterThanOrEqual(now.getTime() + 3600_000);
   }
 
   async function expectLiveGroupAndOneToOne(now: Date, summary: Awaited<ReturnType<typeof seedDemo>>) {
@@ -55,8 +71,10 @@ describe.each(DB_KINDS)('demo seed on %s', (kind) => {
     expect(live!.ends_at.getTime()).toBeGreaterThanOrEqual(now.getTime() + 3600_000);
     const oneToOne = await byId(summary.schedule?.oneToOneSessionId);
     expect(oneToOne).toMatchObject({ kind: 'individual', status: 'scheduled' });
+    expect(oneToOne!.title).not.toBe(DEMO_FAMILY_TITLE);
     expect(local(oneToOne!.starts_at).slice(0, 10)).toBe(local(now).slice(0, 10)); // today, program time zone
     await expectNoDoubleBooking();
+    await expectFamilyInProgress(now, summary);
     return { live: live!, oneToOne: oneToOne! };
   }
 

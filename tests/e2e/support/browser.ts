@@ -12,6 +12,8 @@ export const CHROMIUM_EXECUTABLE = process.env.CHROMIUM_PATH || '/usr/bin/chromi
 export const CHROMIUM_ARGS: readonly string[] = [
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  // getDisplayMedia picks the whole screen without a chooser (screen-share tests).
+  '--auto-select-desktop-capture-source=Entire screen',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -1,4 +1,4 @@
-import type { DisplayNamePolicy, ProgramSpecialty, SessionFormat } from '@hearth/protocol';
+import { SESSION_TYPE_LABELS, type DisplayNamePolicy, type ProgramSpecialty, type SessionFormat } from '@hearth/protocol';
 
 export const specialtyLabels: Record<ProgramSpecialty, string> = {
   adult: 'Adults',
@@ -17,13 +17,8 @@ export const namePolicyLabels: Record<DisplayNamePolicy, string> = {
   full_name: 'Full name (Alex Rivera)',
 };
 
-export const sessionFormatLabels: Record<SessionFormat, string> = {
-  group_therapy: 'Group therapy',
-  psychoeducation: 'Psychoeducation',
-  life_skills: 'Life skills',
-  family: 'Family session',
-  individual_therapy: 'Individual therapy',
-};
+/** The session types the schedule shows, named once in the protocol. */
+export const sessionFormatLabels: Record<SessionFormat, string> = SESSION_TYPE_LABELS;
 
 /** IOP weekly hours by specialty: 6 h for adolescents, 9 h otherwise (the server's default too). */
 export function defaultWeeklyHours(specialty: ProgramSpecialty): number {

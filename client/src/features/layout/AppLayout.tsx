@@ -44,7 +44,7 @@ export function AppLayout({ idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS }: AppLayout
           )}
         </div>
       </header>
-      {user && (
+      {user && user.role !== 'family' && (
         <nav className="app-nav" aria-label="Main">
           <ul className="app-nav__list">
             <li>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { CameraIcon, CameraOffIcon, EndIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
 
 /** Patients: raise or lower their hand (the queue is the server's). */
@@ -27,6 +28,8 @@ export interface ControlsBarProps {
   /** A role-play scene holds observers' microphones until it ends. */
   sceneHeld?: boolean;
   hand?: HandControl | null;
+  /** The `share-screen` control, when the room offers it. */
+  screenShare?: ReactNode;
   onToggleMic(): void;
   onToggleCamera(): void;
   onLeave(): void;
@@ -45,6 +48,7 @@ export function ControlsBar({
   floorLocked = false,
   sceneHeld = false,
   hand = null,
+  screenShare = null,
   onToggleMic,
   onToggleCamera,
   onLeave,
@@ -96,6 +100,7 @@ export function ControlsBar({
             {cameraNote}
           </span>
         </button>
+        {screenShare}
         {hand &&
           (hand.raised ? (
             <button

@@ -13,6 +13,8 @@ import { CheckinPanel } from '../checkins/CheckinPanel';
 import { CrisisAlerts } from '../crisis/CrisisAlerts';
 import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
 import { FloorPanel } from '../turns/FloorPanel';
+import { GuestInvitePanel } from '../guests/GuestInvitePanel';
+import { ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from '../screenshare/ScreenShare';
 import { DebriefOverlay } from '../roleplay/DebriefOverlay';
 import { RoleplayPanel } from '../roleplay/RoleplayPanel';
 import { useNow } from '../schedule/useNow';
@@ -38,6 +40,11 @@ export interface RoomActions {
   unlockMic(userId: string): Promise<void>;
   remove(userId: string): Promise<void>;
   preferLayer(userId: string, layer: number): void;
+  /** Screen sharing (absent: the room offers none). */
+  startScreenShare?(): Promise<void>;
+  stopScreenShare?(): Promise<void>;
+  stopScreenShareOf?(userId: string): Promise<void>;
+  allowScreenShare?(userId: string, allowed: boolean): Promise<void>;
 }
 
 export interface RoomViewProps {
@@ -124,7 +131,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   const titleId = useId();
   const isTherapist = state.selfRole === 'therapist';
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState({ mic: false, camera: false, admit: false, end: false });
+  const [busy, setBusy] = useState({ mic: false, camera: false, admit: false, end: false, screen: false });
   const [audioBlocked, setAudioBlocked] = useState(false);
   const gridRef = useRef<HTMLUListElement>(null);
   const size = useElementSize(gridRef);
@@ -230,6 +237,13 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
     ? { gridTemplateColumns: `repeat(${layout.columns}, ${layout.tileWidth}px)`, gridAutoRows: `${layout.tileHeight}px` }
     : { gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))` };
 
+  // Screen share: someone else's screen goes large, the tiles to a strip.
+  const remoteScreen = state.remoteScreen && state.remoteScreen.userId !== state.selfUserId ? state.remoteScreen : null;
+  const presenting = remoteScreen !== null;
+  const sharing = state.localScreen !== null;
+  const mayShare = isTherapist || Boolean(state.selfUserId && state.screenShare?.allowedUserIds.includes(state.selfUserId));
+  const stopSharing = () => void run('screen', () => actions.stopScreenShare?.() ?? Promise.resolve());
+
   const onAudioBlocked = useCallback(() => setAudioBlocked(true), []);
   const preferLayer = actions.preferLayer;
   const count = tiles.length;
@@ -303,13 +317,23 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         </p>
       )}
 
+      {sharing && <SharingBanner onStop={stopSharing} />}
+
       <div
-        className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}`}
+        className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}${presenting ? ' room__body--presenting' : ''}`}
       >
+        {remoteScreen && (
+          <ScreenStage
+            userId={remoteScreen.userId}
+            name={nameOf(remoteScreen.userId)}
+            track={remoteScreen.track}
+            onStop={isTherapist && actions.stopScreenShareOf ? () => void run(null, () => actions.stopScreenShareOf!(remoteScreen.userId)) : undefined}
+          />
+        )}
         <ul
           ref={gridRef}
-          className={`room-grid${measured ? ' room-grid--measured' : ''}`}
-          style={gridStyle}
+          className={`room-grid${measured && !presenting ? ' room-grid--measured' : ''}${presenting ? ' room-grid--strip' : ''}`}
+          style={presenting ? undefined : gridStyle}
           data-columns={layout.columns}
           data-layer={layer}
           aria-label="People in the room"
@@ -400,6 +424,14 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 selfRole={state.selfRole}
                 participants={state.participants}
               />
+              {isTherapist && state.session?.kind === 'family' && <GuestInvitePanel sessionId={state.session.id} />}
+              {isTherapist && actions.allowScreenShare && (
+                <ScreenSharePanel
+                  share={state.screenShare}
+                  participants={state.participants}
+                  onAllow={(id, allowed) => void run(null, () => actions.allowScreenShare!(id, allowed))}
+                />
+              )}
               <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
               {isTherapist ? (
                 <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
@@ -440,6 +472,17 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         floorLocked={selfFloorLocked}
         sceneHeld={selfSceneHeld}
         hand={hand}
+        screenShare={
+          actions.startScreenShare ? (
+            <ScreenShareButton
+              sharing={sharing}
+              allowed={mayShare}
+              busy={busy.screen}
+              onStart={() => void run('screen', () => actions.startScreenShare!())}
+              onStop={stopSharing}
+            />
+          ) : null
+        }
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}
         onLeave={() => void run(null, () => actions.leave())}

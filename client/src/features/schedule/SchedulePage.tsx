@@ -2,6 +2,8 @@ import { Fragment, useCallback, useEffect, useState } from 'react';
 import { ApiError, apiRequest } from '../../realtime/api';
 import { useAuth } from '../auth/AuthProvider';
 import { RecentRecordsPanel } from '../records/RecentRecordsPanel';
+import { GuestConsentRequests } from '../guests/GuestConsentRequests';
+import { GuestHome } from '../guests/GuestLinkPage';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { dayKey, formatDayHeading } from './formatSessionTime';
 import { mySessionsResponseSchema, nextSession, upcomingSessions, type MySession } from './mySessions';
@@ -15,6 +17,13 @@ type LoadState =
 
 /** The landing page: the signed-in user's sessions with a join button on each. */
 export function SchedulePage() {
+  const { user } = useAuth();
+  // A family guest has no schedule: only the one session their link opened.
+  if (user?.role === 'family') return <GuestHome />;
+  return <PatientOrStaffSchedule />;
+}
+
+function PatientOrStaffSchedule() {
   useDocumentTitle('Your schedule');
   const { accessToken, user } = useAuth();
   const [state, setState] = useState<LoadState>({ status: 'loading' });
@@ -55,6 +64,7 @@ export function SchedulePage() {
       <p className="page__lede">
         Your upcoming sessions. Each one's join button turns on shortly before it starts.
       </p>
+      <GuestConsentRequests />
       <ScheduleBody state={state} now={now} onRetry={retry} />
       {user?.role === 'therapist' && <RecentRecordsPanel />}
     </section>

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useNavigate } from 'react-router-dom';
-import type { SessionFormat } from '@hearth/protocol';
+import { SESSION_TYPE_LABELS } from '@hearth/protocol';
 import { formatRange, formatStartsIn, formatTime } from './formatSessionTime';
 import { isJoinable, joinOpensAt } from './isJoinable';
 import type { MySession } from './mySessions';
@@ -8,14 +8,13 @@ import type { MySession } from './mySessions';
 const kindLabels: Record<MySession['kind'], string> = {
   group: 'Group session',
   individual: 'Individual session',
-};
-
-// Only the formats that say more than the kind does.
-const formatLabels: Partial<Record<SessionFormat, string>> = {
-  psychoeducation: 'Psychoeducation',
-  life_skills: 'Life skills',
   family: 'Family session',
 };
+
+/** The session type (process group, workshop, …), falling back to the kind when the format is absent. */
+function typeLabel(session: MySession): string {
+  return session.format ? SESSION_TYPE_LABELS[session.format] : kindLabels[session.kind];
+}
 
 function sessionStatus(session: MySession, now: number): string {
   const start = Date.parse(session.startsAt);
@@ -47,7 +46,6 @@ export function SessionCard({ session, now, isNext }: SessionCardProps) {
   const joinable = isJoinable(session, now);
   const cancelled = session.status === 'cancelled';
   const ended = now >= end.getTime();
-  const formatLabel = session.format ? formatLabels[session.format] : undefined;
   const therapists = session.therapistNames?.filter(Boolean) ?? [];
 
   const classes = ['session-card'];
@@ -64,14 +62,18 @@ export function SessionCard({ session, now, isNext }: SessionCardProps) {
     >
       {isNext && <p className="session-card__badge">Your next session</p>}
       {cancelled && <p className="session-card__badge session-card__badge--cancelled">Cancelled</p>}
-      <p className="session-card__kind" data-kind={session.kind}>
-        {kindLabels[session.kind]}
-        {formatLabel && ` · ${formatLabel}`}
+      <p className="session-card__kind" data-kind={session.kind} data-format={session.format}>
+        {typeLabel(session)}
       </p>
       <h3 className="session-card__title" id={titleId}>
         {session.title}
       </h3>
-      {session.theme && <p className="session-card__theme">{session.theme}</p>}
+      {session.theme && (
+        <p className="session-card__theme">
+          <span className="visually-hidden">Topic: </span>
+          {session.theme}
+        </p>
+      )}
       <p className="session-card__time">
         <time dateTime={session.startsAt}>{formatRange(start, end, session.timeZone)}</time>
       </p>

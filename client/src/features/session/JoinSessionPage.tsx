@@ -10,6 +10,7 @@ import { holdActivity } from '../auth/activityHold';
 import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { RoomView, type RoomActions } from '../room/RoomView';
+import { pickScreen } from '../screenshare/ScreenShare';
 import { formatRange } from '../schedule/formatSessionTime';
 import { mySessionsResponseSchema } from '../schedule/mySessions';
 import { PreJoin } from './PreJoin';
@@ -62,7 +63,7 @@ export function JoinSessionPage() {
 
   // The session's name and time for the pre-join page; a nicety, so failures are quiet.
   useEffect(() => {
-    if (!accessToken) return;
+    if (!accessToken || user?.role === 'family') return;
     const controller = new AbortController();
     apiRequest<unknown>('/api/me/sessions', { token: accessToken, signal: controller.signal })
       .then((body) => {
@@ -81,7 +82,7 @@ export function JoinSessionPage() {
   // A patient back on this page mid-session (reload, left and came back) confirms the earlier check pre-filled.
   const [previousCheck, setPreviousCheck] = useState<MySafetyCheck | null>(null);
   useEffect(() => {
-    if (!accessToken || user?.role === 'therapist') return;
+    if (!accessToken || user?.role === 'therapist' || user?.role === 'family') return;
     const controller = new AbortController();
     apiRequest<MySafetyCheck>(`/api/sessions/${sessionId}/safety-check`, { token: accessToken, signal: controller.signal })
       .then((check) => setPreviousCheck(check))
@@ -139,9 +140,12 @@ export function JoinSessionPage() {
         c = new RoomClient(socket, sessionId);
         clientRef.current = c;
         const room = c;
-        const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current);
-        facilitationRef.current = f;
-        setFacilitation(f);
+        // A family guest sees and hears the session only: no chat, turns, check-ins or crisis tools.
+        if (user?.role !== 'family') {
+          const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current);
+          facilitationRef.current = f;
+          setFacilitation(f);
+        }
         window.__hearthRoom = c;
         setClient(c);
       }
@@ -150,7 +154,7 @@ export function JoinSessionPage() {
         setJoinError(e instanceof Error ? e.message : 'We could not join the session. Please try again.');
       });
     },
-    [sessionId, media.stream],
+    [sessionId, media.stream, user?.role],
   );
 
   const actions = useMemo<RoomActions | null>(
@@ -165,6 +169,10 @@ export function JoinSessionPage() {
         unlockMic: (id) => client.unlockParticipantMic(id),
         remove: (id) => client.removeParticipant(id),
         preferLayer: (id, layer) => void client.setPreferredLayer(id, layer),
+        startScreenShare: async () => client.startScreenShare(await pickScreen()),
+        stopScreenShare: () => client.stopScreenShare(),
+        stopScreenShareOf: (id) => client.stopScreenShareOf(id),
+        allowScreenShare: (id, allowed) => client.allowScreenShare(id, allowed),
       },
     [client],
   );
@@ -189,6 +197,7 @@ export function JoinSessionPage() {
       <PreJoin
         sessionId={sessionId}
         needsSafetyCheck={user?.role !== 'therapist'}
+        guest={user?.role === 'family'}
         sessionTitle={state.session?.title ?? session?.title ?? null}
         sessionWhen={session?.when ?? null}
         media={media}

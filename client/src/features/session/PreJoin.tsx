@@ -20,6 +20,8 @@ export interface PreJoinProps {
   onEnter(details: { safety?: SafetyCheck; consent?: Consent }): void;
   /** This patient's earlier check in this session (after a reload or a leave): pre-fills the form. */
   previousCheck?: MySafetyCheck | null;
+  /** A family guest: consent and the group agreement only (no location or callback asked), no schedule to go back to. */
+  guest?: boolean;
 }
 
 /** Before joining: camera and microphone check, and for patients the safety check and consent. */
@@ -33,6 +35,7 @@ export function PreJoin({
   error,
   onEnter,
   previousCheck = null,
+  guest = false,
 }: PreJoinProps) {
   const titleId = useId();
   const ids = {
@@ -57,7 +60,8 @@ export function PreJoin({
   const validation = validateSafety(draft);
   const starting = media.status === 'starting';
   // Entering before the devices answer would join without them.
-  const ready = !starting && (!needsSafetyCheck || validation.valid);
+  const answered = guest ? draft.consentAccepted : validation.valid;
+  const ready = !starting && (!needsSafetyCheck || answered);
   const level = useAudioLevel(media.stream, media.micOn);
 
   const errorFor = (field: SafetyField) => (touched[field] ? validation.errors[field] : undefined);
@@ -72,6 +76,10 @@ export function PreJoin({
       return;
     }
     setTouched({ location: true, callbackNumber: true, consentAccepted: true });
+    if (guest) {
+      if (draft.consentAccepted) onEnter({ consent: { telehealthConsentVersion: CONSENT_VERSION, groupAgreement: true } });
+      return;
+    }
     if (validation.valid) onEnter({ safety: validation.safety, consent: validation.consent });
   }
 
@@ -211,6 +219,7 @@ export function PreJoin({
         <form className="prejoin__panel prejoin__form form" onSubmit={submit} noValidate>
           {needsSafetyCheck && (
             <>
+              {!guest && (
               <fieldset className="prejoin__fieldset">
                 <legend className="prejoin__section-title">Safety check</legend>
                 <p className="prejoin__help">
@@ -273,6 +282,7 @@ export function PreJoin({
                   )}
                 </div>
               </fieldset>
+              )}
 
               <fieldset className="prejoin__fieldset">
                 <legend className="prejoin__section-title">Consent and group agreement</legend>
@@ -338,14 +348,18 @@ export function PreJoin({
             </button>
             {!ready && (
               <p className="prejoin__hint" id={ids.hint}>
-                {needsSafetyCheck && !validation.valid
-                  ? 'Fill in where you are and a callback number, and accept the agreement, to continue.'
+                {needsSafetyCheck && !answered
+                  ? guest
+                    ? 'Accept the agreement to continue.'
+                    : 'Fill in where you are and a callback number, and accept the agreement, to continue.'
                   : 'Starting your camera and microphone…'}
               </p>
             )}
-            <Link to="/" className="prejoin__back">
-              Back to your schedule
-            </Link>
+            {!guest && (
+              <Link to="/" className="prejoin__back">
+                Back to your schedule
+              </Link>
+            )}
           </div>
         </form>
       </div>

@@ -10,7 +10,7 @@ import {
   type SessionView,
 } from '@hearth/protocol';
 import { useAuth } from '../auth/AuthProvider';
-import { formatLocalDate } from '../admin/labels';
+import { formatLocalDate, sessionFormatLabels } from '../admin/labels';
 import { checkBody, Field, FormAlert, SubmitButton, useSubmit } from '../admin/forms';
 import { LoadState } from '../admin/LoadState';
 import { callApi, useResource } from '../admin/resource';
@@ -162,6 +162,7 @@ export function BookIndividualForm({
   const [date, setDate] = useState(() => wallClockIn(new Date(), cohort.timeZone).date);
   const [time, setTime] = useState('10:00');
   const [minutes, setMinutes] = useState('50');
+  const [format, setFormat] = useState<'individual_therapy' | 'family'>('individual_therapy');
   const [booked, setBooked] = useState<SessionView | null>(null);
   const { pending, failure, setFailure, run } = useSubmit();
   const fields = failure?.fields ?? {};
@@ -184,7 +185,7 @@ export function BookIndividualForm({
       programId: cohort.programId,
       therapistId: user?.id,
       patientId,
-      format: 'individual_therapy',
+      format,
       startsAt,
       endsAt,
     });
@@ -212,6 +213,20 @@ export function BookIndividualForm({
                   {m.displayName}
                 </option>
               ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Type" hint="A family session can have family members invited as guests, with the patient’s consent.">
+          {(p) => (
+            <select
+              {...p}
+              className="field__input"
+              data-testid="book-format"
+              value={format}
+              onChange={(e) => setFormat(e.target.value === 'family' ? 'family' : 'individual_therapy')}
+            >
+              <option value="individual_therapy">{sessionFormatLabels.individual_therapy}</option>
+              <option value="family">{sessionFormatLabels.family}</option>
             </select>
           )}
         </Field>

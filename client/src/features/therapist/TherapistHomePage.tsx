@@ -67,7 +67,7 @@ function MyIndividualSessions() {
       <LoadState resource={sessions.state} what="your 1:1 sessions" testId="my-individual" onRetry={sessions.reload}>
         {(list) => {
           const mine = list
-            .filter((s) => s.kind === 'individual' && Date.parse(s.endsAt) > Date.now())
+            .filter((s) => (s.kind === 'individual' || (s.kind === 'family' && !s.cohortId)) && Date.parse(s.endsAt) > Date.now())
             .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
           return mine.length === 0 ? (
             <p className="muted">No 1:1 sessions in the next two weeks. Book one from a cohort page.</p>

@@ -4,6 +4,7 @@ import { LiveRooms1764000000000 } from './1764000000000-LiveRooms';
 import { Facilitation1765000000000 } from './1765000000000-Facilitation';
 import { Roleplay1766000000000 } from './1766000000000-Roleplay';
 import { Records1770000000000 } from './1770000000000-Records';
+import { FamilyGuests1772000000000 } from './1772000000000-FamilyGuests';
 import { RefreshTokenReuse1773000000000 } from './1773000000000-RefreshTokenReuse';
 
 /** Applied in order at start-up; never edit one that has shipped — add a new one. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   Facilitation1765000000000,
   Roleplay1766000000000,
   Records1770000000000,
+  FamilyGuests1772000000000,
   RefreshTokenReuse1773000000000,
 ];

@@ -6,7 +6,7 @@ import { ZodPipe } from '../../common/validation';
 import { originOf } from '../audit/audit-origin';
 import { AuditService } from '../audit/audit.service';
 import { AuthError, AuthErrorCode } from './auth.error';
-import { CurrentPrincipal, Public } from './auth.guard';
+import { CurrentPrincipal, GuestAllowed, Public } from './auth.guard';
 import { AuthService, type LoginResult, type Principal } from './auth.service';
 import { LoginThrottle } from './login-throttle';
 
@@ -54,12 +54,14 @@ export class AuthController {
     return this.auth.refresh(body.refreshToken);
   }
 
+  @GuestAllowed()
   @Post('logout')
   @HttpCode(204)
   async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
     await this.auth.logout(principal.sessionId);
   }
 
+  @GuestAllowed()
   @Get('me')
   async me(@CurrentPrincipal() principal: Principal): Promise<PublicUser> {
     return this.auth.toPublicUser(await this.auth.getUser(principal.userId));

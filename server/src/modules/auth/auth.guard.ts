@@ -7,11 +7,17 @@ import { AuthService, type Principal } from './auth.service';
 
 const PUBLIC_KEY = 'hearth:public';
 const ROLES_KEY = 'hearth:roles';
+const GUEST_KEY = 'hearth:guest-allowed';
 
 /** Marks a route that needs no sign-in. Everything else does. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Restricts a route to these roles (checked after authentication). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+/**
+ * Lets a family guest's session-scoped sign-in call this route (every other
+ * route refuses it); a `:sessionId` in the path must be the guest's session.
+ */
+export const GuestAllowed = () => SetMetadata(GUEST_KEY, true);
 
 export type AuthedRequest = Request & { principal?: Principal };
 
@@ -41,6 +47,13 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     req.principal = await this.auth.authenticate(bearerToken(req.headers.authorization));
+    const scope = req.principal.scopeSessionId;
+    if (scope) {
+      const sessionParam = (req.params as Record<string, string | undefined>).sessionId;
+      if (!this.reflector.getAllAndOverride<boolean>(GUEST_KEY, targets) || (sessionParam !== undefined && sessionParam !== scope)) {
+        throw new AuthError(AuthErrorCode.Forbidden, 'A guest link opens only the session it was made for.');
+      }
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.principal.role)) {
       throw new AuthError(AuthErrorCode.Forbidden, 'Your role does not allow this.');

@@ -18,6 +18,8 @@ export interface Principal {
   userId: string;
   sessionId: string;
   role: User['role'];
+  /** A family guest's sign-in: the one live session it reaches. */
+  scopeSessionId?: string;
 }
 
 export type LoginResult = LoginResponse;
@@ -68,6 +70,27 @@ export class AuthService {
         lastActiveAt: now,
         expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_HOURS * 3600_000),
         revokedAt: null,
+        scopeSessionId: null,
+      }),
+    );
+    return { ...this.issue(user, session), refreshToken };
+  }
+
+  /**
+   * Signs a family guest in from their invite link: a sign-in that reaches
+   * only `scopeSessionId` and ends with it (`expiresAt`). Checked by the
+   * guard (HTTP) and the gateway (socket events) on every request.
+   */
+  async signInGuest(user: User, scopeSessionId: string, expiresAt: Date, now = new Date()): Promise<LoginResult> {
+    const refreshToken = newRefreshToken();
+    const session = await this.sessions.save(
+      this.sessions.create({
+        userId: user.id,
+        refreshTokenHash: sha256(refreshToken),
+        lastActiveAt: now,
+        expiresAt,
+        revokedAt: null,
+        scopeSessionId,
       }),
     );
     return { ...this.issue(user, session), refreshToken };
@@ -162,7 +185,9 @@ export class AuthService {
     if (now.getTime() - session.lastActiveAt.getTime() > ACTIVITY_WRITE_INTERVAL_MS) {
       await this.sessions.update({ id: session.id }, { lastActiveAt: now });
     }
-    return { userId: claims.sub, sessionId: claims.sid, role: claims.role };
+    return session.scopeSessionId
+      ? { userId: claims.sub, sessionId: claims.sid, role: claims.role, scopeSessionId: session.scopeSessionId }
+      : { userId: claims.sub, sessionId: claims.sid, role: claims.role };
   }
 
   /**

@@ -20,6 +20,11 @@ export class TokenSigner {
     return jwt.sign(claims, this.secret, { algorithm: 'HS256', expiresIn: this.accessTtlSeconds, issuer: 'hearth' });
   }
 
+  /** The secret that signs tokens also keys other server-made links (guest links); it never leaves the server. */
+  linkSecret(purpose: 'guest-link'): string {
+    return `${purpose}:${this.secret}`;
+  }
+
   /** Returns the claims, or null for an invalid, expired or foreign token. */
   verifyAccess(token: string): AccessClaims | null {
     try {

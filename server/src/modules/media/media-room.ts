@@ -201,6 +201,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return true;
   }
 
+  /** Closes a peer's producer of `source`; its consumers close with it ('producerclose' → consumerClosed). */
+  closeProducer(peerId: PeerId, source: MediaSource): void {
+    const producer = this.peers.get(peerId)?.producerBySource(source);
+    if (producer && !producer.closed) producer.close();
+  }
+
   /** Stops one consumer (the caller's rules no longer let that peer receive it); tells listeners as if its producer had gone. */
   closeConsumer(peerId: PeerId, consumerId: string): void {
     const consumer = this.peers.get(peerId)?.consumers.get(consumerId);

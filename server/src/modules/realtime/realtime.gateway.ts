@@ -13,6 +13,7 @@ import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import {
   isClientEvent,
+  GUEST_SOCKET_EVENTS,
   PROTOCOL_VERSION,
   systemPingSchema,
   type Ack,
@@ -75,6 +76,7 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
           socket.data.userId = principal.userId;
           socket.data.role = principal.role;
           socket.data.authSessionId = principal.sessionId;
+          if (principal.scopeSessionId) socket.data.scopeSessionId = principal.scopeSessionId;
           next();
         })
         .catch((e: unknown) => {
@@ -132,6 +134,8 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
       return false;
     }
     return true;
+    const scope = socket.data.scopeSessionId;
+    if (scope) socket.use((packet, next) => guestEventFilter(scope, packet, next));
   }
 
   @SubscribeMessage('system:ping')
@@ -152,5 +156,25 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.redisClients.map((c) => c.quit().catch(() => undefined)));
+  }
+}
+
+const guestEvents = new Set<string>(GUEST_SOCKET_EVENTS);
+
+/**
+ * A family guest's socket reaches only its own session and only the events a
+ * guest may use; anything else is answered `forbidden` and never reaches a handler.
+ */
+export function guestEventFilter(scopeSessionId: string, packet: unknown[], next: (err?: Error) => void): void {
+  const [event, payload] = packet;
+  const ack = packet[packet.length - 1];
+  const sessionId = payload && typeof payload === 'object' ? (payload as { sessionId?: unknown }).sessionId : undefined;
+  const allowed = typeof event === 'string' && guestEvents.has(event) && (event === 'system:ping' || sessionId === scopeSessionId);
+  if (allowed) return next();
+  if (typeof ack === 'function') {
+    (ack as (a: Ack<never>) => void)({
+      ok: false,
+      error: { code: 'forbidden', message: 'A guest link opens only the session it was made for.' },
+    });
   }
 }

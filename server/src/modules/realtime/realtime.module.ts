@@ -7,6 +7,7 @@ import { RoleplayModule } from '../roleplay/roleplay.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SchedulingSessionDirectory } from '../scheduling/session-directory.adapter';
+import { ScreenShareModule } from '../screenshare/screenshare.module';
 import { TurnsModule } from '../turns/turns.module';
 import { ChatGateway } from './chat.gateway';
 import { CheckinsGateway } from './checkins.gateway';
@@ -19,6 +20,7 @@ import { SessionSocketRooms } from './session-socket-rooms';
 import { SocketActivity } from './socket-activity';
 import { SocketEventLimits } from './socket-event-limits';
 import { LimitsModule } from '../limits/limits.module';
+import { ScreenShareGateway } from './screenshare.gateway';
 import { TurnsGateway } from './turns.gateway';
 
 /** Registered once and shared, so every feature gets the same RoomsService. */
@@ -36,8 +38,9 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
     CheckinsModule.register(liveRooms),
     CrisisModule.register(liveRooms),
     RoleplayModule.register(liveRooms),
+    ScreenShareModule.register(liveRooms),
   ],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, SessionSocketRooms, SocketEventLimits, SocketActivity],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway, SessionSocketRooms, SocketEventLimits, SocketActivity],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

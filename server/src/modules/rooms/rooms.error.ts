@@ -13,6 +13,8 @@ export enum RoomErrorCode {
   MicLocked = 'mic_locked',
   /** Talking-stick mode: only the floor holder (and therapists) may unmute. */
   FloorNotHeld = 'floor_not_held',
+  /** A source beyond mic and camera (the screen share) its feature does not allow this member to send. */
+  SourceNotAllowed = 'source_not_allowed',
 }
 
 export class RoomError extends DomainError<RoomErrorCode> {
@@ -26,6 +28,7 @@ export class RoomError extends DomainError<RoomErrorCode> {
       case RoomErrorCode.NotInRoom:
       case RoomErrorCode.MicLocked:
       case RoomErrorCode.FloorNotHeld:
+      case RoomErrorCode.SourceNotAllowed:
         return 403;
       case RoomErrorCode.JoinWindowClosed:
       case RoomErrorCode.SessionEnded:

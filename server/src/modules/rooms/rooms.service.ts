@@ -10,6 +10,7 @@ import type {
   RoomJoinRequest,
   RoomRole,
   RoomSnapshot,
+  SelfSource,
   SessionInfo,
   TransportInfo,
 } from '@hearth/protocol';
@@ -50,6 +51,12 @@ export type MicGateName = 'floor' | 'spotlight';
 export type PartitionLayer = 'side-room' | 'breakout';
 const PARTITION_LAYERS: PartitionLayer[] = ['side-room', 'breakout'];
 
+/**
+ * Whether a member may send a source beyond mic and camera (the screen share):
+ * the feature that owns the source decides; without a policy it is refused.
+ */
+export type ProducePolicy = (sessionId: string, userId: string) => boolean;
+
 /** Presence changes other features follow (turns drop someone who left, side rooms close…). */
 export type PresenceEvent =
   | { kind: 'entered' | 'disconnected' | 'left'; sessionId: string; userId: string }
@@ -65,6 +72,7 @@ export class RoomsService implements OnModuleDestroy {
   private readonly logger = new Logger('Rooms');
   private readonly sessions = new Map<string, Live>();
   private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
+  private readonly producePolicies = new Map<MediaSource, ProducePolicy>();
 
   constructor(
     private readonly directory: SessionDirectory,
@@ -99,7 +107,7 @@ export class RoomsService implements OnModuleDestroy {
     if (existing && again?.state === 'waiting') {
       return { status: 'waiting', session: ctx.session, position: existing.live.lobbyPosition(userId) };
     }
-    if (ctx.role === 'patient') await this.recordSafetyCheck(req, userId);
+    if (ctx.role === 'patient') await this.recordSafetyCheck(req, userId, ctx.guest === true);
 
     const entry = this.liveFor(req.sessionId, ctx.session);
     const previousSocket = entry.sockets.get(userId);
@@ -251,6 +259,7 @@ export class RoomsService implements OnModuleDestroy {
     p: { transportId: string; kind: types.MediaKind; source: MediaSource; rtpParameters: types.RtpParameters; paused: boolean },
   ): Promise<{ producerId: string }> {
     const { entry, room } = await this.inRoom(userId, sessionId);
+    if (p.source !== 'mic' && p.source !== 'camera') return this.produceExtra(entry, room, userId, { ...p, source: p.source });
     const member = entry.live.member(userId);
     // What the person asked for, and what the floor rules let through at the SFU.
     const wanted = !p.paused && !(p.source === 'mic' && !!member?.micLocked);
@@ -260,6 +269,29 @@ export class RoomsService implements OnModuleDestroy {
       entry.live.setMedia(userId, p.source, wanted);
       this.pushParticipant(entry, member);
     }
+    for (const peerId of room.peerIds()) {
+      if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
+      if (this.canReceive(entry, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
+    }
+    return { producerId: producer.id };
+  }
+
+  /**
+   * A source beyond mic and camera (the screen share): allowed only by its
+   * feature's policy, never gated by the floor, received like any media
+   * (same partitions: side rooms and breakouts apply).
+   */
+  private async produceExtra(
+    entry: Live,
+    room: MediaRoom,
+    userId: string,
+    p: { transportId: string; kind: types.MediaKind; source: Exclude<MediaSource, SelfSource>; rtpParameters: types.RtpParameters; paused: boolean },
+  ): Promise<{ producerId: string }> {
+    const policy = this.producePolicies.get(p.source);
+    if (!policy || !policy(entry.live.sessionId, userId)) {
+      throw new RoomError(RoomErrorCode.SourceNotAllowed, 'Start sharing first; only the person sharing sends a screen.');
+    }
+    const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, p.paused);
     for (const peerId of room.peerIds()) {
       if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
       if (this.canReceive(entry, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
@@ -278,7 +310,7 @@ export class RoomsService implements OnModuleDestroy {
   }
 
   /** Own mic/camera on or off; the SFU pauses the producer too, so "off" is off for everyone. */
-  async setSelf(userId: string, sessionId: string, source: MediaSource, on: boolean): Promise<void> {
+  async setSelf(userId: string, sessionId: string, source: SelfSource, on: boolean): Promise<void> {
     const { entry, room } = await this.inRoom(userId, sessionId);
     const current = entry.live.member(userId);
     if (source === 'mic' && on && current && !current.micLocked && !this.micAllowed(entry, userId)) {
@@ -293,6 +325,16 @@ export class RoomsService implements OnModuleDestroy {
   // Hooks for facilitation features (turns, crisis). Policy stays in the
   // feature; this applies it to presence and media.
   // -------------------------------------------------------------------------
+
+  /** Lets a feature decide who may send `source` (e.g. the screen share); see ProducePolicy. */
+  setProducePolicy(source: Exclude<MediaSource, SelfSource>, policy: ProducePolicy): void {
+    this.producePolicies.set(source, policy);
+  }
+
+  /** Stops a member's producer of `source` at the SFU; everyone's consumers of it close (and are told). */
+  closeProducer(sessionId: string, userId: string, source: MediaSource): void {
+    this.media.getRoom(sessionId)?.closeProducer(userId, source);
+  }
 
   /** Calls `listener` on every presence change in any session; returns the unsubscribe. */
   onPresence(listener: (e: PresenceEvent) => void): () => void {
@@ -615,7 +657,19 @@ export class RoomsService implements OnModuleDestroy {
     }
   }
 
-  private async recordSafetyCheck(req: RoomJoinRequest, userId: string): Promise<void> {
+  private async recordSafetyCheck(req: RoomJoinRequest, userId: string, guest = false): Promise<void> {
+    // A family guest consents to the group agreement but has no location or callback to give.
+    if (guest && req.consent && !req.safety) {
+      await this.safetyChecks.insert({
+        sessionId: req.sessionId,
+        userId,
+        location: '',
+        callbackNumber: '',
+        consentVersion: req.consent.telehealthConsentVersion,
+        groupAgreement: req.consent.groupAgreement,
+      });
+      return;
+    }
     if (req.safety && req.consent) {
       await this.safetyChecks.insert({
         sessionId: req.sessionId,
@@ -630,7 +684,7 @@ export class RoomsService implements OnModuleDestroy {
     // Rejoining after a dropped connection: the check done earlier in this session stands.
     const done = await this.safetyChecks.exist({ where: { sessionId: req.sessionId, userId } });
     if (done) return;
-    if (!req.safety) {
+    if (!req.safety && !guest) {
       throw new RoomError(RoomErrorCode.SafetyCheckRequired, 'Confirm where you are and a callback number before joining.');
     }
     throw new RoomError(RoomErrorCode.ConsentRequired, 'Accept the telehealth consent and the group agreement before joining.');

@@ -9,6 +9,8 @@ export interface JoinContext {
   joinWindowOpen: boolean;
   /** The name others in this session see (display-name policy). */
   displayName: string;
+  /** A family guest (enters as a patient does; consents, but has no safety check to give). */
+  guest?: boolean;
 }
 
 /** Port implemented by the scheduling module. */

@@ -339,8 +339,16 @@ export class ScheduleBook {
 
   // ------------------------------------------------------------------ sessions
 
-  /** A one-off group session or a 1:1. `allowPast` is for the demo seed only. */
-  async createSession(program: ProgramEntity, input: NewSession, now: Date, opts: { allowPast?: boolean } = {}): Promise<ScheduledSessionEntity> {
+  /**
+   * A one-off group session or a 1:1. `allowPast` and `allowOverlap` are for the
+   * demo seed only (its family session runs alongside the live group on purpose).
+   */
+  async createSession(
+    program: ProgramEntity,
+    input: NewSession,
+    now: Date,
+    opts: { allowPast?: boolean; allowOverlap?: boolean } = {},
+  ): Promise<ScheduledSessionEntity> {
     this.assertTimes(input.startsAt, input.endsAt, opts.allowPast ? new Date(0) : now);
     let bookings: Booking[];
     if (input.kind === 'group') {
@@ -356,7 +364,7 @@ export class ScheduleBook {
       await this.memberWithRole(program.id, input.patientId!, 'patient', 'patient');
       bookings = [{ startsAt: input.startsAt, endsAt: input.endsAt, people: [input.therapistId!, input.patientId!] }];
     }
-    await this.assertNoConflicts(program, bookings);
+    if (!opts.allowOverlap) await this.assertNoConflicts(program, bookings);
     const repo = this.m.getRepository(ScheduledSessionEntity);
     return repo.save(
       repo.create({

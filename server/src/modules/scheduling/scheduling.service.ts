@@ -29,7 +29,7 @@ import type {
   UpdateSessionBody,
   WeekHours,
 } from '@hearth/protocol';
-import { SCHEDULING_LIMITS } from '@hearth/protocol';
+import { SCHEDULING_LIMITS, sessionViewKindOf } from '@hearth/protocol';
 import type { Principal } from '../auth/auth.service';
 import { hashPassword } from '../auth/password';
 import { sha256 } from '../auth/tokens';
@@ -602,7 +602,7 @@ export class SchedulingService {
       seriesId: r.seriesId,
       cohortId: r.cohortId,
       cohortName: r.cohortName,
-      kind: r.kind,
+      kind: sessionViewKindOf(r.kind, r.format),
       format: r.format,
       title: r.title,
       theme: r.theme,
@@ -634,7 +634,8 @@ function resolveRange(q: SessionRangeQuery, now: Date): { from: Date; to: Date }
 }
 
 function toParticipant(x: PersonRow, policy: ProgramEntity['displayNamePolicy']): SessionParticipant {
-  return { userId: x.userId, role: x.role, displayName: x.role === 'therapist' ? fullName(x) : displayNameFor(x, policy) };
+  // A guest's name is "Dana (sister of Alex)" in full whatever the policy: it says who they are to whom.
+  return { userId: x.userId, role: x.role, displayName: x.role === 'patient' ? displayNameFor(x, policy) : fullName(x) };
 }
 
 function toProgram(p: ProgramEntity): Program {

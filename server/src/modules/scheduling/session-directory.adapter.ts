@@ -22,6 +22,7 @@ export class SchedulingSessionDirectory extends SessionDirectory {
       role: ctx.role === 'guest' ? 'patient' : ctx.role,
       joinWindowOpen: ctx.joinWindowOpen,
       displayName: ctx.displayName,
+      guest: ctx.role === 'guest',
     };
   }
 }

@@ -31,4 +31,8 @@ export class AuthSession {
 
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason: string | null;
+
+  /** A family guest's sign-in reaches only this session (null: an ordinary sign-in). */
+  @Column({ name: 'scope_session_id', type: 'uuid', nullable: true })
+  scopeSessionId: string | null;
 }

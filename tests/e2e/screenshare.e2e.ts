@@ -1,0 +1,100 @@
+/**
+ * Screen sharing, end to end: a therapist and two patients (one on a phone)
+ * in the demo's live group. The therapist shares their screen (Chromium picks
+ * the whole screen: --auto-select-desktop-capture-source); both patients'
+ * pages decode frames from the large `screen-video`, with the tiles in a
+ * strip; the therapist sees that they share and stops with one click; the
+ * share is gone on both pages. A patient cannot share until the therapist
+ * allows it, and then the therapist sees their screen.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { apiLogin, DESKTOP, eventually, gatherInRoom, liveGroupSessionId, PHONE, screenshot, signIn, type Person } from './room.support';
+import { startHearth, type RunningHearth } from './support/app';
+import { launchChromium } from './support/browser';
+
+jest.setTimeout(240_000);
+
+const screenVideo = (page: Page, userId: string) => page.locator(`video[data-testid="screen-video"][data-user-id="${userId}"]`);
+const screenFrames = (page: Page, userId: string) =>
+  screenVideo(page, userId).evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+
+/** The shared screen reaches `viewer`: frames decoded, and more of them a moment later. */
+async function expectScreenFrames(viewer: Person, from: Person): Promise<void> {
+  await screenVideo(viewer.page, from.userId).waitFor({ state: 'attached', timeout: 30_000 });
+  const first = await eventually(() => screenFrames(viewer.page, from.userId), (n) => n > 0, `${viewer.email} first screen frame`, 30_000);
+  await eventually(() => screenFrames(viewer.page, from.userId), (n) => n > first, `${viewer.email} screen frames keep coming`, 30_000);
+}
+
+describe('screen sharing in real browsers', () => {
+  let hearth: RunningHearth;
+  let browser: Browser;
+  let sessionId: string;
+  let therapist: Person;
+  let alex: Person; // patient1, desktop
+  let blake: Person; // patient2, phone
+
+  beforeAll(async () => {
+    hearth = await startHearth({}, 180_000); // a loaded machine starts slowly
+    browser = await launchChromium();
+    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
+    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+    [therapist, alex, blake] = await Promise.all([
+      signIn(browser, hearth.url, 'therapist@hearth.test', DESKTOP),
+      signIn(browser, hearth.url, 'patient1@hearth.test', DESKTOP),
+      signIn(browser, hearth.url, 'patient2@hearth.test', PHONE),
+    ]);
+    await gatherInRoom(
+      therapist,
+      [
+        { person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' },
+        { person: blake, location: 'My apartment, 4 Elm Ave, Mesa', callbackNumber: '+1 480 555 0177' },
+      ],
+      sessionId,
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hearth?.stop();
+  });
+
+  it('the therapist shares: both patients decode the screen, large with tiles in a strip; one click stops it everywhere', async () => {
+    const share = therapist.page.getByTestId('share-screen');
+    await share.click();
+    await therapist.page.getByTestId('screen-sharing-banner').waitFor();
+    expect(await share.getAttribute('aria-pressed')).toBe('true');
+
+    await Promise.all([expectScreenFrames(alex, therapist), expectScreenFrames(blake, therapist)]);
+    for (const viewer of [alex, blake]) {
+      expect(await viewer.page.locator('.room-grid--strip [data-testid="participant-tile"]').count()).toBe(3);
+    }
+    // The sharer does not get their own screen back.
+    expect(await therapist.page.getByTestId('screen-video').count()).toBe(0);
+    await screenshot(alex.page, 'screenshare-desktop');
+    await screenshot(blake.page, 'screenshare-phone');
+
+    await share.click();
+    for (const viewer of [alex, blake]) {
+      await eventually(() => viewer.page.getByTestId('screen-video').count(), (n) => n === 0, `${viewer.email} screen gone`);
+    }
+    await eventually(() => share.getAttribute('aria-pressed'), (v) => v === 'false', 'therapist share button off');
+    expect(await therapist.page.getByTestId('screen-sharing-banner').count()).toBe(0);
+  });
+
+  it('a patient shares only once the therapist allows it', async () => {
+    const alexShare = alex.page.getByTestId('share-screen');
+    expect(await alexShare.isDisabled()).toBe(true);
+    expect(await alexShare.textContent()).toContain('Ask the therapist');
+
+    await therapist.page.locator(`[data-testid="screen-allow"][data-user-id="${alex.userId}"]`).check();
+    await eventually(() => alexShare.isEnabled(), Boolean, 'alex may share');
+    await alexShare.click();
+    await alex.page.getByTestId('screen-sharing-banner').waitFor();
+    await expectScreenFrames(therapist, alex);
+
+    // The therapist stops Alex's share from their side.
+    await therapist.page.getByTestId('screen-stop-other').click();
+    await eventually(() => therapist.page.getByTestId('screen-video').count(), (n) => n === 0, 'alex screen gone for therapist');
+    await eventually(() => alex.page.getByTestId('screen-sharing-banner').count(), (n) => n === 0, 'alex told the share stopped');
+  });
+});

@@ -5,6 +5,7 @@ import { checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './c
 import { crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
 import { roleplayAssignSchema, roleplayBreakoutsSchema, roleplayDebriefSchema, roleplayFeedbackSchema, roleplayJoinBreakoutSchema, roleplaySessionSchema, roleplayStartSceneSchema, roleplayStartSchema, roleplaySwapSchema } from './roleplay';
 import { admitSchema, connectTransportSchema, consumerRefSchema, createTransportSchema, preferredLayersSchema, produceSchema, restartIceSchema, roomJoinSchema, selfMediaSchema, sessionRefSchema, setRtpCapabilitiesSchema, targetUserSchema } from './room';
+import { screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
 import { turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 
 /** `system:ping` takes an empty object. */
@@ -71,6 +72,10 @@ export const clientEventSchemas = {
   'turn:startGoAround': turnSessionSchema,
   'turn:stopGoAround': turnSessionSchema,
   'turn:pass': turnSessionSchema,
+  'screen:state': screenSessionSchema,
+  'screen:start': screenSessionSchema,
+  'screen:stop': screenStopSchema,
+  'screen:allow': screenAllowSchema,
 } satisfies Record<keyof ClientToServerEvents, ZodTypeAny>;
 
 export type ClientEventName = keyof ClientToServerEvents;

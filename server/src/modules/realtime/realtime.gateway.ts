@@ -105,6 +105,9 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
   handleConnection(socket: HearthSocket): void {
     // Personal room: pushes to one user reach all their tabs, on any server process.
     void socket.join(`user:${socket.data.userId}`);
+    // A guest's socket reaches only its own session's room and media events.
+    const scope = socket.data.scopeSessionId;
+    if (scope) socket.use((packet, next) => guestEventFilter(scope, packet, next));
     // Before any handler: unknown events, per-user limits, activity (idle logoff).
     socket.use((packet, next) => {
       this.screen(socket, packet).then(
@@ -134,8 +137,6 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
       return false;
     }
     return true;
-    const scope = socket.data.scopeSessionId;
-    if (scope) socket.use((packet, next) => guestEventFilter(scope, packet, next));
   }
 
   @SubscribeMessage('system:ping')

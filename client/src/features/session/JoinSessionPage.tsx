@@ -41,7 +41,8 @@ function titleFor(state: RoomState): string {
 
 /**
  * /sessions/:sessionId/join: pre-join checks, then the live session. One socket
- * and one RoomClient per page, made when the user enters and closed when the page goes.
+ * and one RoomClient per page, made when the page opens (the socket is warm by the
+ * time the user enters) and closed when the page goes.
  */
 export function JoinSessionPage() {
   const { sessionId = '' } = useParams();
@@ -110,12 +111,6 @@ export function JoinSessionPage() {
     [],
   );
 
-  // Chat, turns, check-ins and crisis state are not in the room snapshot: ask on entering the room.
-  const inRoom = state.phase === 'in-room';
-  useEffect(() => {
-    if (inRoom) facilitation?.refresh();
-  }, [inRoom, facilitation]);
-
   // Sitting in a group (or its waiting room) is activity: no idle logoff mid-session.
   const inSession = state.phase === 'in-room' || state.phase === 'waiting';
   useEffect(() => (inSession ? holdActivity() : undefined), [inSession]);
@@ -130,27 +125,32 @@ export function JoinSessionPage() {
     if (state.phase === 'ended') release();
   }, [state.phase, release]);
 
+  /** The page's socket and room client; made when the page opens, so the socket is connected by the time the user enters. */
+  const ensureClient = useCallback((): RoomClient => {
+    const existing = clientRef.current;
+    if (existing) return existing;
+    const socket = createSocket({ token: () => tokenRef.current });
+    const room = new RoomClient(socket, sessionId);
+    clientRef.current = room;
+    const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current, room.onEntered);
+    facilitationRef.current = f;
+    setFacilitation(f);
+    window.__hearthRoom = room;
+    setClient(room);
+    return room;
+  }, [sessionId]);
+  useEffect(() => void ensureClient(), [ensureClient]);
+
   const enter = useCallback(
     (details: { safety?: SafetyCheck; consent?: Consent }) => {
       setJoinError(null);
-      let c = clientRef.current;
-      if (!c) {
-        const socket = createSocket({ token: () => tokenRef.current });
-        c = new RoomClient(socket, sessionId);
-        clientRef.current = c;
-        const room = c;
-        const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current);
-        facilitationRef.current = f;
-        setFacilitation(f);
-        window.__hearthRoom = c;
-        setClient(c);
-      }
+      const c = ensureClient();
       c.setLocalStream(media.stream);
       c.join(details).catch((e: unknown) => {
         setJoinError(e instanceof Error ? e.message : 'We could not join the session. Please try again.');
       });
     },
-    [sessionId, media.stream],
+    [ensureClient, media.stream],
   );
 
   const actions = useMemo<RoomActions | null>(

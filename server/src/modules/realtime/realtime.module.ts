@@ -11,6 +11,7 @@ import { TurnsModule } from '../turns/turns.module';
 import { ChatGateway } from './chat.gateway';
 import { CheckinsGateway } from './checkins.gateway';
 import { CrisisGateway } from './crisis.gateway';
+import { FacilitationStateGateway } from './facilitation-state.gateway';
 import { NotifierModule } from './notifier.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { RoleplayGateway } from './roleplay.gateway';
@@ -32,7 +33,7 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
     CrisisModule.register(liveRooms),
     RoleplayModule.register(liveRooms),
   ],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, FacilitationStateGateway],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

@@ -11,6 +11,8 @@ import {
   connectTransportSchema,
   consumerRefSchema,
   createTransportSchema,
+  mediaCapabilitiesSchema,
+  mediaPrepareSchema,
   preferredLayersSchema,
   produceSchema,
   restartIceSchema,
@@ -21,6 +23,7 @@ import {
   targetUserSchema,
   type Ack,
   type JoinResult,
+  type MediaPrepared,
   type TransportInfo,
 } from '@hearth/protocol';
 import { RoomsService } from '../rooms/rooms.service';
@@ -106,6 +109,20 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
   createTransport(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<TransportInfo>> {
     return handleRequest('media:createTransport', createTransportSchema, p, (r) =>
       this.rooms.createTransport(s.data.userId, r.sessionId, r.direction),
+    );
+  }
+
+  @SubscribeMessage('media:capabilities')
+  capabilities(@MessageBody() p: unknown): Promise<Ack<{ routerRtpCapabilities: Record<string, unknown> }>> {
+    return handleRequest('media:capabilities', mediaCapabilitiesSchema, p, async () => ({
+      routerRtpCapabilities: await this.rooms.routerCapabilities(),
+    }));
+  }
+
+  @SubscribeMessage('media:prepare')
+  prepare(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<MediaPrepared>> {
+    return handleRequest('media:prepare', mediaPrepareSchema, p, (r) =>
+      this.rooms.prepareMedia(s.data.userId, r.sessionId, r.rtpCapabilities as types.RtpCapabilities, r.send),
     );
   }
 

@@ -15,3 +15,4 @@ export * from './checkins';
 export * from './crisis';
 export * from './roleplay';
 export * from './join';
+export * from './viewing';

@@ -20,6 +20,7 @@ import type {
   targetUserSchema,
   TransportInfo,
 } from './room';
+import type { consumerVisibleSchema } from './viewing';
 import type { FacilitationState, facilitationStateSchema, mediaCapabilitiesSchema, MediaPrepared, mediaPrepareSchema } from './join';
 import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, chatSendSchema, chatSetPatientPrivateSchema } from './chat';
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
@@ -84,6 +85,8 @@ export interface ClientToServerEvents {
   'media:setSelf': (payload: In<typeof selfMediaSchema>, ack: AckCallback<Empty>) => void;
   /** The server's router RTP capabilities (the same for every room): load the Device before joining. Any signed-in socket. */
   'media:capabilities': (payload: In<typeof mediaCapabilitiesSchema>, ack: AckCallback<{ routerRtpCapabilities: Record<string, unknown> }>) => void;
+  /** Pause (off screen, hidden tab) or resume one of the caller's own video consumers; audio is refused (see viewing.ts). */
+  'media:setConsumerVisible': (payload: In<typeof consumerVisibleSchema>, ack: AckCallback<Empty>) => void;
   /** Both transports (in parallel) and everything to consume now, in one answer; also allowed while waiting in the lobby (see join.ts). */
   'media:prepare': (payload: In<typeof mediaPrepareSchema>, ack: AckCallback<MediaPrepared>) => void;
   /** Chat, turns, check-ins, crisis and role-play state in one answer, once per entry into the room (see join.ts). */

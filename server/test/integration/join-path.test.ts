@@ -3,6 +3,16 @@ import { request } from '../helpers/socket';
 import { collect, CONSENT, connectAs, inProgressGroupSession, nextEvent, opusSendParameters, SAFETY, type Person } from '../helpers/room-helpers';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { DB_KINDS } from '../helpers/test-db';
+import { MediaService } from '../../src/modules/media/media.service';
+
+/** RTP parameters a browser would send for a VP8 camera track (one layer). */
+const vp8SendParameters = (ssrc: number) => ({
+  mid: '1',
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [] }],
+  headerExtensions: [],
+  encodings: [{ ssrc }],
+  rtcp: { cname: `cname-${ssrc}`, reducedSize: true },
+});
 
 jest.setTimeout(90_000);
 
@@ -24,6 +34,7 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
   let p1: Person;
   let p2: Person;
   let caps: Record<string, unknown>;
+  let therapistSend: string;
   const people: Person[] = [];
 
   beforeAll(async () => {
@@ -52,6 +63,7 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
     expect(t.room.routerRtpCapabilities).toEqual(caps);
     expect(t.media).toMatchObject({ recv: { id: expect.any(String) }, send: { id: expect.any(String) }, consumers: [] });
     ok(await request(therapist.socket, 'media:produce', { sessionId, transportId: t.media!.send!.id, kind: 'audio', source: 'mic', rtpParameters: opusSendParameters(3001) }));
+    therapistSend = t.media!.send!.id;
   });
 
   it('refuses media setup to people outside the session, and to a patient not yet waiting', async () => {
@@ -108,5 +120,40 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
     expect(again.consumers.map((c) => c.userId)).toEqual([therapist.userId]);
     // Four transports at most per person: repeated prepares do not pile them up.
     for (let i = 0; i < 3; i++) ok(await request(p1.socket, 'media:prepare', { sessionId, rtpCapabilities: caps, send: true }));
+  });
+
+  it('forwards only what is seen: a browser pauses and resumes its own video consumers, never audio, never someone else’s', async () => {
+    const p1Camera = nextEvent(p1.socket, 'media:consumerCreated', (p) => p.consumer.source === 'camera');
+    ok(await request(therapist.socket, 'media:produce', { sessionId, transportId: therapistSend, kind: 'video', source: 'camera', rtpParameters: vp8SendParameters(4001) }));
+    const video = (await p1Camera).consumer;
+    ok(await request(p1.socket, 'media:resumeConsumer', { sessionId, consumerId: video.consumerId }));
+    const media = app.app.get(MediaService).getRoom(sessionId)!;
+    const consumerAtSfu = () => media.peer(p1.userId).consumer(video.consumerId);
+    expect(consumerAtSfu().paused).toBe(false);
+
+    ok(await request(p1.socket, 'media:setConsumerVisible', { sessionId, consumerId: video.consumerId, visible: false }));
+    expect(consumerAtSfu().paused).toBe(true);
+    ok(await request(p1.socket, 'media:setConsumerVisible', { sessionId, consumerId: video.consumerId, visible: true }));
+    expect(consumerAtSfu().paused).toBe(false);
+
+    // Audio keeps playing whatever the screen shows.
+    const audio = media.consumersOf(p1.userId).find((c) => c.consumerId !== video.consumerId)!;
+    expect(await request(p1.socket, 'media:setConsumerVisible', { sessionId, consumerId: audio.consumerId, visible: false })).toMatchObject({
+      ok: false,
+      error: { code: 'media_invalid_parameters' },
+    });
+    // Someone else's consumer: not found for them (p2 is admitted too), and nobody outside the room may ask.
+    ok(await request(p2.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT }));
+    ok(await request(therapist.socket, 'lobby:admit', { sessionId, userIds: [p2.userId] }));
+    ok(await request(p2.socket, 'media:prepare', { sessionId, rtpCapabilities: caps, send: false }));
+    expect(await request(p2.socket, 'media:setConsumerVisible', { sessionId, consumerId: video.consumerId, visible: false })).toMatchObject({
+      ok: false,
+      error: { code: 'media_unknown_consumer' },
+    });
+    expect(consumerAtSfu().paused).toBe(false);
+    expect(await request(p2.socket, 'media:setConsumerVisible', { sessionId, consumerId: 'nope', visible: false })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   admitSchema,
   connectTransportSchema,
   consumerRefSchema,
+  consumerVisibleSchema,
   createTransportSchema,
   mediaCapabilitiesSchema,
   mediaPrepareSchema,
@@ -169,6 +170,14 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
   setPreferredLayers(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<Empty>> {
     return handleRequest('media:setPreferredLayers', preferredLayersSchema, p, async (r) => {
       await this.rooms.setPreferredLayers(s.data.userId, r.sessionId, r.consumerId, r.spatialLayer);
+      return EMPTY;
+    });
+  }
+
+  @SubscribeMessage('media:setConsumerVisible')
+  setConsumerVisible(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<Empty>> {
+    return handleRequest('media:setConsumerVisible', consumerVisibleSchema, p, async (r) => {
+      await this.rooms.setConsumerVisible(s.data.userId, r.sessionId, r.consumerId, r.visible);
       return EMPTY;
     });
   }

@@ -321,6 +321,12 @@ export class RoomsService implements OnModuleDestroy {
     await room.setPreferredLayers(userId, consumerId, spatialLayer);
   }
 
+  /** Forward only what is seen: the caller's own video consumer paused while its tile is off screen. */
+  async setConsumerVisible(userId: string, sessionId: string, consumerId: string, visible: boolean): Promise<void> {
+    const { room } = await this.inRoom(userId, sessionId);
+    await room.setConsumerVisible(userId, consumerId, visible);
+  }
+
   /** Own mic/camera on or off; the SFU pauses the producer too, so "off" is off for everyone. */
   async setSelf(userId: string, sessionId: string, source: MediaSource, on: boolean): Promise<void> {
     const { entry, room } = await this.inRoom(userId, sessionId);

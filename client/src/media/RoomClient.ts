@@ -68,6 +68,8 @@ export class RoomClient {
   private joinRequest: RoomJoinRequest | null = null;
   /** Simulcast layer each remote user's video should get (by tile size); applied to new consumers too. */
   private readonly preferredLayers = new Map<string, number>();
+  /** Remote users whose tiles are off screen or hidden: their video consumers stay paused at the SFU. */
+  private readonly hiddenVideo = new Set<string>();
   private mediaGeneration = 0;
   /** Consumer pushes that arrive while `media:prepare` is in flight (no receive transport yet). */
   private pendingConsumers: ConsumerInfo[] | null = null;
@@ -175,6 +177,20 @@ export class RoomClient {
     this.preferredLayers.set(userId, spatialLayer);
     for (const [consumerId, c] of this.consumers) {
       if (c.userId === userId && c.kind === 'video') await this.requestLayer(consumerId, spatialLayer);
+    }
+  }
+
+  /**
+   * Forward only what is seen: a remote participant's tile went off screen
+   * (or the tab was hidden) — pause their video at the SFU; resume when it
+   * shows again. Audio always plays. Applied to their later consumers too.
+   */
+  async setVideoVisible(userId: string, visible: boolean): Promise<void> {
+    if (this.hiddenVideo.has(userId) === !visible) return;
+    if (visible) this.hiddenVideo.delete(userId);
+    else this.hiddenVideo.add(userId);
+    for (const [consumerId, c] of this.consumers) {
+      if (c.userId === userId && c.kind === 'video') await this.requestVisible(consumerId, visible);
     }
   }
 
@@ -501,12 +517,17 @@ export class RoomClient {
     first?.();
     const layer = this.preferredLayers.get(info.userId);
     if (info.kind === 'video' && layer !== undefined) await this.requestLayer(consumer.id, layer);
+    if (info.kind === 'video' && this.hiddenVideo.has(info.userId)) await this.requestVisible(consumer.id, false);
   }
 
   private async requestLayer(consumerId: string, spatialLayer: number): Promise<void> {
     await request(this.socket, 'media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
       () => undefined,
     );
+  }
+
+  private async requestVisible(consumerId: string, visible: boolean): Promise<void> {
+    await request(this.socket, 'media:setConsumerVisible', { sessionId: this.sessionId, consumerId, visible }).catch(() => undefined);
   }
 
   private dropConsumer(consumerId: string): void {

@@ -38,6 +38,8 @@ export interface RoomActions {
   unlockMic(userId: string): Promise<void>;
   remove(userId: string): Promise<void>;
   preferLayer(userId: string, layer: number): void;
+  /** A remote tile on screen (and the tab visible) or not: its video is forwarded only when seen. */
+  setVideoVisible?(userId: string, visible: boolean): void;
 }
 
 export interface RoomViewProps {
@@ -328,6 +330,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 canModerate={isTherapist && !isSelf && p.role !== 'therapist'}
                 layer={layer}
                 onPreferLayer={preferLayer}
+                onVisibility={actions.setVideoVisible}
                 onMute={(id) => void run(null, () => actions.mute(id))}
                 onUnlockMic={(id) => void run(null, () => actions.unlockMic(id))}
                 onRemove={(id) => void run(null, () => actions.remove(id))}

@@ -165,6 +165,7 @@ export function JoinSessionPage() {
         unlockMic: (id) => client.unlockParticipantMic(id),
         remove: (id) => client.removeParticipant(id),
         preferLayer: (id, layer) => void client.setPreferredLayer(id, layer),
+        setVideoVisible: (id, visible) => void client.setVideoVisible(id, visible),
       },
     [client],
   );

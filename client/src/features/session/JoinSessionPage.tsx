@@ -139,7 +139,10 @@ export function JoinSessionPage() {
     setClient(room);
     return room;
   }, [sessionId]);
-  useEffect(() => void ensureClient(), [ensureClient]);
+  // Early only where the browser can do media: the point is a loaded Device (and a warm socket) before "enter".
+  useEffect(() => {
+    if (typeof RTCPeerConnection !== 'undefined') ensureClient();
+  }, [ensureClient]);
 
   const enter = useCallback(
     (details: { safety?: SafetyCheck; consent?: Consent }) => {

@@ -118,6 +118,8 @@ async function openJoinPage(browser, url, email, sessionId, { patient = false } 
   return { context, page };
 }
 
+const ms = (x) => (typeof x === 'number' ? x.toFixed(0) : '–');
+
 function phasesFrom(t0, marks, frame) {
   const rel = (x) => (typeof x === 'number' ? x - t0 : null);
   return { joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), firstConsume: rel(marks.firstConsume), firstFrame: frame - t0 };
@@ -157,7 +159,7 @@ try {
       });
       const row = phasesFrom(t0, await page.evaluate(timingsScript), at);
       rows.push(row);
-      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${row.joinAck?.toFixed(0)}, device ${row.device?.toFixed(0)}, transports ${row.transports?.toFixed(0)}, consume ${row.firstConsume?.toFixed(0)})\n`);
+      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.firstConsume)})\n`);
       await context.close();
     }
     measures.enter = rows;
@@ -193,7 +195,7 @@ try {
       const marks = await page.evaluate(timingsScript);
       row.prepared = marks.prepared;
       rows.push(row);
-      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${row.joinAck?.toFixed(0)}, consume ${row.firstConsume?.toFixed(0)}, prepared in lobby: ${row.prepared})\n`);
+      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.firstConsume)}, prepared in lobby: ${row.prepared})\n`);
       await page.evaluate(() => window.__hearthRoom?.leave());
       await context.close();
     }

@@ -1,30 +1,40 @@
 #!/usr/bin/env node
-// bench/join-time: click "enter" in the pre-join page → first remote video frame
-// decoded, in headless Chromium with fake camera/microphone against the built app.
+// bench/join-time: how long until a joiner sees the first remote video frame,
+// in headless Chromium with fake camera/microphone against the built app. Two measures:
 //
-//   node scripts/hearth.mjs build && node bench/join-time.mjs [--runs 20]
+//   enter — the therapist clicks enter-lobby (a co-therapist is already in the room
+//           sending video) → first frame of the co-therapist's remote-video;
+//   admit — a patient waits in the lobby (media prepared there); the co-therapist
+//           clicks admit-user → first frame on the patient's page.
 //
-// A co-therapist sits in the in-progress demo group sending video; each run
-// the therapist opens the join page in a fresh browser context (new socket, new
-// ICE + DTLS transports), clicks enter-lobby, and the page measures with
-// performance.now() until requestVideoFrameCallback fires on the co-therapist's
-// remote-video. Prints p50/p95 and writes bench/results/join-time-<ts>.json.
+//   node scripts/hearth.mjs build && node bench/join-time.mjs [--runs 20] [--only enter|admit]
+//
+// Each run is a fresh browser context (new socket, new ICE + DTLS transports).
+// Frames are timed with requestVideoFrameCallback; across pages with
+// performance.timeOrigin + performance.now(). The phase breakdown comes from the
+// page's RoomClient marks (window.__hearthRoom.timings): join ack (or the
+// admission push), transports known, first consume, first frame — all from the click.
+// Prints p50/p95 per measure and phase and writes bench/results/join-time-<ts>.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// --app <checkout>: measure another built checkout (e.g. the main branch) with this script, for a same-sitting comparison.
+const appRoot = process.argv.includes('--app') ? path.resolve(process.argv[process.argv.indexOf('--app') + 1]) : root;
 const require = createRequire(path.join(root, 'tests', 'package.json'));
 const { chromium } = require('playwright-core');
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const runs = Number(arg('--runs')) || 20;
+const only = arg('--only');
 
 function startServer() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-'));
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
+  const child = spawn(process.execPath, [path.join(appRoot, 'server/dist/main.js')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,9 +72,58 @@ async function signIn(browser, url, email) {
 }
 
 const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = [...xs].filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (!s.length) return null;
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
+
+/** In the page: resolves with the absolute time (timeOrigin + now) of the first frame of userId's remote video. */
+function firstFrameScript(userId) {
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error('no remote frame within 15 s')), 15_000);
+    const poll = () => {
+      const v = document.querySelector(`video[data-testid="remote-video"][data-user-id="${userId}"]`);
+      if (v && 'requestVideoFrameCallback' in v) {
+        v.requestVideoFrameCallback(() => {
+          clearTimeout(deadline);
+          resolve(performance.timeOrigin + performance.now());
+        });
+      } else setTimeout(poll, 2);
+    };
+    poll();
+  });
+}
+
+/** The page's RoomClient marks as absolute times. */
+const timingsScript = () => {
+  const t = window.__hearthRoom?.timings ?? {};
+  const abs = (x) => (typeof x === 'number' ? performance.timeOrigin + x : null);
+  return { start: abs(t.start), joinAck: abs(t.joinAck), device: abs(t.device), transports: abs(t.transports), firstConsume: abs(t.firstConsume), prepared: !!t.prepared };
+};
+
+async function failureShots(pages) {
+  const dir = path.join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, page] of Object.entries(pages)) await page.screenshot({ path: path.join(dir, `join-time-failure-${name}.png`) }).catch(() => undefined);
+}
+
+async function openJoinPage(browser, url, email, sessionId, { patient = false } = {}) {
+  const { context, page } = await signIn(browser, url, email);
+  await page.goto(`${url}/sessions/${sessionId}/join`);
+  await page.getByTestId('enter-lobby').waitFor();
+  // The camera/microphone check done (patients: enabled once the safety check is filled).
+  if (!patient) await page.waitForFunction(() => !document.querySelector('[data-testid="enter-lobby"]')?.hasAttribute('disabled'));
+  // The page's socket connected (it opens with the page; older builds open it on enter).
+  if (appRoot === root) await page.waitForFunction(() => window.__hearthRoom?.socket.connected === true);
+  return { context, page };
+}
+
+const ms = (x) => (typeof x === 'number' ? x.toFixed(0) : '–');
+
+function phasesFrom(t0, marks, frame) {
+  const rel = (x) => (typeof x === 'number' ? x - t0 : null);
+  return { joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), firstConsume: rel(marks.firstConsume), firstFrame: frame - t0 };
+}
 
 const server = await startServer();
 const browser = await chromium.launch({
@@ -72,6 +131,7 @@ const browser = await chromium.launch({
   args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--no-sandbox', '--disable-gpu', '--disable-quic',
     '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
 });
+const measures = {};
 try {
   const login = await api(server.url, '/api/auth/login', null, { email: 'cotherapist@hearth.test', password: 'hearth-demo' });
   const sessions = await api(server.url, '/api/me/sessions', login.accessToken);
@@ -79,61 +139,92 @@ try {
   const live = sessions.find((s) => s.kind === 'group' && Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now);
   const cotherapistId = login.user.id;
 
-  const sender = await signIn(browser, server.url, 'cotherapist@hearth.test');
-  await sender.page.goto(`${server.url}/sessions/${live.id}/join`);
-  await sender.page.waitForFunction(() => !document.querySelector('[data-testid="enter-lobby"]')?.hasAttribute('disabled'));
+  const sender = await openJoinPage(browser, server.url, 'cotherapist@hearth.test', live.id);
   await sender.page.getByTestId('enter-lobby').click();
   await sender.page.getByTestId('room').waitFor();
 
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const { context, page } = await signIn(browser, server.url, 'therapist@hearth.test');
-    await page.goto(`${server.url}/sessions/${live.id}/join`);
-    const enter = page.getByTestId('enter-lobby');
-    await enter.waitFor();
-    await page.waitForFunction(() => !document.querySelector('[data-testid="enter-lobby"]')?.hasAttribute('disabled'));
-    const ms = await page.evaluate(
-      (userId) =>
-        new Promise((resolve, reject) => {
-          const t0 = performance.now();
-          document.querySelector('[data-testid="enter-lobby"]').click();
-          const deadline = setTimeout(() => reject(new Error('no remote frame within 15 s')), 15_000);
-          const poll = () => {
-            const v = document.querySelector(`video[data-testid="remote-video"][data-user-id="${userId}"]`);
-            if (v && 'requestVideoFrameCallback' in v) {
-              v.requestVideoFrameCallback(() => {
-                clearTimeout(deadline);
-                resolve(performance.now() - t0);
-              });
-            } else setTimeout(poll, 5);
-          };
-          poll();
-        }),
-      cotherapistId,
-    ).catch(async (e) => {
-      const dir = path.join(root, 'bench/results');
-      mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: path.join(dir, 'join-time-failure-joiner.png') });
-      await sender.page.screenshot({ path: path.join(dir, 'join-time-failure-sender.png') });
-      throw e;
-    });
-    times.push(ms);
-    process.stdout.write(`run ${String(i + 1).padStart(2)}: ${ms.toFixed(0)} ms\n`);
-    await context.close();
+  if (only !== 'admit') {
+    const rows = [];
+    for (let i = 0; i < runs; i++) {
+      const { context, page } = await openJoinPage(browser, server.url, 'therapist@hearth.test', live.id);
+      const frame = page.evaluate(firstFrameScript, cotherapistId);
+      const t0 = await page.evaluate(() => {
+        const t = performance.timeOrigin + performance.now();
+        document.querySelector('[data-testid="enter-lobby"]').click();
+        return t;
+      });
+      const at = await frame.catch(async (e) => {
+        await failureShots({ joiner: page, sender: sender.page });
+        throw e;
+      });
+      const row = phasesFrom(t0, await page.evaluate(timingsScript), at);
+      rows.push(row);
+      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.firstConsume)})\n`);
+      await context.close();
+    }
+    measures.enter = rows;
+  }
+
+  if (only !== 'enter') {
+    const rows = [];
+    for (let i = 0; i < runs; i++) {
+      const email = `patient${(i % 8) + 1}@hearth.test`;
+      const { context, page } = await openJoinPage(browser, server.url, email, live.id, { patient: true });
+      await page.getByTestId('safety-location').fill('Home, 12 Palm St');
+      await page.getByTestId('safety-callback').fill('+1 480 555 0134');
+      await page.getByTestId('consent-accept').check();
+      await page.getByTestId('enter-lobby').click();
+      await page.getByTestId('lobby-waiting').waitFor();
+      // A patient waits seconds in the lobby; the page prepares its media meanwhile.
+      await page.waitForFunction(() => !window.__hearthRoom?.timings || window.__hearthRoom.timings.transports !== undefined);
+      await page.waitForTimeout(700);
+      const userId = (await api(server.url, '/api/auth/login', null, { email, password: 'hearth-demo' })).user.id;
+      const admit = sender.page.locator(`[data-testid="admit-user"][data-user-id="${userId}"]`);
+      await admit.waitFor();
+      const frame = page.evaluate(firstFrameScript, cotherapistId);
+      const t0 = await admit.evaluate((el) => {
+        const t = performance.timeOrigin + performance.now();
+        el.click();
+        return t;
+      });
+      const at = await frame.catch(async (e) => {
+        await failureShots({ patient: page, sender: sender.page });
+        throw e;
+      });
+      const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at) };
+      const marks = await page.evaluate(timingsScript);
+      row.prepared = marks.prepared;
+      rows.push(row);
+      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.firstConsume)}, prepared in lobby: ${row.prepared})\n`);
+      await page.evaluate(() => window.__hearthRoom?.leave());
+      await context.close();
+    }
+    measures.admit = rows;
+  }
+
+  const phases = ['joinAck', 'device', 'transports', 'firstConsume', 'firstFrame'];
+  const summary = {};
+  for (const [name, rows] of Object.entries(measures)) {
+    summary[name] = {};
+    for (const ph of phases) {
+      const xs = rows.map((r) => r[ph]);
+      summary[name][ph] = { p50: pct(xs, 50) === null ? null : Math.round(pct(xs, 50)), p95: pct(xs, 95) === null ? null : Math.round(pct(xs, 95)) };
+    }
   }
   const result = {
     bench: 'join-time',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) },
     runs,
-    p50Ms: Math.round(pct(times, 50)),
-    p95Ms: Math.round(pct(times, 95)),
-    minMs: Math.round(Math.min(...times)),
-    maxMs: Math.round(Math.max(...times)),
-    timesMs: times.map((t) => Math.round(t)),
+    summary,
+    runsMs: Object.fromEntries(Object.entries(measures).map(([k, rows]) => [k, rows.map((r) => Object.fromEntries(Object.entries(r).map(([a, b]) => [a, typeof b === 'number' ? Math.round(b) : b])))])),
   };
-  console.log('\n| runs | p50 ms | p95 ms | min ms | max ms |\n|---|---|---|---|---|');
-  console.log(`| ${runs} | ${result.p50Ms} | ${result.p95Ms} | ${result.minMs} | ${result.maxMs} |`);
+  console.log(`\nload average at the end: ${result.machine.loadavg.join(' ')} (${result.machine.cpus} cores)`);
+  console.log('\nms from the click, p50 / p95:\n| measure | runs | join ack (admit: admitted push) | device loaded | transports | first consume | first frame |\n|---|---|---|---|---|---|---|');
+  const cell = (x) => `${x.p50 ?? '–'} / ${x.p95 ?? '–'}`;
+  for (const [name, s] of Object.entries(summary)) {
+    console.log(`| ${name} | ${measures[name].length} | ${cell(s.joinAck)} | ${cell(s.device)} | ${cell(s.transports)} | ${cell(s.firstConsume)} | **${cell(s.firstFrame)}** |`);
+  }
   const dir = path.join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `join-time-${result.date.replace(/[:.]/g, '-')}.json`);

@@ -1,4 +1,4 @@
-import { CHAT_MAX_LENGTH, type ChatMessage } from '@hearth/protocol';
+import { CHAT_MAX_LENGTH, type ChatHistory, type ChatMessage } from '@hearth/protocol';
 import { request, RequestError, type HearthSocket } from '../realtime/socket';
 import { Store } from './Store';
 
@@ -55,7 +55,11 @@ export class ChatClient extends Store<ChatState> {
 
   /** Loads history (on entering and after every reconnect); replaces what we had. */
   async refresh(): Promise<void> {
-    const h = await request(this.socket, 'chat:history', { sessionId: this.sessionId });
+    this.applyHistory(await request(this.socket, 'chat:history', { sessionId: this.sessionId }));
+  }
+
+  /** History as loaded (here or with the whole facilitation state); replaces what we had. */
+  applyHistory(h: ChatHistory): void {
     this.patch({
       messages: h.messages.map((m) => ({ ...m, deleted: false })),
       patientPrivateChatAllowed: h.patientPrivateChatAllowed,

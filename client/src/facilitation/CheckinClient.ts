@@ -1,4 +1,4 @@
-import type { CheckinAnswerView, CheckinInfo } from '@hearth/protocol';
+import type { CheckinAnswerView, CheckinInfo, CheckinState as CheckinStateView } from '@hearth/protocol';
 import { request, type HearthSocket } from '../realtime/socket';
 import { Store } from './Store';
 
@@ -34,7 +34,11 @@ export class CheckinClient extends Store<CheckinState> {
   }
 
   async refresh(): Promise<void> {
-    const s = await request(this.socket, 'checkin:state', { sessionId: this.sessionId });
+    this.applyState(await request(this.socket, 'checkin:state', { sessionId: this.sessionId }));
+  }
+
+  /** State as loaded (here or with the whole facilitation state). */
+  applyState(s: CheckinStateView): void {
     const answers = s.answers ?? [];
     this.patch({
       open: s.open,

@@ -1,4 +1,4 @@
-import type { CrisisAlertView, SideRoomView } from '@hearth/protocol';
+import type { CrisisAlertView, CrisisState as CrisisStateView, SideRoomView } from '@hearth/protocol';
 import { request, type HearthSocket } from '../realtime/socket';
 import { Store } from './Store';
 
@@ -37,7 +37,11 @@ export class CrisisClient extends Store<CrisisState> {
   }
 
   async refresh(): Promise<void> {
-    const s = await request(this.socket, 'crisis:state', { sessionId: this.sessionId });
+    this.applyState(await request(this.socket, 'crisis:state', { sessionId: this.sessionId }));
+  }
+
+  /** State as loaded (here or with the whole facilitation state). */
+  applyState(s: CrisisStateView): void {
     const self = this.selfUserId();
     const own = s.alerts.find((a) => a.userId === self && a.raisedByUserId === self);
     this.patch({

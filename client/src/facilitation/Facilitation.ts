@@ -1,19 +1,19 @@
-import type { HearthSocket } from '../realtime/socket';
-import { RequestError } from '../realtime/socket';
+import { request, RequestError, type HearthSocket } from '../realtime/socket';
 import { ChatClient } from './ChatClient';
 import { CheckinClient } from './CheckinClient';
 import { CrisisClient } from './CrisisClient';
 import { FloorClient } from './FloorClient';
 import { RoleplayClient } from './RoleplayClient';
 
-/** Delays between attempts while a reconnect's rejoin has not been answered yet (`not_admitted`). */
+/** Delays between attempts while the room has not taken us (back) yet (`not_admitted`) or the answer timed out. */
 const RETRY_MS = [300, 800, 1_500, 3_000, 5_000];
 
 /**
  * Group facilitation of one live session: chat, turns, check-ins, the
- * crisis flag and role-play exercises over the page's socket. The room snapshot does not carry their
- * state, so it is asked for on entering the room, on every `room:admitted`,
- * and after every reconnect (once the room has taken us back).
+ * crisis flag and role-play exercises over the page's socket. Their state is
+ * loaded in one `facilitation:state` request each time the room takes us in
+ * (`entries`: joined, admitted, back after a reconnect) — never before, and
+ * never in the way of the media, which starts on its own.
  */
 export class Facilitation {
   readonly chat: ChatClient;
@@ -23,6 +23,7 @@ export class Facilitation {
   readonly roleplay: RoleplayClient;
   private closed = false;
   private attempt = 0;
+  private generation = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly offs: (() => void)[] = [];
 
@@ -32,6 +33,8 @@ export class Facilitation {
     selfUserId: () => string | null,
     /** The bearer token, for the role-play scenario library over HTTP. */
     token: () => string | null = () => null,
+    /** Subscribes to the room's entries (RoomClient.onEntered); each one loads the state once. */
+    entries?: (listener: () => void) => () => void,
   ) {
     this.chat = new ChatClient(socket, sessionId);
     this.floor = new FloorClient(socket, sessionId);
@@ -39,37 +42,44 @@ export class Facilitation {
     this.crisis = new CrisisClient(socket, sessionId, selfUserId);
     this.roleplay = new RoleplayClient(socket, sessionId, token);
 
-    const onAdmitted = (p: { sessionId: string }) => {
-      if (p.sessionId === sessionId) this.refresh();
-    };
-    // Back after a drop: the room client rejoins first; until then we are `not_admitted` and retry.
-    const onConnect = () => this.refresh();
-    socket.on('room:admitted', onAdmitted);
-    socket.on('connect', onConnect);
-    this.offs.push(
-      () => socket.off('room:admitted', onAdmitted),
-      () => socket.off('connect', onConnect),
-    );
+    if (entries) {
+      this.offs.push(
+        entries(() => {
+          this.attempt = 0;
+          this.refresh();
+        }),
+      );
+    }
   }
 
-  /** Loads every feature's state; retries a few times while the room has not taken us (back) yet. */
+  /** Loads every feature's state in one request; retries a few times while the room has not taken us (back) yet. */
   refresh(): void {
     if (this.closed) return;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    const parts = [this.chat.refresh(), this.floor.refresh(), this.checkins.refresh(), this.crisis.refresh(), this.roleplay.refresh()];
-    void Promise.allSettled(parts).then((results) => {
-      const notYet = results.some(
-        (r) => r.status === 'rejected' && r.reason instanceof RequestError && (r.reason.code === 'not_admitted' || r.reason.code === 'timeout'),
-      );
-      if (!notYet || this.closed) {
+    const generation = ++this.generation;
+    void request(this.socket, 'facilitation:state', { sessionId: this.sessionId }).then(
+      (s) => {
+        // A newer load (a later entry) wins.
+        if (this.closed || generation !== this.generation) return;
         this.attempt = 0;
-        return;
-      }
-      const delay = RETRY_MS[this.attempt++];
-      if (delay === undefined) return;
-      this.retryTimer = setTimeout(() => this.refresh(), delay);
-    });
+        this.chat.applyHistory(s.chat);
+        this.floor.applyState(s.floor);
+        this.checkins.applyState(s.checkins);
+        this.crisis.applyState(s.crisis);
+        this.roleplay.applyState(s.roleplay);
+      },
+      (e: unknown) => {
+        const notYet = e instanceof RequestError && (e.code === 'not_admitted' || e.code === 'timeout');
+        if (!notYet || this.closed || generation !== this.generation) {
+          this.attempt = 0;
+          return;
+        }
+        const delay = RETRY_MS[this.attempt++];
+        if (delay === undefined) return;
+        this.retryTimer = setTimeout(() => this.refresh(), delay);
+      },
+    );
   }
 
   close(): void {

@@ -48,7 +48,12 @@ export class FloorClient extends Store<FloorState> {
 
   /** Loads the floor (on entering and after every reconnect). Taken as is: the server may have restarted. */
   async refresh(): Promise<void> {
-    this.apply(await request(this.socket, 'turn:state', { sessionId: this.sessionId }), true);
+    this.applyState(await request(this.socket, 'turn:state', { sessionId: this.sessionId }));
+  }
+
+  /** The whole floor as loaded (here or with the whole facilitation state). */
+  applyState(view: FloorView): void {
+    this.apply(view, true);
   }
 
   raiseHand = () => this.run(request(this.socket, 'turn:raiseHand', { sessionId: this.sessionId }));

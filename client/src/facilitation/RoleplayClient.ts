@@ -86,7 +86,11 @@ export class RoleplayClient extends Store<RoleplayClientState> {
 
   /** Loads the exercise (on entering and after every reconnect). Taken as is: the server may have restarted. */
   async refresh(): Promise<void> {
-    const s = await request(this.socket, 'roleplay:state', { sessionId: this.sessionId });
+    this.applyState(await request(this.socket, 'roleplay:state', { sessionId: this.sessionId }));
+  }
+
+  /** State as loaded (here or with the whole facilitation state). */
+  applyState(s: RoleplayState): void {
     this.apply(s.exercise, true);
     this.patch({
       yourRole: s.yourRole?.role ? s.yourRole : null,

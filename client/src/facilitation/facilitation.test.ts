@@ -222,27 +222,45 @@ describe('Facilitation', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('after a reconnect, asks again until the room has taken us back', async () => {
+  it('loads everything in one request per entry into the room (not on connect), retrying until the room has taken us back', async () => {
     let admitted = false;
-    const gate = <T>(data: T) => () => (admitted ? ok(data) : refused('not_admitted'));
-    const socket = new FakeSocket({
-      'chat:history': gate({ messages: [], patientPrivateChatAllowed: false }),
-      'turn:state': gate(floor(1)),
-      'checkin:state': gate({ open: null, mine: null }),
-      'crisis:state': gate({ alerts: [], sideRooms: [] }),
+    const state = {
+      chat: { messages: [], patientPrivateChatAllowed: false },
+      floor: floor(1),
+      checkins: { open: null, mine: null },
+      crisis: { alerts: [], sideRooms: [] },
+      roleplay: { exercise: null, yourRole: null, myFeedback: [] },
+    };
+    const socket = new FakeSocket({ 'facilitation:state': () => (admitted ? ok(state) : refused('not_admitted')) });
+    const entries = new Set<() => void>();
+    const f = new Facilitation(socket.asSocket, SESSION, () => ALEX, () => null, (l) => {
+      entries.add(l);
+      return () => entries.delete(l);
     });
-    const f = new Facilitation(socket.asSocket, SESSION, () => ALEX);
+    const enter = () => entries.forEach((l) => l());
+    // A (re)connect alone asks nothing: the room client rejoins, and its entry loads the state.
     socket.fire('connect');
+    socket.fire('room:admitted', { sessionId: SESSION });
     await jest.advanceTimersByTimeAsync(0);
-    expect(socket.requests('turn:state')).toHaveLength(1);
+    expect(socket.sent).toHaveLength(0);
+    enter();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(socket.requests('facilitation:state')).toHaveLength(1);
     admitted = true;
     await jest.advanceTimersByTimeAsync(300);
-    expect(socket.requests('turn:state')).toHaveLength(2);
+    expect(socket.requests('facilitation:state')).toHaveLength(2);
     expect(f.floor.state.floor?.revision).toBe(1);
     expect(f.chat.state.loaded).toBe(true);
+    expect(f.roleplay.state.loaded).toBe(true);
     await jest.advanceTimersByTimeAsync(10_000);
-    expect(socket.requests('turn:state')).toHaveLength(2);
+    expect(socket.requests('facilitation:state')).toHaveLength(2);
+    // Back after a reconnect: one more entry, one more load, and never the five separate requests.
+    enter();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(socket.requests('facilitation:state')).toHaveLength(3);
+    expect(socket.sent.every((r) => r.event === 'facilitation:state')).toBe(true);
     f.close();
+    expect(entries.size).toBe(0);
     expect(socket.listenerCount()).toBe(0);
   });
 });

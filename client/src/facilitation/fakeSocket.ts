@@ -17,10 +17,37 @@ export class FakeSocket {
 
   emit(event: string, payload: unknown, ack: (a: Ack<unknown>) => void): void {
     this.sent.push({ event, payload });
-    const reply = this.replies[event];
+    const reply = this.replies[event] ?? (event === 'facilitation:state' ? this.facilitationState : undefined);
     if (!reply) throw new Error(`unexpected request ${event}`);
     queueMicrotask(() => ack(reply(payload)));
   }
+
+  /**
+   * Like the server, `facilitation:state` answers what the five per-feature
+   * state requests would (from `replies`; a feature without a reply answers empty).
+   */
+  private readonly facilitationState: Reply = (payload) => {
+    const parts = {
+      chat: ['chat:history', { messages: [], patientPrivateChatAllowed: false }],
+      floor: ['turn:state', null],
+      checkins: ['checkin:state', { open: null }],
+      crisis: ['crisis:state', { alerts: [], sideRooms: [] }],
+      roleplay: ['roleplay:state', { exercise: null, yourRole: null, myFeedback: [] }],
+    } as const;
+    const state: Record<string, unknown> = {};
+    for (const [key, [event, empty]] of Object.entries(parts)) {
+      const reply = this.replies[event];
+      if (!reply) {
+        if (empty === null) throw new Error(`unexpected request facilitation:state (no ${event} reply)`);
+        state[key] = empty;
+        continue;
+      }
+      const answer = reply(payload);
+      if (!answer.ok) return answer;
+      state[key] = answer.data;
+    }
+    return { ok: true, data: state };
+  };
 
   on(event: string, handler: (p?: unknown) => void): void {
     if (!this.handlers.has(event)) this.handlers.set(event, new Set());

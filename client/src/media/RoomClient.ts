@@ -1,8 +1,9 @@
-import { Device, type types } from 'mediasoup-client';
+import type { Device, types } from 'mediasoup-client';
 import {
   SCREEN_SHARE_ENCODING,
   type ConsumerInfo,
   type JoinResult,
+  type MediaPrepared,
   type MediaSource,
   type RoomJoinRequest,
   type RoomSnapshot,
@@ -10,6 +11,7 @@ import {
   type TransportInfo,
 } from '@hearth/protocol';
 import { request, RequestError, type HearthSocket } from '../realtime/socket';
+import { createDevice, warmUpDevice } from './deviceWarmup';
 import { initialRoomState, upsertParticipant, type RoomState } from './roomState';
 
 type Listener = () => void;
@@ -23,6 +25,24 @@ export interface InboundCounters {
 /** Sums over the inbound RTP streams of all current consumers, and per remote participant. */
 export interface InboundStats extends InboundCounters {
   byUser: Record<string, InboundCounters>;
+}
+
+/**
+ * `performance.now()` marks of the latest entry (join, or admission from the
+ * lobby), for bench/join-time and diagnostics: where a slow join spends its time.
+ */
+export interface JoinTimings {
+  /** `room:join` sent, or `room:admitted` received. */
+  start?: number;
+  joinAck?: number;
+  /** The mediasoup Device is loaded (instant when kept from an earlier entry). */
+  device?: number;
+  /** Both transports known (from `media:prepare`, or already prepared in the lobby). */
+  transports?: number;
+  /** The first remote track is consumed and its resume requested. */
+  firstConsume?: number;
+  /** Media came from transports prepared in the lobby (admission only consumed). */
+  prepared?: boolean;
 }
 
 /** Simulcast for camera video: three layers; receivers pick one by tile size. */
@@ -40,7 +60,9 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
 export class RoomClient {
   private current: RoomState = initialRoomState;
   private readonly listeners = new Set<Listener>();
+  /** Loaded (set once its load finishes); kept across rejoins. */
   private device: Device | null = null;
+  private deviceLoad: { key: string; promise: Promise<Device> } | null = null;
   private sendTransport: types.Transport | null = null;
   private recvTransport: types.Transport | null = null;
   private readonly producers = new Map<'mic' | 'camera', types.Producer>();
@@ -48,11 +70,20 @@ export class RoomClient {
   private joinRequest: RoomJoinRequest | null = null;
   /** Simulcast layer each remote user's video should get (by tile size); applied to new consumers too. */
   private readonly preferredLayers = new Map<string, number>();
+  /** Remote users whose tiles are off screen or hidden: their video consumers stay paused at the SFU. */
+  private readonly hiddenVideo = new Set<string>();
   private mediaGeneration = 0;
   /** Our screen share's producer (its own, beside mic and camera). */
   private screenProducer: types.Producer | null = null;
+  /** Consumer pushes that arrive while `media:prepare` is in flight (no receive transport yet). */
+  private pendingConsumers: ConsumerInfo[] | null = null;
+  /** After admission with lobby-prepared media: starts sending once the first remote track is consumed. */
+  private firstConsumed: (() => void) | null = null;
+  private readonly entryListeners = new Set<Listener>();
   private readonly offs: (() => void)[] = [];
   private closed = false;
+  /** See JoinTimings; replaced on every entry. */
+  timings: JoinTimings = {};
 
   constructor(
     /** The page's one socket (public for diagnostics and tests; the room never closes it). */
@@ -61,6 +92,16 @@ export class RoomClient {
   ) {
     this.listen();
     this.patch({ connection: socket.connected ? 'connected' : 'connecting' });
+    this.preloadDevice();
+  }
+
+  /** Loads the Device while the user is still on the pre-join page, so the join can carry its capabilities. */
+  private preloadDevice(): void {
+    if (typeof RTCPeerConnection === 'undefined') return;
+    warmUpDevice();
+    request(this.socket, 'media:capabilities', {})
+      .then(({ routerRtpCapabilities }) => this.loadDevice(routerRtpCapabilities as unknown as types.RtpCapabilities))
+      .catch(() => undefined); // joining loads it then
   }
 
   get state(): RoomState {
@@ -75,6 +116,15 @@ export class RoomClient {
 
   getSnapshot = (): RoomState => this.current;
 
+  /**
+   * Calls `listener` each time we enter the room (joined, admitted, back after
+   * a reconnect): the moment to load the facilitation state, once.
+   */
+  onEntered = (listener: Listener): (() => void) => {
+    this.entryListeners.add(listener);
+    return () => this.entryListeners.delete(listener);
+  };
+
   /** Camera and microphone chosen in the pre-join check; sent once admitted. */
   setLocalStream(stream: MediaStream | null): void {
     this.patch({ localStream: stream });
@@ -85,9 +135,12 @@ export class RoomClient {
     this.joinRequest = { ...req, sessionId: this.sessionId };
     this.patch({ phase: 'joining', message: null });
     try {
-      const result = await request(this.socket, 'room:join', this.joinRequest);
+      this.timings = { start: performance.now() };
+      const result = await request(this.socket, 'room:join', { ...this.joinRequest, ...this.joinMedia() });
+      this.timings.joinAck = performance.now();
       await this.applyJoin(result);
     } catch (e) {
+      this.pendingConsumers = null;
       this.patch({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
       throw e;
     }
@@ -128,6 +181,20 @@ export class RoomClient {
     this.preferredLayers.set(userId, spatialLayer);
     for (const [consumerId, c] of this.consumers) {
       if (c.userId === userId && c.kind === 'video') await this.requestLayer(consumerId, spatialLayer);
+    }
+  }
+
+  /**
+   * Forward only what is seen: a remote participant's tile went off screen
+   * (or the tab was hidden) — pause their video at the SFU; resume when it
+   * shows again. Audio always plays. Applied to their later consumers too.
+   */
+  async setVideoVisible(userId: string, visible: boolean): Promise<void> {
+    if (this.hiddenVideo.has(userId) === !visible) return;
+    if (visible) this.hiddenVideo.delete(userId);
+    else this.hiddenVideo.add(userId);
+    for (const [consumerId, c] of this.consumers) {
+      if (c.userId === userId && c.kind === 'video') await this.requestVisible(consumerId, visible);
     }
   }
 
@@ -264,21 +331,36 @@ export class RoomClient {
     this.offs.forEach((off) => off());
     this.teardownMedia();
     this.listeners.clear();
+    this.entryListeners.clear();
   }
 
   // -------------------------------------------------------------------------
 
   private async applyJoin(result: JoinResult): Promise<void> {
     if (result.status === 'waiting') {
+      const early = this.takeEarlyConsumers();
       this.teardownMedia();
       this.patch({ phase: 'waiting', session: result.session, lobbyPosition: result.position, participants: [], remote: {} });
+      // Transports and paused producers now, so that admission only has to consume.
+      const lobbyMedia = result.media
+        ? this.adoptMedia(result.media, early)
+        : result.routerRtpCapabilities
+          ? this.startMedia(result.routerRtpCapabilities as types.RtpCapabilities)
+          : null;
+      void lobbyMedia?.catch(() => {
+        // Admission then starts media from scratch.
+        if (this.current.phase === 'waiting') this.teardownMedia();
+      });
       return;
     }
     this.patch({ session: result.session });
-    await this.enterRoom(result.room);
+    await this.enterRoom(result.room, result.media);
   }
 
-  private async enterRoom(room: RoomSnapshot): Promise<void> {
+  private async enterRoom(room: RoomSnapshot, media?: MediaPrepared): Promise<void> {
+    // Admitted from the lobby with media prepared there: keep it, send, and consume what arrives.
+    const keepMedia = this.current.phase === 'waiting' && room.mediaPrepared === true && this.recvTransport !== null && !this.recvTransport.closed;
+    const early = this.takeEarlyConsumers();
     this.patch({
       phase: 'in-room',
       selfUserId: room.selfUserId,
@@ -288,32 +370,135 @@ export class RoomClient {
       activeSpeakerUserId: room.activeSpeakerUserId,
       message: null,
     });
-    await this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
+    if (keepMedia) {
+      this.timings.prepared = true;
+      this.timings.transports = performance.now();
+      this.entryListeners.forEach((l) => l());
+      // The first remote frame comes first; our own encoder starts right after (or at once if nothing arrives soon).
+      const generation = this.mediaGeneration;
+      const go = () => generation === this.mediaGeneration && this.sendAsWanted();
+      const timer = setTimeout(go, 300);
+      this.firstConsumed = () => {
+        clearTimeout(timer);
+        go();
+      };
+      return;
+    }
+    const starting = media ? this.adoptMedia(media, early) : this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
+    // Asked once the media requests are on their way (they do not wait for it, nor it for them).
+    this.entryListeners.forEach((l) => l());
+    await starting;
   }
 
+  /**
+   * What to send with `room:join` so that its answer already holds the media:
+   * the Device's capabilities, once loaded (it loads while the page opens).
+   * Consumer pushes that overtake the answer wait for it.
+   */
+  private joinMedia(): { media?: { rtpCapabilities: Record<string, unknown>; send: boolean } } {
+    if (!this.device) return {};
+    this.pendingConsumers = [];
+    const stream = this.current.localStream;
+    return {
+      media: {
+        rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown>,
+        send: !!stream && stream.getTracks().length > 0,
+      },
+    };
+  }
+
+  private takeEarlyConsumers(): ConsumerInfo[] {
+    const early = this.pendingConsumers ?? [];
+    this.pendingConsumers = null;
+    return early;
+  }
+
+  /** Without media in the join answer: one `media:prepare` answers both transports and everything to consume now. */
   private async startMedia(routerRtpCapabilities: types.RtpCapabilities): Promise<void> {
     this.teardownMedia();
     const generation = ++this.mediaGeneration;
-    const device = new Device();
-    await device.load({ routerRtpCapabilities });
-    if (generation !== this.mediaGeneration) return;
-    this.device = device;
-
-    const recvInfo = await request(this.socket, 'media:createTransport', { sessionId: this.sessionId, direction: 'recv' });
+    const device = await this.loadDevice(routerRtpCapabilities);
+    this.timings.device ??= performance.now();
     // Torn down meanwhile (removed, ended, reconnected): a newer start owns the media now.
     if (generation !== this.mediaGeneration) return;
-    this.recvTransport = this.wireTransport(device.createRecvTransport(this.transportOptions(recvInfo)));
-    // Receiving is ready: the server now sends us everyone's media.
-    await request(this.socket, 'media:setRtpCapabilities', {
-      sessionId: this.sessionId,
-      rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown>,
-    });
-    if (generation !== this.mediaGeneration) return;
-
     const stream = this.current.localStream;
-    if (!stream) return;
-    const sendInfo = await request(this.socket, 'media:createTransport', { sessionId: this.sessionId, direction: 'send' });
+    const early: ConsumerInfo[] = [];
+    this.pendingConsumers = early;
+    let prepared: MediaPrepared;
+    try {
+      prepared = await request(this.socket, 'media:prepare', {
+        sessionId: this.sessionId,
+        rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown>,
+        send: !!stream && stream.getTracks().length > 0,
+      });
+    } finally {
+      if (this.pendingConsumers === early) this.pendingConsumers = null;
+    }
     if (generation !== this.mediaGeneration) return;
+    await this.useMedia(device, prepared, early, generation);
+  }
+
+  /** Media prepared by the server with the join answer. */
+  private async adoptMedia(prepared: MediaPrepared, early: ConsumerInfo[]): Promise<void> {
+    const device = this.device;
+    if (!device) throw new Error('no device loaded');
+    this.teardownMedia();
+    await this.useMedia(device, prepared, early, ++this.mediaGeneration);
+  }
+
+  /**
+   * Receiving and sending start side by side on the prepared transports. In
+   * the lobby the producers start paused (nothing leaves the browser) and
+   * nothing is consumed yet.
+   */
+  private async useMedia(device: Device, prepared: MediaPrepared, early: ConsumerInfo[], generation: number): Promise<void> {
+    this.timings.transports = performance.now();
+    this.recvTransport = this.wireTransport(device.createRecvTransport(this.transportOptions(prepared.recv)));
+    const ids = new Set(prepared.consumers.map((c) => c.consumerId));
+    const all = [...prepared.consumers, ...early.filter((c) => !ids.has(c.consumerId))];
+    const receiving = Promise.all(all.map((c) => this.consume(c).catch(() => undefined)));
+    // Receive first, then send: on a busy machine our own encoder would slow the first remote frame.
+    if (all.length) await receiving;
+    const stream = this.current.localStream;
+    if (stream && prepared.send && generation === this.mediaGeneration) await this.produceLocal(device, stream, prepared.send, generation);
+    await receiving;
+  }
+
+  /** A Device loaded for these router capabilities; kept across rejoins (every router of a server has the same). */
+  private loadDevice(routerRtpCapabilities: types.RtpCapabilities): Promise<Device> {
+    const key = JSON.stringify(routerRtpCapabilities);
+    if (this.deviceLoad?.key !== key) {
+      const device = createDevice();
+      const promise = device.load({ routerRtpCapabilities }).then(() => {
+        if (this.deviceLoad?.promise === promise) this.device = device;
+        return device;
+      });
+      promise.catch(() => {
+        if (this.deviceLoad?.promise === promise) this.deviceLoad = null;
+      });
+      this.deviceLoad = { key, promise };
+    }
+    return this.deviceLoad.promise;
+  }
+
+  /** After admission with lobby-prepared media: the paused producers send as the user left them. */
+  private sendAsWanted(): void {
+    const stream = this.current.localStream;
+    const audio = stream?.getAudioTracks()[0];
+    const video = stream?.getVideoTracks()[0];
+    const mic = this.producers.get('mic');
+    const camera = this.producers.get('camera');
+    if (mic && audio?.enabled) mic.resume();
+    if (camera && video?.enabled) camera.resume();
+    this.patch({ micOn: !!mic && !!audio?.enabled, cameraOn: !!camera && !!video?.enabled });
+  }
+
+  private async produceLocal(
+    device: Device,
+    stream: MediaStream,
+    sendInfo: TransportInfo,
+    generation: number,
+  ): Promise<void> {
     const send = this.wireTransport(device.createSendTransport(this.transportOptions(sendInfo)));
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       request(this.socket, 'media:produce', {
@@ -331,13 +516,16 @@ export class RoomClient {
 
     const audio = stream.getAudioTracks()[0];
     const video = stream.getVideoTracks()[0];
+    // Paused means no RTP at all (the track itself stays on for the self-view); the lobby sends nothing.
+    const pauseOpts = { stopTracks: false, zeroRtpOnPause: true, disableTrackOnPause: false };
     if (audio) {
       const micOn = audio.enabled;
-      const p = await send.produce({ track: audio, appData: { source: 'mic', paused: !micOn }, stopTracks: false });
+      const p = await send.produce({ track: audio, appData: { source: 'mic', paused: !micOn }, ...pauseOpts });
       if (generation !== this.mediaGeneration) return void p.close();
-      if (!micOn) p.pause();
+      const inLobby = this.current.phase !== 'in-room';
+      if (!micOn || inLobby) p.pause();
       this.producers.set('mic', p);
-      this.patch({ micOn });
+      if (!inLobby) this.patch({ micOn });
     }
     if (video && device.canProduce('video')) {
       const cameraOn = video.enabled;
@@ -346,12 +534,13 @@ export class RoomClient {
         encodings: CAMERA_ENCODINGS,
         codecOptions: { videoGoogleStartBitrate: 600 },
         appData: { source: 'camera', paused: !cameraOn },
-        stopTracks: false,
+        ...pauseOpts,
       });
       if (generation !== this.mediaGeneration) return void p.close();
-      if (!cameraOn) p.pause();
+      const inLobby = this.current.phase !== 'in-room';
+      if (!cameraOn || inLobby) p.pause();
       this.producers.set('camera', p);
-      this.patch({ cameraOn });
+      if (!inLobby) this.patch({ cameraOn });
     }
   }
 
@@ -398,8 +587,12 @@ export class RoomClient {
   }
 
   private async consume(info: ConsumerInfo): Promise<void> {
+    if (this.pendingConsumers) {
+      this.pendingConsumers.push(info);
+      return;
+    }
     const transport = this.recvTransport;
-    if (!transport || transport.closed) return;
+    if (!transport || transport.closed || this.consumers.has(info.consumerId)) return;
     const consumer = await transport.consume({
       id: info.consumerId,
       producerId: info.producerId,
@@ -417,15 +610,25 @@ export class RoomClient {
       media.videoPaused = info.producerPaused;
     }
     this.patch({ remote: { ...this.current.remote, [info.userId]: media } });
-    await request(this.socket, 'media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+    const resumed = request(this.socket, 'media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+    this.timings.firstConsume ??= performance.now();
+    await resumed;
+    const first = this.firstConsumed;
+    this.firstConsumed = null;
+    first?.();
     const layer = this.preferredLayers.get(info.userId);
     if (info.kind === 'video' && layer !== undefined) await this.requestLayer(consumer.id, layer);
+    if (info.kind === 'video' && this.hiddenVideo.has(info.userId)) await this.requestVisible(consumer.id, false);
   }
 
   private async requestLayer(consumerId: string, spatialLayer: number): Promise<void> {
     await request(this.socket, 'media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
       () => undefined,
     );
+  }
+
+  private async requestVisible(consumerId: string, visible: boolean): Promise<void> {
+    await request(this.socket, 'media:setConsumerVisible', { sessionId: this.sessionId, consumerId, visible }).catch(() => undefined);
   }
 
   private dropConsumer(consumerId: string): void {
@@ -467,6 +670,7 @@ export class RoomClient {
 
   private teardownMedia(): void {
     this.mediaGeneration++;
+    this.firstConsumed = null;
     for (const { consumer } of this.consumers.values()) consumer.close();
     this.consumers.clear();
     for (const p of this.producers.values()) p.close();
@@ -477,7 +681,7 @@ export class RoomClient {
     this.recvTransport?.close();
     this.sendTransport = null;
     this.recvTransport = null;
-    this.device = null;
+    this.pendingConsumers = null;
     if (Object.keys(this.current.remote).length) this.patch({ remote: {} });
   }
 
@@ -491,7 +695,9 @@ export class RoomClient {
 
     on('lobby:updated', (p) => mine(p) && this.patch({ lobby: p.waiting }));
     on('room:admitted', (p) => {
-      if (mine(p)) void this.enterRoom(p.room).catch((e: unknown) => this.fail(e));
+      if (!mine(p)) return;
+      this.timings = { start: performance.now() };
+      void this.enterRoom(p.room).catch((e: unknown) => this.fail(e));
     });
     on('room:participantJoined', (p) => mine(p) && this.patch({ participants: upsertParticipant(this.current.participants, p.participant) }));
     on('room:participantUpdated', (p) => {
@@ -563,12 +769,17 @@ export class RoomClient {
    */
   private rejoin(): void {
     if (!this.joinRequest || this.closed) return;
-    request(this.socket, 'room:join', { sessionId: this.sessionId })
-      .then((r) => this.applyJoin(r))
+    this.timings = { start: performance.now() };
+    request(this.socket, 'room:join', { sessionId: this.sessionId, ...this.joinMedia() })
+      .then((r) => {
+        this.timings.joinAck = performance.now();
+        return this.applyJoin(r);
+      })
       .catch((e: unknown) => this.fail(e));
   }
 
   private fail(e: unknown): void {
+    this.pendingConsumers = null;
     const message = e instanceof RequestError || e instanceof Error ? e.message : String(e);
     if (e instanceof RequestError && e.code === 'session_ended') {
       this.patch({ phase: 'ended', message });

@@ -5,6 +5,8 @@ import { checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './c
 import { crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
 import { roleplayAssignSchema, roleplayBreakoutsSchema, roleplayDebriefSchema, roleplayFeedbackSchema, roleplayJoinBreakoutSchema, roleplaySessionSchema, roleplayStartSceneSchema, roleplayStartSchema, roleplaySwapSchema } from './roleplay';
 import { admitSchema, connectTransportSchema, consumerRefSchema, createTransportSchema, preferredLayersSchema, produceSchema, restartIceSchema, roomJoinSchema, selfMediaSchema, sessionRefSchema, setRtpCapabilitiesSchema, targetUserSchema } from './room';
+import { facilitationStateSchema, mediaCapabilitiesSchema, mediaPrepareSchema } from './join';
+import { consumerVisibleSchema } from './viewing';
 import { screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
 import { turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 
@@ -76,6 +78,10 @@ export const clientEventSchemas = {
   'screen:start': screenSessionSchema,
   'screen:stop': screenStopSchema,
   'screen:allow': screenAllowSchema,
+  'media:capabilities': mediaCapabilitiesSchema,
+  'media:setConsumerVisible': consumerVisibleSchema,
+  'media:prepare': mediaPrepareSchema,
+  'facilitation:state': facilitationStateSchema,
 } satisfies Record<keyof ClientToServerEvents, ZodTypeAny>;
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -18,3 +18,5 @@ export * from './events';
 export * from './records';
 export * from './screenshare';
 export * from './guests';
+export * from './join';
+export * from './viewing';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MediaPrepared } from './join';
 
 /** Ids are UUIDs everywhere; a forged or malformed id fails validation at the gateway. */
 export const idSchema = z.string().uuid();
@@ -111,8 +112,16 @@ export interface SessionInfo {
 
 /** What `room:join` answers. */
 export type JoinResult =
-  | { status: 'waiting'; session: SessionInfo; position: number }
-  | { status: 'admitted'; session: SessionInfo; room: RoomSnapshot };
+  | {
+      status: 'waiting';
+      session: SessionInfo;
+      position: number;
+      /** Lets the browser prepare its media while it waits (`media:prepare`), so admission only has to consume. */
+      routerRtpCapabilities?: Record<string, unknown>;
+      /** Asked for with `media`: transports to prepare (and paused producers to start) while waiting. */
+      media?: MediaPrepared;
+    }
+  | { status: 'admitted'; session: SessionInfo; room: RoomSnapshot; media?: MediaPrepared };
 
 export interface RoomSnapshot {
   selfUserId: string;
@@ -122,6 +131,8 @@ export interface RoomSnapshot {
   /** Therapists only: who waits in the lobby. */
   lobby?: LobbyEntry[];
   routerRtpCapabilities: Record<string, unknown>;
+  /** The server still holds the transports this browser prepared in the lobby: keep them, just consume. */
+  mediaPrepared?: boolean;
 }
 
 export interface TransportInfo {
@@ -150,6 +161,8 @@ export const roomJoinSchema = z.object({
   sessionId: idSchema,
   safety: safetyCheckSchema.optional(),
   consent: consentSchema.optional(),
+  /** The page's loaded Device: the answer then carries both transports and what to consume now (see join.ts). */
+  media: z.object({ rtpCapabilities: rtpCapabilitiesSchema, send: z.boolean() }).optional(),
 });
 export type RoomJoinRequest = z.infer<typeof roomJoinSchema>;
 

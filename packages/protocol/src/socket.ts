@@ -20,6 +20,8 @@ import type {
   targetUserSchema,
   TransportInfo,
 } from './room';
+import type { consumerVisibleSchema } from './viewing';
+import type { FacilitationState, facilitationStateSchema, mediaCapabilitiesSchema, MediaPrepared, mediaPrepareSchema } from './join';
 import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, chatSendSchema, chatSetPatientPrivateSchema } from './chat';
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
@@ -82,6 +84,14 @@ export interface ClientToServerEvents {
   'media:setPreferredLayers': (payload: In<typeof preferredLayersSchema>, ack: AckCallback<Empty>) => void;
   /** Own microphone or camera on/off. */
   'media:setSelf': (payload: In<typeof selfMediaSchema>, ack: AckCallback<Empty>) => void;
+  /** The server's router RTP capabilities (the same for every room): load the Device before joining. Any signed-in socket. */
+  'media:capabilities': (payload: In<typeof mediaCapabilitiesSchema>, ack: AckCallback<{ routerRtpCapabilities: Record<string, unknown> }>) => void;
+  /** Pause (off screen, hidden tab) or resume one of the caller's own video consumers; audio is refused (see viewing.ts). */
+  'media:setConsumerVisible': (payload: In<typeof consumerVisibleSchema>, ack: AckCallback<Empty>) => void;
+  /** Both transports (in parallel) and everything to consume now, in one answer; also allowed while waiting in the lobby (see join.ts). */
+  'media:prepare': (payload: In<typeof mediaPrepareSchema>, ack: AckCallback<MediaPrepared>) => void;
+  /** Chat, turns, check-ins, crisis and role-play state in one answer, once per entry into the room (see join.ts). */
+  'facilitation:state': (payload: In<typeof facilitationStateSchema>, ack: AckCallback<FacilitationState>) => void;
 
   // --- Chat (see chat.ts). Admitted members only. ---------------------------
   /** Send to the group, or privately with `toUserId`. Answers the stored message. Pushes `chat:messageSent`. */

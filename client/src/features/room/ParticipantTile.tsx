@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
 import type { RemoteMedia } from '../../media/roomState';
 import { CameraOffIcon, HandIcon, MicOffIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
@@ -17,6 +17,8 @@ export interface ParticipantTileProps {
   /** Simulcast layer this tile's size calls for (remote tiles ask the RoomClient for it). */
   layer: number;
   onPreferLayer?(userId: string, layer: number): void;
+  /** Remote tiles: on screen in a visible tab or not (the SFU then forwards their video only when seen). */
+  onVisibility?(userId: string, visible: boolean): void;
   onMute?(userId: string): void;
   onUnlockMic?(userId: string): void;
   onRemove?(userId: string): void;
@@ -57,6 +59,7 @@ export function ParticipantTile({
   canModerate,
   layer,
   onPreferLayer,
+  onVisibility,
   onMute,
   onUnlockMic,
   onRemove,
@@ -79,6 +82,27 @@ export function ParticipantTile({
   useEffect(() => {
     if (!isSelf && media?.video) onPreferLayer?.(p.userId, layer);
   }, [isSelf, media?.video, layer, p.userId, onPreferLayer]);
+
+  // Forward only what is seen: off screen (scrolled away, a phone's grid) or a hidden tab pauses this video.
+  const tileRef = useRef<HTMLLIElement>(null);
+  const hasRemoteVideo = !isSelf && Boolean(media?.video);
+  useEffect(() => {
+    const el = tileRef.current;
+    if (!hasRemoteVideo || !onVisibility || !el || typeof IntersectionObserver === 'undefined') return;
+    let onScreen = true;
+    const report = () => onVisibility(p.userId, onScreen && document.visibilityState !== 'hidden');
+    const observer = new IntersectionObserver((entries) => {
+      onScreen = entries.some((e) => e.isIntersecting);
+      report();
+    });
+    observer.observe(el);
+    document.addEventListener('visibilitychange', report);
+    return () => {
+      observer.disconnect();
+      document.removeEventListener('visibilitychange', report);
+      onVisibility(p.userId, true);
+    };
+  }, [hasRemoteVideo, onVisibility, p.userId]);
 
   const classes = ['tile'];
   if (speaking) classes.push('tile--speaking');
@@ -104,6 +128,7 @@ export function ParticipantTile({
 
   return (
     <li
+      ref={tileRef}
       className={classes.join(' ')}
       data-testid="participant-tile"
       data-user-id={p.userId}

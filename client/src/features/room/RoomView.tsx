@@ -45,6 +45,8 @@ export interface RoomActions {
   stopScreenShare?(): Promise<void>;
   stopScreenShareOf?(userId: string): Promise<void>;
   allowScreenShare?(userId: string, allowed: boolean): Promise<void>;
+  /** A remote tile on screen (and the tab visible) or not: its video is forwarded only when seen. */
+  setVideoVisible?(userId: string, visible: boolean): void;
 }
 
 export interface RoomViewProps {
@@ -352,6 +354,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 canModerate={isTherapist && !isSelf && p.role !== 'therapist'}
                 layer={layer}
                 onPreferLayer={preferLayer}
+                onVisibility={actions.setVideoVisible}
                 onMute={(id) => void run(null, () => actions.mute(id))}
                 onUnlockMic={(id) => void run(null, () => actions.unlockMic(id))}
                 onRemove={(id) => void run(null, () => actions.remove(id))}

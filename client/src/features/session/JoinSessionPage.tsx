@@ -42,7 +42,8 @@ function titleFor(state: RoomState): string {
 
 /**
  * /sessions/:sessionId/join: pre-join checks, then the live session. One socket
- * and one RoomClient per page, made when the user enters and closed when the page goes.
+ * and one RoomClient per page, made when the page opens (the socket is warm by the
+ * time the user enters) and closed when the page goes.
  */
 export function JoinSessionPage() {
   const { sessionId = '' } = useParams();
@@ -111,12 +112,6 @@ export function JoinSessionPage() {
     [],
   );
 
-  // Chat, turns, check-ins and crisis state are not in the room snapshot: ask on entering the room.
-  const inRoom = state.phase === 'in-room';
-  useEffect(() => {
-    if (inRoom) facilitation?.refresh();
-  }, [inRoom, facilitation]);
-
   // Sitting in a group (or its waiting room) is activity: no idle logoff mid-session.
   const inSession = state.phase === 'in-room' || state.phase === 'waiting';
   useEffect(() => (inSession ? holdActivity() : undefined), [inSession]);
@@ -131,30 +126,38 @@ export function JoinSessionPage() {
     if (state.phase === 'ended') release();
   }, [state.phase, release]);
 
+  /** The page's socket and room client; made when the page opens, so the socket is connected by the time the user enters. */
+  const ensureClient = useCallback((): RoomClient => {
+    const existing = clientRef.current;
+    if (existing) return existing;
+    const socket = createSocket({ token: () => tokenRef.current });
+    const room = new RoomClient(socket, sessionId);
+    clientRef.current = room;
+    // A family guest sees and hears the session only: no chat, turns, check-ins or crisis tools.
+    if (user?.role !== 'family') {
+      const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current, room.onEntered);
+      facilitationRef.current = f;
+      setFacilitation(f);
+    }
+    window.__hearthRoom = room;
+    setClient(room);
+    return room;
+  }, [sessionId, user?.role]);
+  // Early only where the browser can do media: the point is a loaded Device (and a warm socket) before "enter".
+  useEffect(() => {
+    if (typeof RTCPeerConnection !== 'undefined') ensureClient();
+  }, [ensureClient]);
+
   const enter = useCallback(
     (details: { safety?: SafetyCheck; consent?: Consent }) => {
       setJoinError(null);
-      let c = clientRef.current;
-      if (!c) {
-        const socket = createSocket({ token: () => tokenRef.current });
-        c = new RoomClient(socket, sessionId);
-        clientRef.current = c;
-        const room = c;
-        // A family guest sees and hears the session only: no chat, turns, check-ins or crisis tools.
-        if (user?.role !== 'family') {
-          const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current);
-          facilitationRef.current = f;
-          setFacilitation(f);
-        }
-        window.__hearthRoom = c;
-        setClient(c);
-      }
+      const c = ensureClient();
       c.setLocalStream(media.stream);
       c.join(details).catch((e: unknown) => {
         setJoinError(e instanceof Error ? e.message : 'We could not join the session. Please try again.');
       });
     },
-    [sessionId, media.stream, user?.role],
+    [ensureClient, media.stream],
   );
 
   const actions = useMemo<RoomActions | null>(
@@ -173,6 +176,7 @@ export function JoinSessionPage() {
         stopScreenShare: () => client.stopScreenShare(),
         stopScreenShareOf: (id) => client.stopScreenShareOf(id),
         allowScreenShare: (id, allowed) => client.allowScreenShare(id, allowed),
+        setVideoVisible: (id, visible) => void client.setVideoVisible(id, visible),
       },
     [client],
   );

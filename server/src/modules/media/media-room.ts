@@ -192,6 +192,18 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     await this.guard(() => consumer.setPreferredLayers({ spatialLayer, temporalLayer: 2 }));
   }
 
+  /**
+   * A tile off screen or in a hidden tab: pause (or resume) the peer's own
+   * video consumer, so the SFU forwards only what is seen. Audio is never paused.
+   */
+  async setConsumerVisible(peerId: PeerId, consumerId: string, visible: boolean): Promise<void> {
+    const consumer = this.peer(peerId).consumer(consumerId);
+    if (consumer.kind !== 'video') {
+      throw new MediaError(MediaErrorCode.InvalidParameters, 'Sound keeps playing whether or not a tile is on screen.');
+    }
+    await this.guard(() => (visible ? consumer.resume() : consumer.pause()));
+  }
+
   /** Server-side mute / camera-off: the media stops at the SFU whatever the client does. */
   async setProducerPaused(peerId: PeerId, source: MediaSource, paused: boolean): Promise<boolean> {
     const producer = this.peers.get(peerId)?.producerBySource(source);

@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { types } from 'mediasoup';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { MediaError, MediaErrorCode } from './media-error';
 import { MediaRoom } from './media-room';
+import { MEDIA_CODECS } from './media-types';
 import { SerialQueue } from './serial-queue';
 import { WorkerPool } from './worker-pool';
 
@@ -15,6 +17,7 @@ export class MediaService implements OnModuleDestroy {
   private readonly rooms = new Map<string, MediaRoom>();
   private readonly queue = new SerialQueue();
   private shuttingDown = false;
+  private capabilities: Promise<types.RtpCapabilities> | null = null;
 
   constructor(
     private readonly workers: WorkerPool,
@@ -39,6 +42,22 @@ export class MediaService implements OnModuleDestroy {
       });
       return room;
     });
+  }
+
+  /**
+   * What every room's router can do (all routers share the same codecs, so
+   * this is one answer for the whole server): lets a browser load its Device
+   * before it joins anything. Learned once from a short-lived router.
+   */
+  routerRtpCapabilities(): Promise<types.RtpCapabilities> {
+    this.capabilities ??= (async () => {
+      const router = await (await this.workers.acquireWorker()).createRouter({ mediaCodecs: MEDIA_CODECS });
+      const caps = router.rtpCapabilities;
+      router.close();
+      return caps;
+    })();
+    this.capabilities.catch(() => (this.capabilities = null));
+    return this.capabilities;
   }
 
   getRoom(sessionId: string): MediaRoom | undefined {

@@ -12,6 +12,7 @@ import { TurnsModule } from '../turns/turns.module';
 import { ChatGateway } from './chat.gateway';
 import { CheckinsGateway } from './checkins.gateway';
 import { CrisisGateway } from './crisis.gateway';
+import { FacilitationStateGateway } from './facilitation-state.gateway';
 import { NotifierModule } from './notifier.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { RoleplayGateway } from './roleplay.gateway';
@@ -40,7 +41,7 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
     RoleplayModule.register(liveRooms),
     ScreenShareModule.register(liveRooms),
   ],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway, SessionSocketRooms, SocketEventLimits, SocketActivity],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway, FacilitationStateGateway, SessionSocketRooms, SocketEventLimits, SocketActivity],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

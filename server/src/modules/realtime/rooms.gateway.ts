@@ -10,7 +10,10 @@ import {
   admitSchema,
   connectTransportSchema,
   consumerRefSchema,
+  consumerVisibleSchema,
   createTransportSchema,
+  mediaCapabilitiesSchema,
+  mediaPrepareSchema,
   preferredLayersSchema,
   produceSchema,
   restartIceSchema,
@@ -21,6 +24,7 @@ import {
   targetUserSchema,
   type Ack,
   type JoinResult,
+  type MediaPrepared,
   type TransportInfo,
 } from '@hearth/protocol';
 import { RoomsService } from '../rooms/rooms.service';
@@ -123,6 +127,20 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
     );
   }
 
+  @SubscribeMessage('media:capabilities')
+  capabilities(@MessageBody() p: unknown): Promise<Ack<{ routerRtpCapabilities: Record<string, unknown> }>> {
+    return handleRequest('media:capabilities', mediaCapabilitiesSchema, p, async () => ({
+      routerRtpCapabilities: await this.rooms.routerCapabilities(),
+    }));
+  }
+
+  @SubscribeMessage('media:prepare')
+  prepare(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<MediaPrepared>> {
+    return handleRequest('media:prepare', mediaPrepareSchema, p, (r) =>
+      this.rooms.prepareMedia(s.data.userId, r.sessionId, r.rtpCapabilities as types.RtpCapabilities, r.send),
+    );
+  }
+
   @SubscribeMessage('media:connectTransport')
   connectTransport(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<Empty>> {
     return handleRequest('media:connectTransport', connectTransportSchema, p, async (r) => {
@@ -166,6 +184,14 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
   setPreferredLayers(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<Empty>> {
     return handleRequest('media:setPreferredLayers', preferredLayersSchema, p, async (r) => {
       await this.rooms.setPreferredLayers(s.data.userId, r.sessionId, r.consumerId, r.spatialLayer);
+      return EMPTY;
+    });
+  }
+
+  @SubscribeMessage('media:setConsumerVisible')
+  setConsumerVisible(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<Empty>> {
+    return handleRequest('media:setConsumerVisible', consumerVisibleSchema, p, async (r) => {
+      await this.rooms.setConsumerVisible(s.data.userId, r.sessionId, r.consumerId, r.visible);
       return EMPTY;
     });
   }

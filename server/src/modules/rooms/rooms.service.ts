@@ -5,6 +5,7 @@ import type { types } from 'mediasoup';
 import type {
   ConsumerInfo,
   JoinResult,
+  MediaPrepared,
   MediaSource,
   ParticipantView,
   RoomJoinRequest,
@@ -37,6 +38,8 @@ interface Live {
   gatedOut: Set<string>;
   /** Members in a media partition, per layer: userId → partition. Absent from every layer: the main room. */
   partitions: Map<PartitionLayer, Map<string, string>>;
+  /** What waiting patients who prepared their media want on once admitted (their producers stay paused at the SFU until then). */
+  lobbyMedia: Map<string, Partial<Record<MediaSource, boolean>>>;
 }
 
 /** Whether a member's microphone may be live; therapists' rules come from the feature (e.g. turns). */
@@ -118,20 +121,32 @@ export class RoomsService implements OnModuleDestroy {
     if (outcome.status === 'waiting') {
       this.notifier.leaveSession(userId, req.sessionId);
       this.pushLobby(entry);
-      return { status: 'waiting', session: ctx.session, position: outcome.position };
+      const room = await this.wireMediaRoom(req.sessionId);
+      const media = req.media ? await this.prepareMedia(userId, req.sessionId, req.media.rtpCapabilities as types.RtpCapabilities, req.media.send) : undefined;
+      return {
+        status: 'waiting',
+        session: ctx.session,
+        position: outcome.position,
+        routerRtpCapabilities: { ...room.rtpCapabilities },
+        ...(media ? { media } : {}),
+      };
     }
     // A new socket for someone already in: their old media is stale.
     if (previousSocket && previousSocket !== socketId) this.media.getRoom(req.sessionId)?.removePeer(userId);
     await this.enterRoom(entry, userId, now);
-    return { status: 'admitted', session: ctx.session, room: await this.snapshot(entry, userId) };
+    // Asked with the join: transports and consumers in this same answer.
+    const media = req.media ? await this.prepareMedia(userId, req.sessionId, req.media.rtpCapabilities as types.RtpCapabilities, req.media.send) : undefined;
+    return { status: 'admitted', session: ctx.session, room: await this.snapshot(entry, userId), ...(media ? { media } : {}) };
   }
 
   async admit(userId: string, sessionId: string, userIds: string[] | 'all', now = new Date()): Promise<string[]> {
     const entry = this.moderated(userId, sessionId);
     const admitted = entry.live.admit(userIds);
     for (const id of admitted) {
+      this.applyLobbyMedia(entry, id);
       await this.enterRoom(entry, id, now);
       this.notifier.toUser(id, 'room:admitted', { sessionId, room: await this.snapshot(entry, id) });
+      await this.startPreparedMedia(entry, id);
     }
     this.pushLobby(entry);
     return admitted;
@@ -234,13 +249,44 @@ export class RoomsService implements OnModuleDestroy {
     return room.createTransport(userId, direction);
   }
 
+  /**
+   * Both transports at once and a consumer for everything the caller may see
+   * now, in one answer. Waiting patients may prepare too (they consume nothing
+   * until admitted); a repeated prepare replaces the caller's earlier media.
+   */
+  async prepareMedia(userId: string, sessionId: string, caps: types.RtpCapabilities, send: boolean): Promise<MediaPrepared> {
+    const { entry, room } = await this.inRoomOrLobby(userId, sessionId);
+    if (room.hasPeer(userId)) room.removePeer(userId);
+    entry.lobbyMedia.delete(userId);
+    const [recvInfo, sendInfo] = await Promise.all([
+      room.createTransport(userId, 'recv'),
+      send ? room.createTransport(userId, 'send') : Promise.resolve(null),
+    ]);
+    room.setRtpCapabilities(userId, caps);
+    const consumers: ConsumerInfo[] = [];
+    for (const producer of room.producersExcept(userId)) {
+      if (!this.canReceive(entry, userId, producer.appData.peerId)) continue;
+      try {
+        consumers.push(await room.consume(userId, producer.id));
+      } catch (e) {
+        this.logger.warn(`consume skipped: ${e instanceof Error ? e.message : 'unknown'}`);
+      }
+    }
+    return { recv: recvInfo, send: sendInfo, consumers };
+  }
+
+  /** The router RTP capabilities every room shares, for loading a Device before joining. */
+  async routerCapabilities(): Promise<Record<string, unknown>> {
+    return { ...(await this.media.routerRtpCapabilities()) };
+  }
+
   async connectTransport(userId: string, sessionId: string, transportId: string, dtls: types.DtlsParameters): Promise<void> {
-    const { room } = await this.inRoom(userId, sessionId);
+    const { room } = await this.inRoomOrLobby(userId, sessionId);
     await room.connectTransport(userId, transportId, dtls);
   }
 
   async restartIce(userId: string, sessionId: string, transportId: string): Promise<types.IceParameters> {
-    const { room } = await this.inRoom(userId, sessionId);
+    const { room } = await this.inRoomOrLobby(userId, sessionId);
     return room.restartIce(userId, transportId);
   }
 
@@ -258,8 +304,18 @@ export class RoomsService implements OnModuleDestroy {
     sessionId: string,
     p: { transportId: string; kind: types.MediaKind; source: MediaSource; rtpParameters: types.RtpParameters; paused: boolean },
   ): Promise<{ producerId: string }> {
-    const { entry, room } = await this.inRoom(userId, sessionId);
-    if (p.source !== 'mic' && p.source !== 'camera') return this.produceExtra(entry, room, userId, { ...p, source: p.source });
+    const { entry, room } = await this.inRoomOrLobby(userId, sessionId);
+    if (p.source !== 'mic' && p.source !== 'camera') {
+      // A screen share needs the room: nothing beyond mic and camera is prepared in the lobby.
+      if (!entry.live.isAdmitted(userId)) throw new RoomError(RoomErrorCode.NotAdmitted, 'You are not in this session’s room.');
+      return this.produceExtra(entry, room, userId, { ...p, source: p.source });
+    }
+    if (!entry.live.isAdmitted(userId)) {
+      // In the lobby: nothing leaves the SFU until admission, which applies what the patient wants.
+      const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, true);
+      entry.lobbyMedia.set(userId, { ...entry.lobbyMedia.get(userId), [p.source]: !p.paused });
+      return { producerId: producer.id };
+    }
     const member = entry.live.member(userId);
     // What the person asked for, and what the floor rules let through at the SFU.
     const wanted = !p.paused && !(p.source === 'mic' && !!member?.micLocked);
@@ -307,6 +363,12 @@ export class RoomsService implements OnModuleDestroy {
   async setPreferredLayers(userId: string, sessionId: string, consumerId: string, spatialLayer: number): Promise<void> {
     const { room } = await this.inRoom(userId, sessionId);
     await room.setPreferredLayers(userId, consumerId, spatialLayer);
+  }
+
+  /** Forward only what is seen: the caller's own video consumer paused while its tile is off screen. */
+  async setConsumerVisible(userId: string, sessionId: string, consumerId: string, visible: boolean): Promise<void> {
+    const { room } = await this.inRoom(userId, sessionId);
+    await room.setConsumerVisible(userId, consumerId, visible);
   }
 
   /** Own mic/camera on or off; the SFU pauses the producer too, so "off" is off for everyone. */
@@ -528,6 +590,7 @@ export class RoomsService implements OnModuleDestroy {
         micGates: new Map(),
         gatedOut: new Set(),
         partitions: new Map(),
+        lobbyMedia: new Map(),
       };
       this.sessions.set(sessionId, entry);
     }
@@ -593,12 +656,67 @@ export class RoomsService implements OnModuleDestroy {
       activeSpeakerUserId: null,
       ...(isTherapist ? { lobby: entry.live.lobbyView() } : {}),
       routerRtpCapabilities: { ...room.rtpCapabilities },
+      mediaPrepared: room.hasPeer(userId) && !!room.peer(userId).rtpCapabilities,
     };
+  }
+
+  /** A patient admitted with media prepared in the lobby: mic/camera as they asked (mic gates allowing). */
+  private applyLobbyMedia(entry: Live, userId: string): void {
+    const wants = entry.lobbyMedia.get(userId);
+    entry.lobbyMedia.delete(userId);
+    if (!wants) return;
+    const m = entry.live.member(userId);
+    for (const source of ['mic', 'camera'] as const) {
+      const on = wants[source];
+      if (on !== undefined && !(source === 'mic' && on && m?.micLocked)) entry.live.setMedia(userId, source, on);
+    }
+  }
+
+  /**
+   * Right after admission: resume the prepared producers at the SFU as the
+   * member wants them, then consume in both directions (nothing to create on
+   * the client but consumers).
+   */
+  private async startPreparedMedia(entry: Live, userId: string): Promise<void> {
+    const room = this.media.getRoom(entry.live.sessionId);
+    const m = entry.live.member(userId);
+    if (!room || !m || !room.hasPeer(userId)) return;
+    const peer = room.peer(userId);
+    if (room.isProducerPaused(userId, 'mic') === true && m.micOn && !m.micLocked && this.micAllowed(entry, userId)) {
+      await room.setProducerPaused(userId, 'mic', false);
+    }
+    if (room.isProducerPaused(userId, 'camera') === true && m.cameraOn) await room.setProducerPaused(userId, 'camera', false);
+    // Admitting several at once: someone admitted earlier in the loop may already consume this one.
+    const consumes = (viewerId: string, producerId: string) => room.consumersOf(viewerId).some((c) => c.producerId === producerId);
+    if (peer.rtpCapabilities) {
+      for (const producer of room.producersExcept(userId)) {
+        if (!consumes(userId, producer.id) && this.canReceive(entry, userId, producer.appData.peerId)) {
+          await this.consumeFor(room, userId, producer.id);
+        }
+      }
+    }
+    for (const producer of [...peer.producers.values()]) {
+      for (const viewerId of room.peerIds()) {
+        if (viewerId === userId || !room.peer(viewerId).rtpCapabilities || consumes(viewerId, producer.id)) continue;
+        if (this.canReceive(entry, viewerId, userId)) await this.consumeFor(room, viewerId, producer.id);
+      }
+    }
   }
 
   private async inRoom(userId: string, sessionId: string): Promise<{ entry: Live; room: MediaRoom }> {
     const entry = this.sessions.get(sessionId);
     if (!entry || !entry.live.isAdmitted(userId) || entry.live.isEnded) {
+      throw new RoomError(RoomErrorCode.NotAdmitted, 'You are not in this session’s room.');
+    }
+    return { entry, room: await this.wireMediaRoom(sessionId) };
+  }
+
+  /** Admitted, or waiting (and connected) in the lobby: enough to prepare media, never to receive it. */
+  private async inRoomOrLobby(userId: string, sessionId: string): Promise<{ entry: Live; room: MediaRoom }> {
+    const entry = this.sessions.get(sessionId);
+    const m = entry?.live.member(userId);
+    const waiting = m?.state === 'waiting' && m.connected;
+    if (!entry || entry.live.isEnded || !(waiting || entry.live.isAdmitted(userId))) {
       throw new RoomError(RoomErrorCode.NotAdmitted, 'You are not in this session’s room.');
     }
     return { entry, room: await this.wireMediaRoom(sessionId) };

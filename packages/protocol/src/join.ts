@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { ChatHistory } from './chat';
+import type { CheckinState } from './checkins';
+import type { CrisisState } from './crisis';
+import type { RoleplayState } from './roleplay';
+import { idSchema, rtpCapabilitiesSchema, type ConsumerInfo, type TransportInfo } from './room';
+import type { FloorView } from './turns';
+
+// ---------------------------------------------------------------------------
+// The fast join path: one request sets up a participant's media, one request
+// loads the facilitation state. Neither waits on the other.
+// ---------------------------------------------------------------------------
+
+/**
+ * The fastest path carries the same in `room:join` itself (`media`, when the
+ * page loaded its Device before joining with `media:capabilities`): the join
+ * answer then holds the transports and consumers too.
+ *
+ * `media:prepare`: right after `room:join` answers (admitted, or waiting in
+ * the lobby), the client sends its loaded device's capabilities and gets back,
+ * in one answer, both transports (created in parallel) and a consumer for
+ * everything it may receive now (none while waiting). A repeated prepare
+ * replaces the caller's earlier transports.
+ */
+export const mediaPrepareSchema = z.object({
+  sessionId: idSchema,
+  rtpCapabilities: rtpCapabilitiesSchema,
+  /** Create a send transport too (the browser has a camera or microphone). */
+  send: z.boolean(),
+});
+
+export interface MediaPrepared {
+  recv: TransportInfo;
+  send: TransportInfo | null;
+  /** Paused consumers to consume now and resume (empty in the lobby). */
+  consumers: ConsumerInfo[];
+}
+
+/** `media:capabilities`: the server's router RTP capabilities (the same for every room), to load a Device before joining. */
+export const mediaCapabilitiesSchema = z.object({}).strict();
+
+/** `facilitation:state`: chat, turns, check-ins, crisis and role-play state in one answer (admitted members). */
+export const facilitationStateSchema = z.object({ sessionId: idSchema });
+
+export interface FacilitationState {
+  chat: ChatHistory;
+  floor: FloorView;
+  checkins: CheckinState;
+  crisis: CrisisState;
+  roleplay: RoleplayState;
+}

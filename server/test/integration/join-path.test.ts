@@ -1,0 +1,159 @@
+import type { ConsumerInfo, JoinResult, MediaPrepared } from '@hearth/protocol';
+import { request } from '../helpers/socket';
+import { collect, CONSENT, connectAs, inProgressGroupSession, nextEvent, opusSendParameters, SAFETY, type Person } from '../helpers/room-helpers';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { DB_KINDS } from '../helpers/test-db';
+import { MediaService } from '../../src/modules/media/media.service';
+
+/** RTP parameters a browser would send for a VP8 camera track (one layer). */
+const vp8SendParameters = (ssrc: number) => ({
+  mid: '1',
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [] }],
+  headerExtensions: [],
+  encodings: [{ ssrc }],
+  rtcp: { cname: `cname-${ssrc}`, reducedSize: true },
+});
+
+jest.setTimeout(90_000);
+
+type Ok<T> = { ok: true; data: T };
+const ok = <T>(ack: unknown): T => {
+  expect(ack).toMatchObject({ ok: true });
+  return (ack as Ok<T>).data;
+};
+
+/**
+ * The fast join path (issue 14): the join answer carries the media, a waiting
+ * patient prepares transports and paused producers in the lobby so that
+ * admission only consumes, and the facilitation state comes in one answer.
+ */
+describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (real sockets, mediasoup) — %s', (kind) => {
+  let app: TestApp;
+  let sessionId: string;
+  let therapist: Person;
+  let p1: Person;
+  let p2: Person;
+  let caps: Record<string, unknown>;
+  let therapistSend: string;
+  const people: Person[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp(kind);
+    therapist = await connectAs(app, 'therapist@hearth.test');
+    p1 = await connectAs(app, 'patient1@hearth.test');
+    p2 = await connectAs(app, 'patient2@hearth.test');
+    people.push(therapist, p1, p2);
+    sessionId = await inProgressGroupSession(app, therapist.token);
+  });
+  afterAll(async () => {
+    people.forEach((p) => p.socket.close());
+    await app?.stop();
+  });
+
+  it('hands any signed-in socket the router capabilities before joining, the same the room answers', async () => {
+    caps = ok<{ routerRtpCapabilities: Record<string, unknown> }>(await request(p2.socket, 'media:capabilities', {})).routerRtpCapabilities;
+    expect(caps).toHaveProperty('codecs');
+    expect(await request(p2.socket, 'media:capabilities', { sessionId })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('answers a join that carries the device’s capabilities with both transports and the consumers to use', async () => {
+    const t = ok<Extract<JoinResult, { status: 'admitted' }>>(
+      await request(therapist.socket, 'room:join', { sessionId, media: { rtpCapabilities: caps, send: true } }),
+    );
+    expect(t.room.routerRtpCapabilities).toEqual(caps);
+    expect(t.media).toMatchObject({ recv: { id: expect.any(String) }, send: { id: expect.any(String) }, consumers: [] });
+    ok(await request(therapist.socket, 'media:produce', { sessionId, transportId: t.media!.send!.id, kind: 'audio', source: 'mic', rtpParameters: opusSendParameters(3001) }));
+    therapistSend = t.media!.send!.id;
+  });
+
+  it('refuses media setup to people outside the session, and to a patient not yet waiting', async () => {
+    expect(await request(p1.socket, 'media:prepare', { sessionId, rtpCapabilities: caps, send: true })).toMatchObject({
+      ok: false,
+      error: { code: 'not_admitted' },
+    });
+  });
+
+  it('prepares a waiting patient’s transports and paused producers in the lobby; nobody receives them before admission', async () => {
+    const therapistConsumers = collect(therapist.socket, 'media:consumerCreated');
+    const w = ok<Extract<JoinResult, { status: 'waiting' }>>(
+      await request(p1.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT, media: { rtpCapabilities: caps, send: true } }),
+    );
+    expect(w.status).toBe('waiting');
+    expect(w.routerRtpCapabilities).toEqual(caps);
+    // Transports exist before admission; nothing to consume while waiting (the therapist's mic is live).
+    expect(w.media).toMatchObject({ recv: { id: expect.any(String) }, send: { id: expect.any(String) }, consumers: [] });
+    ok(await request(p1.socket, 'media:produce', { sessionId, transportId: w.media!.send!.id, kind: 'audio', source: 'mic', rtpParameters: opusSendParameters(3002) }));
+    // A waiting patient still cannot do what only admitted members may.
+    expect(await request(p1.socket, 'media:setSelf', { sessionId, source: 'mic', on: true })).toMatchObject({ ok: false, error: { code: 'not_admitted' } });
+    expect(await request(p1.socket, 'facilitation:state', { sessionId })).toMatchObject({ ok: false, error: { code: 'not_admitted' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(therapistConsumers).toEqual([]);
+  });
+
+  it('admission only consumes: the admitted patient gets consumers on the lobby transports, and everyone gets theirs', async () => {
+    const admitted = nextEvent(p1.socket, 'room:admitted');
+    const p1Consumer = nextEvent(p1.socket, 'media:consumerCreated');
+    const therapistConsumer = nextEvent(therapist.socket, 'media:consumerCreated', (p) => p.consumer.userId === p1.userId);
+    const mic = nextEvent(therapist.socket, 'room:participantJoined', (p) => p.participant.userId === p1.userId);
+    ok(await request(therapist.socket, 'lobby:admit', { sessionId, userIds: [p1.userId] }));
+    const { room } = await admitted;
+    expect(room.mediaPrepared).toBe(true);
+    const c: ConsumerInfo = (await p1Consumer).consumer;
+    expect(c).toMatchObject({ userId: therapist.userId, kind: 'audio', source: 'mic' });
+    // The consumer is on the transport made in the lobby: resuming it needs no new transport.
+    ok(await request(p1.socket, 'media:resumeConsumer', { sessionId, consumerId: c.consumerId }));
+    expect((await therapistConsumer).consumer).toMatchObject({ userId: p1.userId, source: 'mic', producerPaused: false });
+    // What the patient wanted in the lobby (mic on) is what the room sees.
+    expect((await mic).participant).toMatchObject({ micOn: true });
+  });
+
+  it('loads chat, turns, check-ins, crisis and role-play state in one answer', async () => {
+    const s = ok<Record<string, unknown>>(await request(p1.socket, 'facilitation:state', { sessionId }));
+    expect(Object.keys(s).sort()).toEqual(['chat', 'checkins', 'crisis', 'floor', 'roleplay']);
+    expect(s.chat).toMatchObject({ messages: expect.any(Array) });
+    expect(s.floor).toMatchObject({ sessionId, revision: expect.any(Number) });
+  });
+
+  it('a repeated prepare (a fast rejoin) replaces the earlier transports and hands back what to consume', async () => {
+    const again = ok<MediaPrepared>(await request(p1.socket, 'media:prepare', { sessionId, rtpCapabilities: caps, send: false }));
+    expect(again.send).toBeNull();
+    expect(again.consumers.map((c) => c.userId)).toEqual([therapist.userId]);
+    // Four transports at most per person: repeated prepares do not pile them up.
+    for (let i = 0; i < 3; i++) ok(await request(p1.socket, 'media:prepare', { sessionId, rtpCapabilities: caps, send: true }));
+  });
+
+  it('forwards only what is seen: a browser pauses and resumes its own video consumers, never audio, never someone else’s', async () => {
+    const p1Camera = nextEvent(p1.socket, 'media:consumerCreated', (p) => p.consumer.source === 'camera');
+    ok(await request(therapist.socket, 'media:produce', { sessionId, transportId: therapistSend, kind: 'video', source: 'camera', rtpParameters: vp8SendParameters(4001) }));
+    const video = (await p1Camera).consumer;
+    ok(await request(p1.socket, 'media:resumeConsumer', { sessionId, consumerId: video.consumerId }));
+    const media = app.app.get(MediaService).getRoom(sessionId)!;
+    const consumerAtSfu = () => media.peer(p1.userId).consumer(video.consumerId);
+    expect(consumerAtSfu().paused).toBe(false);
+
+    ok(await request(p1.socket, 'media:setConsumerVisible', { sessionId, consumerId: video.consumerId, visible: false }));
+    expect(consumerAtSfu().paused).toBe(true);
+    ok(await request(p1.socket, 'media:setConsumerVisible', { sessionId, consumerId: video.consumerId, visible: true }));
+    expect(consumerAtSfu().paused).toBe(false);
+
+    // Audio keeps playing whatever the screen shows.
+    const audio = media.consumersOf(p1.userId).find((c) => c.consumerId !== video.consumerId)!;
+    expect(await request(p1.socket, 'media:setConsumerVisible', { sessionId, consumerId: audio.consumerId, visible: false })).toMatchObject({
+      ok: false,
+      error: { code: 'media_invalid_parameters' },
+    });
+    // Someone else's consumer: not found for them (p2 is admitted too), and nobody outside the room may ask.
+    ok(await request(p2.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT }));
+    ok(await request(therapist.socket, 'lobby:admit', { sessionId, userIds: [p2.userId] }));
+    ok(await request(p2.socket, 'media:prepare', { sessionId, rtpCapabilities: caps, send: false }));
+    expect(await request(p2.socket, 'media:setConsumerVisible', { sessionId, consumerId: video.consumerId, visible: false })).toMatchObject({
+      ok: false,
+      error: { code: 'media_unknown_consumer' },
+    });
+    expect(consumerAtSfu().paused).toBe(false);
+    expect(await request(p2.socket, 'media:setConsumerVisible', { sessionId, consumerId: 'nope', visible: false })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+  });
+});

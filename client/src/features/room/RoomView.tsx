@@ -443,8 +443,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}
         onLeave={() => void run(null, () => actions.leave())}
-        // One click, as TEST-CONTRACT.md's `end-session` promises; the button stands apart,
-        // in the danger colour, labelled "for everyone", to avoid accidental use.
+        // ControlsBar asks first (`leave-room-confirm` / `end-session-confirm`, TEST-CONTRACT.md).
         onEndSession={() => void run('end', () => actions.endSession())}
       />
     </section>

@@ -4,6 +4,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { dayKey, formatDayHeading } from './formatSessionTime';
 import { mySessionsResponseSchema, nextSession, upcomingSessions, type MySession } from './mySessions';
+import { LeftSessionNotice } from './LeftSessionNotice';
 import { SessionCard } from './SessionCard';
 import { useNow } from './useNow';
 
@@ -54,6 +55,7 @@ export function SchedulePage() {
       <p className="page__lede">
         Your upcoming sessions. Each one's join button turns on shortly before it starts.
       </p>
+      <LeftSessionNotice />
       <ScheduleBody state={state} now={now} onRetry={retry} />
     </section>
   );

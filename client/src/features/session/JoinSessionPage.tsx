@@ -11,6 +11,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { RoomView, type RoomActions } from '../room/RoomView';
 import { formatRange } from '../schedule/formatSessionTime';
+import type { LeftSessionState } from '../schedule/LeftSessionNotice';
 import { mySessionsResponseSchema } from '../schedule/mySessions';
 import { PreJoin } from './PreJoin';
 import { useLocalMedia } from './useLocalMedia';
@@ -121,7 +122,11 @@ export function JoinSessionPage() {
   useEffect(() => (inSession ? holdActivity() : undefined), [inSession]);
 
   useEffect(() => {
-    if (state.phase === 'left') navigate('/', { replace: true });
+    if (state.phase !== 'left') return;
+    const leftSession: LeftSessionState = { leftSession: { id: sessionId, title: state.session?.title ?? session?.title ?? null } };
+    navigate('/', { replace: true, state: leftSession });
+    // Only the move to `left` matters; the titles are read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.phase, navigate]);
 
   // Nothing more to send once the session is over: turn the camera and microphone off.

@@ -24,6 +24,7 @@ import { DomainError } from '../../common/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { handleRequest } from './ack';
 import { Notifier } from './notifier';
+import { requestRetries } from './request-retries';
 
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -96,6 +97,8 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
   handleConnection(socket: HearthSocket): void {
     // Personal room: pushes to one user reach all their tabs, on any server process.
     void socket.join(`user:${socket.data.userId}`);
+    // Re-sent requests (after a slow answer) run once; see request-retries.ts.
+    socket.use(requestRetries(this.config.HEARTH_TEST_DELAY_EVENTS) as Parameters<HearthSocket['use']>[0]);
   }
 
   @SubscribeMessage('system:ping')

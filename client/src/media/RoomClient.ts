@@ -1,5 +1,6 @@
 import { Device, type types } from 'mediasoup-client';
 import type {
+  ClientToServerEvents,
   ConsumerInfo,
   JoinResult,
   RoomJoinRequest,
@@ -7,6 +8,7 @@ import type {
   ServerToClientEvents,
   TransportInfo,
 } from '@hearth/protocol';
+import { requestPatiently } from '../realtime/patientRequest';
 import { request, RequestError, type HearthSocket } from '../realtime/socket';
 import { initialRoomState, upsertParticipant, type RoomState } from './roomState';
 
@@ -49,6 +51,10 @@ export class RoomClient {
   private mediaGeneration = 0;
   private readonly offs: (() => void)[] = [];
   private closed = false;
+  /** Requests waiting longer than usual for an answer: shown as "reconnecting" meanwhile. */
+  private slowRequests = 0;
+  private recoveryTimer: ReturnType<typeof setTimeout> | null = null;
+  private recoveryAttempts = 0;
 
   constructor(
     /** The page's one socket (public for diagnostics and tests; the room never closes it). */
@@ -80,34 +86,36 @@ export class RoomClient {
   async join(req: Omit<RoomJoinRequest, 'sessionId'>): Promise<void> {
     this.joinRequest = { ...req, sessionId: this.sessionId };
     this.patch({ phase: 'joining', message: null });
+    let result: JoinResult;
     try {
-      const result = await request(this.socket, 'room:join', this.joinRequest);
-      await this.applyJoin(result);
+      result = await this.ask('room:join', this.joinRequest);
     } catch (e) {
       this.patch({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
       throw e;
     }
+    // Admitted: whatever goes wrong with media from here on is mended in the room.
+    await this.applyJoin(result).catch((e: unknown) => this.fail(e));
   }
 
   async admit(userIds: string[] | 'all'): Promise<string[]> {
-    const { admitted } = await request(this.socket, 'lobby:admit', { sessionId: this.sessionId, userIds });
+    const { admitted } = await this.ask('lobby:admit', { sessionId: this.sessionId, userIds });
     return admitted;
   }
 
   async muteParticipant(userId: string): Promise<void> {
-    await request(this.socket, 'moderation:mute', { sessionId: this.sessionId, userId });
+    await this.ask('moderation:mute', { sessionId: this.sessionId, userId });
   }
 
   async unlockParticipantMic(userId: string): Promise<void> {
-    await request(this.socket, 'moderation:unlockMic', { sessionId: this.sessionId, userId });
+    await this.ask('moderation:unlockMic', { sessionId: this.sessionId, userId });
   }
 
   async removeParticipant(userId: string): Promise<void> {
-    await request(this.socket, 'moderation:remove', { sessionId: this.sessionId, userId });
+    await this.ask('moderation:remove', { sessionId: this.sessionId, userId });
   }
 
   async endSession(): Promise<void> {
-    await request(this.socket, 'room:end', { sessionId: this.sessionId });
+    await this.ask('room:end', { sessionId: this.sessionId });
   }
 
   async setMic(on: boolean): Promise<void> {
@@ -161,6 +169,7 @@ export class RoomClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
     this.offs.forEach((off) => off());
     this.teardownMedia();
     this.listeners.clear();
@@ -188,7 +197,15 @@ export class RoomClient {
       activeSpeakerUserId: room.activeSpeakerUserId,
       message: null,
     });
-    await this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
+    const started = this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
+    const generation = this.mediaGeneration;
+    // A failure of media that a newer start has replaced is nobody's concern.
+    await started.catch((e: unknown) => {
+      if (generation === this.mediaGeneration) throw e;
+    });
+    if (generation !== this.mediaGeneration) return;
+    this.recoveryAttempts = 0;
+    this.settleConnection();
   }
 
   private async startMedia(routerRtpCapabilities: types.RtpCapabilities): Promise<void> {
@@ -199,12 +216,12 @@ export class RoomClient {
     if (generation !== this.mediaGeneration) return;
     this.device = device;
 
-    const recvInfo = await request(this.socket, 'media:createTransport', { sessionId: this.sessionId, direction: 'recv' });
+    const recvInfo = await this.ask('media:createTransport', { sessionId: this.sessionId, direction: 'recv' });
     // Torn down meanwhile (removed, ended, reconnected): a newer start owns the media now.
     if (generation !== this.mediaGeneration) return;
     this.recvTransport = this.wireTransport(device.createRecvTransport(this.transportOptions(recvInfo)));
     // Receiving is ready: the server now sends us everyone's media.
-    await request(this.socket, 'media:setRtpCapabilities', {
+    await this.ask('media:setRtpCapabilities', {
       sessionId: this.sessionId,
       rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown>,
     });
@@ -212,11 +229,11 @@ export class RoomClient {
 
     const stream = this.current.localStream;
     if (!stream) return;
-    const sendInfo = await request(this.socket, 'media:createTransport', { sessionId: this.sessionId, direction: 'send' });
+    const sendInfo = await this.ask('media:createTransport', { sessionId: this.sessionId, direction: 'send' });
     if (generation !== this.mediaGeneration) return;
     const send = this.wireTransport(device.createSendTransport(this.transportOptions(sendInfo)));
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      request(this.socket, 'media:produce', {
+      this.ask('media:produce', {
         sessionId: this.sessionId,
         transportId: send.id,
         kind,
@@ -266,7 +283,7 @@ export class RoomClient {
 
   private wireTransport(transport: types.Transport): types.Transport {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      request(this.socket, 'media:connectTransport', {
+      this.ask('media:connectTransport', {
         sessionId: this.sessionId,
         transportId: transport.id,
         dtlsParameters: dtlsParameters as unknown as { fingerprints: { algorithm: string; value: string }[] },
@@ -278,8 +295,8 @@ export class RoomClient {
       if (state === 'failed' || state === 'disconnected') {
         this.patch({ connection: 'reconnecting' });
         void this.restartIce(transport);
-      } else if (state === 'connected' && this.socket.connected) {
-        this.patch({ connection: 'connected' });
+      } else if (state === 'connected') {
+        this.settleConnection();
       }
     });
     return transport;
@@ -287,7 +304,7 @@ export class RoomClient {
 
   private async restartIce(transport: types.Transport): Promise<void> {
     try {
-      const { iceParameters } = await request(this.socket, 'media:restartIce', {
+      const { iceParameters } = await this.ask('media:restartIce', {
         sessionId: this.sessionId,
         transportId: transport.id,
       });
@@ -316,13 +333,13 @@ export class RoomClient {
       media.videoPaused = info.producerPaused;
     }
     this.patch({ remote: { ...this.current.remote, [info.userId]: media } });
-    await request(this.socket, 'media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+    await this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
     const layer = this.preferredLayers.get(info.userId);
     if (info.kind === 'video' && layer !== undefined) await this.requestLayer(consumer.id, layer);
   }
 
   private async requestLayer(consumerId: string, spatialLayer: number): Promise<void> {
-    await request(this.socket, 'media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
+    await this.ask('media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
       () => undefined,
     );
   }
@@ -344,7 +361,7 @@ export class RoomClient {
     const producer = this.producers.get(source);
     const track = source === 'mic' ? this.current.localStream?.getAudioTracks()[0] : this.current.localStream?.getVideoTracks()[0];
     // The server decides (a locked mic stays off); only then does the local track change.
-    await request(this.socket, 'media:setSelf', { sessionId: this.sessionId, source, on });
+    await this.ask('media:setSelf', { sessionId: this.sessionId, source, on });
     if (track) track.enabled = on;
     if (producer) {
       if (on) producer.resume();
@@ -458,7 +475,7 @@ export class RoomClient {
    */
   private rejoin(): void {
     if (!this.joinRequest || this.closed) return;
-    request(this.socket, 'room:join', { sessionId: this.sessionId })
+    this.ask('room:join', { sessionId: this.sessionId })
       .then((r) => this.applyJoin(r))
       .catch((e: unknown) => this.fail(e));
   }
@@ -469,7 +486,48 @@ export class RoomClient {
       this.patch({ phase: 'ended', message });
       return;
     }
+    const phase = this.current.phase;
+    const refusedEntry = e instanceof RequestError && e.event === 'room:join' && e.code !== 'timeout';
+    if ((phase === 'in-room' || phase === 'waiting' || phase === 'removed') && !refusedEntry) {
+      // A slow or failed step is not a reason to leave: only the server sends someone
+      // to the waiting room. Stay, show "reconnecting", and ask the server again.
+      this.scheduleRecovery();
+      return;
+    }
     this.patch({ phase: 'error', message });
+  }
+
+  /** Joins again after a backoff (2, 4, 8 … 30 s) until the server answers. */
+  private scheduleRecovery(): void {
+    if (this.closed || this.recoveryTimer) return;
+    this.patch({ connection: 'reconnecting' });
+    const wait = Math.min(30_000, 2_000 * 2 ** this.recoveryAttempts++);
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = null;
+      if (this.socket.connected) this.rejoin(); // otherwise the socket's connect event rejoins
+    }, wait);
+  }
+
+  /** Wraps every room request: re-sent under one key when slow, "reconnecting" meanwhile. */
+  private ask<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): ReturnType<typeof requestPatiently<E>> {
+    return requestPatiently(this.socket, event, payload, {
+      onSlow: () => {
+        this.slowRequests++;
+        this.patch({ connection: 'reconnecting' });
+      },
+      onSettledAfterSlow: () => {
+        this.slowRequests = Math.max(0, this.slowRequests - 1);
+        this.settleConnection();
+      },
+    });
+  }
+
+  /** Back to "connected" once nothing is slow, the socket is up and no recovery is pending. */
+  private settleConnection(): void {
+    if (this.slowRequests === 0 && !this.recoveryTimer && this.socket.connected) this.patch({ connection: 'connected' });
   }
 
   private patch(update: Partial<RoomState>): void {

@@ -14,6 +14,7 @@ import { formatRange } from '../schedule/formatSessionTime';
 import type { LeftSessionState } from '../schedule/LeftSessionNotice';
 import { mySessionsResponseSchema } from '../schedule/mySessions';
 import { PreJoin } from './PreJoin';
+import type { SafetyDraft } from './safetyForm';
 import { useLocalMedia } from './useLocalMedia';
 
 declare global {
@@ -56,6 +57,11 @@ export function JoinSessionPage() {
   const tokenRef = useRef(accessToken);
   tokenRef.current = accessToken;
   const [joinError, setJoinError] = useState<string | null>(null);
+  // What the patient typed survives the form being hidden and shown again (a failed join).
+  const draftRef = useRef<SafetyDraft | undefined>(undefined);
+  const keepDraft = useCallback((d: SafetyDraft) => {
+    draftRef.current = d;
+  }, []);
   const [session, setSession] = useState<{ title: string; when: string } | null>(null);
 
   const state = useSyncExternalStore(client?.subscribe ?? noopSubscribe, client?.getSnapshot ?? idleSnapshot);
@@ -201,6 +207,8 @@ export function JoinSessionPage() {
         error={joinError ?? (state.phase === 'error' ? state.message : null)}
         onEnter={enter}
         previousCheck={previousCheck}
+        draft={draftRef.current}
+        onDraftChange={keepDraft}
       />
     </div>
   );

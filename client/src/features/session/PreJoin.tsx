@@ -20,6 +20,9 @@ export interface PreJoinProps {
   onEnter(details: { safety?: SafetyCheck; consent?: Consent }): void;
   /** This patient's earlier check in this session (after a reload or a leave): pre-fills the form. */
   previousCheck?: MySafetyCheck | null;
+  /** What was typed before this form was last shown (the page keeps it): never lost to a failed join. */
+  draft?: SafetyDraft;
+  onDraftChange?(draft: SafetyDraft): void;
 }
 
 /** Before joining: camera and microphone check, and for patients the safety check and consent. */
@@ -33,6 +36,8 @@ export function PreJoin({
   error,
   onEnter,
   previousCheck = null,
+  draft: keptDraft,
+  onDraftChange,
 }: PreJoinProps) {
   const titleId = useId();
   const ids = {
@@ -43,7 +48,10 @@ export function PreJoin({
     consentText: useId(),
     hint: useId(),
   };
-  const [draft, setDraft] = useState<SafetyDraft>(emptySafetyDraft);
+  const [draft, setDraft] = useState<SafetyDraft>(keptDraft ?? emptySafetyDraft);
+  useEffect(() => {
+    onDraftChange?.(draft);
+  }, [draft, onDraftChange]);
   const [touched, setTouched] = useState<Partial<Record<SafetyField, boolean>>>({});
   // Pre-fill from this session's earlier check, unless the patient has started typing.
   useEffect(() => {

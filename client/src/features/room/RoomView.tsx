@@ -257,7 +257,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       {state.connection === 'reconnecting' && (
         <p className="room__banner room__banner--warn" role="status" data-testid="reconnecting-banner">
           <span className="spinner" aria-hidden="true" />
-          Your connection dropped. Reconnecting… you keep your place in the room.
+          Reconnecting… the connection is slow or dropped. You keep your place in the room.
         </p>
       )}
       {facilitation && isTherapist && (

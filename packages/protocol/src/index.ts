@@ -13,4 +13,5 @@ export * from './chat';
 export * from './turns';
 export * from './checkins';
 export * from './crisis';
+export * from './crisis-resolution';
 export * from './roleplay';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
-import type { CrisisAlertView, CrisisState, SideRoomView } from '@hearth/protocol';
+import type { CrisisAlertView, CrisisOutcome, CrisisState, SideRoomView } from '@hearth/protocol';
 import { Notifier } from '../realtime/notifier';
 import type { Member } from '../rooms/domain/live-session';
 import { SafetyCheckRecord } from '../rooms/entities/safety-check.entity';
@@ -62,7 +62,7 @@ export class CrisisService implements OnModuleInit {
     if (member.role !== 'patient') throw new CrisisError(CrisisErrorCode.PatientsOnly, 'Only patients raise a crisis alert.');
     // Pressing again before anyone answered repeats the same alert to the therapists.
     let record = await this.events.findOne({
-      where: { sessionId, userId, raisedBy: userId, acknowledgedAt: IsNull() },
+      where: { sessionId, userId, raisedBy: userId, acknowledgedAt: IsNull(), withdrawnAt: IsNull(), resolvedAt: IsNull() },
       order: { raisedAt: 'DESC' },
     });
     if (!record) record = await this.events.save(this.events.create({ ...(await this.newEvent(sessionId, member, userId, now)) }));
@@ -77,10 +77,46 @@ export class CrisisService implements OnModuleInit {
     if (!record.acknowledgedAt) {
       Object.assign(record, { acknowledgedAt: now, acknowledgedBy: userId });
       await this.events.update({ id: record.id }, { acknowledgedAt: now, acknowledgedBy: userId });
-      this.notifier.toUser(record.userId, 'crisis:acknowledged', { sessionId, alertId, acknowledgedAt: now.toISOString() });
+      const acknowledgedByName = this.rooms.liveSession(sessionId)?.member(userId)?.displayName;
+      this.notifier.toUser(record.userId, 'crisis:acknowledged', {
+        sessionId,
+        alertId,
+        acknowledgedAt: now.toISOString(),
+        ...(acknowledgedByName ? { acknowledgedByName } : {}),
+      });
     }
     const alert = this.view(record);
     this.notifier.toTherapists(sessionId, 'crisis:updated', { sessionId, alert });
+    return alert;
+  }
+
+  /** The patient takes back their own open alert (pressed by mistake); therapists still see it, marked withdrawn. */
+  async withdraw(userId: string, sessionId: string, alertId: string, now = new Date()): Promise<{ alertId: string; withdrawnAt: string }> {
+    const record = await this.events.findOne({ where: { id: alertId, sessionId } });
+    // Someone else's alert is "not found" to a patient: nothing about it leaks.
+    if (!record || record.userId !== userId || record.raisedBy !== userId) {
+      throw new CrisisError(CrisisErrorCode.AlertNotFound, 'No such alert in this session.');
+    }
+    if (record.withdrawnAt) return { alertId, withdrawnAt: record.withdrawnAt.toISOString() };
+    if (record.resolvedAt) throw new CrisisError(CrisisErrorCode.AlreadyClosed, 'A therapist has already closed this alert.');
+    record.withdrawnAt = now;
+    await this.events.update({ id: record.id }, { withdrawnAt: now });
+    this.notifier.toTherapists(sessionId, 'crisis:updated', { sessionId, alert: this.view(record) });
+    return { alertId, withdrawnAt: now.toISOString() };
+  }
+
+  /** A therapist closes an alert with an outcome; the patient is told it is resolved. */
+  async resolve(userId: string, sessionId: string, alertId: string, outcome: CrisisOutcome, now = new Date()): Promise<CrisisAlertView> {
+    this.rooms.requireTherapist(userId, sessionId);
+    const record = await this.events.findOne({ where: { id: alertId, sessionId } });
+    if (!record) throw new CrisisError(CrisisErrorCode.AlertNotFound, 'No such alert in this session.');
+    if (record.resolvedAt) throw new CrisisError(CrisisErrorCode.AlreadyClosed, 'This alert is already resolved.');
+    const update = { resolvedAt: now, resolvedBy: userId, outcome, ...(record.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedBy: userId }) };
+    Object.assign(record, update);
+    await this.events.update({ id: record.id }, update);
+    const alert = this.view(record);
+    this.notifier.toTherapists(sessionId, 'crisis:updated', { sessionId, alert });
+    if (!record.withdrawnAt) this.notifier.toUser(record.userId, 'crisis:resolved', { sessionId, alertId, resolvedAt: now.toISOString() });
     return alert;
   }
 
@@ -140,7 +176,7 @@ export class CrisisService implements OnModuleInit {
       return { alerts: records.map((r) => this.view(r)), sideRooms: rooms.all() };
     }
     const own = await this.events.find({
-      where: { sessionId, userId, raisedBy: userId, returnedAt: IsNull() },
+      where: { sessionId, userId, raisedBy: userId, returnedAt: IsNull(), withdrawnAt: IsNull(), resolvedAt: IsNull() },
       order: { raisedAt: 'DESC' },
       take: 1,
     });
@@ -178,6 +214,10 @@ export class CrisisService implements OnModuleInit {
       sideRoomTherapists: null,
       returnedAt: null,
       returnedBy: null,
+      withdrawnAt: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      outcome: null,
     };
   }
 
@@ -194,6 +234,10 @@ export class CrisisService implements OnModuleInit {
       callbackNumber: r.callbackNumber,
       acknowledgedByUserId: r.acknowledgedBy,
       acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+      withdrawnAt: r.withdrawnAt?.toISOString() ?? null,
+      resolvedAt: r.resolvedAt?.toISOString() ?? null,
+      resolvedByUserId: r.resolvedBy,
+      outcome: (r.outcome as CrisisOutcome | null) ?? null,
     };
   }
 

@@ -3,7 +3,9 @@ import {
   crisisAlertRefSchema,
   crisisMoveSchema,
   crisisReturnSchema,
+  crisisResolveSchema,
   crisisSessionSchema,
+  crisisWithdrawSchema,
   type Ack,
   type CrisisAlertView,
   type CrisisState,
@@ -43,6 +45,18 @@ export class CrisisGateway {
       await this.crisis.returnToGroup(s.data.userId, r.sessionId, r.userId);
       return {};
     });
+  }
+
+  @SubscribeMessage('crisis:withdraw')
+  withdraw(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<{ alertId: string; withdrawnAt: string }>> {
+    return handleRequest('crisis:withdraw', crisisWithdrawSchema, p, (r) => this.crisis.withdraw(s.data.userId, r.sessionId, r.alertId));
+  }
+
+  @SubscribeMessage('crisis:resolve')
+  resolve(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<CrisisAlertView>> {
+    return handleRequest('crisis:resolve', crisisResolveSchema, p, (r) =>
+      this.crisis.resolve(s.data.userId, r.sessionId, r.alertId, r.outcome),
+    );
   }
 
   @SubscribeMessage('crisis:state')

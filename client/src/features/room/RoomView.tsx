@@ -188,6 +188,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       : null;
   const nameOf = (userId: string) =>
     userId === state.selfUserId ? 'you' : (state.participants.find((p) => p.userId === userId)?.displayName ?? 'a therapist');
+  const openCrises = new Set(crisisState.alerts.filter((a) => !a.resolvedAt && !a.withdrawnAt).map((a) => a.userId)).size;
   const jumpTo = (id: string) => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   const selfView: ParticipantView | null = state.selfUserId
     ? {
@@ -244,6 +245,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
           <p className="room__meta">{count === 1 ? 'Only you so far' : `${count} people in the room`}</p>
         </div>
         {facilitation && !isTherapist && <CrisisButton crisis={facilitation.crisis} />}
+        {isTherapist && openCrises > 0 && (
+          <button type="button" className="crisis-count" data-testid="crisis-count" onClick={() => jumpTo('room-crisis')}>
+            {openCrises === 1 ? '1 crisis alert' : `${openCrises} crisis alerts`}
+          </button>
+        )}
         <p className={`connection connection--${state.connection}`}>
           <span className="sr-only">Connection: </span>
           <span data-testid="connection-state">{state.connection}</span>
@@ -259,9 +265,6 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
           <span className="spinner" aria-hidden="true" />
           Reconnecting… the connection is slow or dropped. You keep your place in the room.
         </p>
-      )}
-      {facilitation && isTherapist && (
-        <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} />
       )}
       {facilitation && !isTherapist && <CrisisStatus crisis={facilitation.crisis} nameOf={nameOf} />}
       {selfFloorLocked ? (
@@ -386,6 +389,9 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
               </button>
             </nav>
             <div className="room-side__tools">
+              {isTherapist && (
+                <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
+              )}
               {isTherapist && (
                 <LobbyPanel
                   waiting={state.lobby}

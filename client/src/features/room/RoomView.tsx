@@ -310,6 +310,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}`}
       >
         <ul
+          id="room-people"
           ref={gridRef}
           className={`room-grid${measured ? ' room-grid--measured' : ''}`}
           style={gridStyle}
@@ -355,6 +356,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         {facilitation ? (
           <aside className={`room-side${isTherapist ? ' room-side--therapist' : ''}`} aria-label="Group tools">
             <nav className="room-side__tabs" aria-label="Jump to">
+              {/* Phones: the way back to the videos from the chat or the tools below them. */}
+              <button type="button" data-testid="videos-tab" onClick={() => jumpTo('room-people')}>
+                Videos
+              </button>
               <button type="button" onClick={() => jumpTo('room-turns')}>
                 Turns
               </button>
@@ -388,7 +393,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 )}
               </button>
             </nav>
-            <div className="room-side__tools">
+            {/* Focusable: it scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
+            <div className="room-side__tools" tabIndex={0} role="region" aria-label="Turns, check-in and more">
               {isTherapist && (
                 <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
               )}

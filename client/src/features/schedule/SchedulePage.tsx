@@ -56,12 +56,12 @@ export function SchedulePage() {
         Your upcoming sessions. Each one's join button turns on shortly before it starts.
       </p>
       <LeftSessionNotice />
-      <ScheduleBody state={state} now={now} onRetry={retry} />
+      <ScheduleBody state={state} now={now} onRetry={retry} canJoin={user?.role !== 'admin'} />
     </section>
   );
 }
 
-function ScheduleBody({ state, now, onRetry }: { state: LoadState; now: number; onRetry: () => void }) {
+function ScheduleBody({ state, now, onRetry, canJoin }: { state: LoadState; now: number; onRetry: () => void; canJoin: boolean }) {
   switch (state.status) {
     case 'loading':
       return (
@@ -82,11 +82,11 @@ function ScheduleBody({ state, now, onRetry }: { state: LoadState; now: number; 
         </div>
       );
     case 'ready':
-      return <SessionList sessions={state.sessions} now={now} />;
+      return <SessionList sessions={state.sessions} now={now} canJoin={canJoin} />;
   }
 }
 
-function SessionList({ sessions, now }: { sessions: MySession[]; now: number }) {
+function SessionList({ sessions, now, canJoin }: { sessions: MySession[]; now: number; canJoin: boolean }) {
   const visible = upcomingSessions(sessions, now);
   if (visible.length === 0) {
     return (
@@ -119,7 +119,7 @@ function SessionList({ sessions, now }: { sessions: MySession[]; now: number }) 
             <ul className="schedule__list">
               {daySessions.map((session) => (
                 <li key={session.id}>
-                  <SessionCard session={session} now={now} isNext={session.id === next?.id} />
+                  <SessionCard session={session} now={now} isNext={session.id === next?.id} canJoin={canJoin} />
                 </li>
               ))}
             </ul>

@@ -9,6 +9,8 @@ export interface CrisisState {
   sideRooms: SideRoomView[];
   /** Patients: the alert they raised, until they dismiss it after it is resolved. */
   mine: MyAlert | null;
+  /** The main room without a therapist (all in side rooms): their names, for "back shortly". */
+  therapistsAway?: string[] | null;
 }
 
 /** A patient's own alert: sent → seen by a therapist → resolved. */
@@ -33,7 +35,7 @@ export function splitAlerts(alerts: CrisisAlertView[]): { open: CrisisAlertView[
   return { open: alerts.filter((a) => !a.resolvedAt), closed: alerts.filter((a) => a.resolvedAt) };
 }
 
-export const initialCrisisState: CrisisState = { alerts: [], sideRooms: [], mine: null };
+export const initialCrisisState: CrisisState = { alerts: [], sideRooms: [], mine: null, therapistsAway: null };
 
 /** The crisis flag of one live session: a patient's "I need help now", therapists' alerts and side rooms. */
 export class CrisisClient extends Store<CrisisState> {
@@ -53,6 +55,7 @@ export class CrisisClient extends Store<CrisisState> {
         mine: mine && mine.alertId === p.alertId ? { ...mine, ...seenBy } : { alertId: p.alertId, raisedAt: p.acknowledgedAt, ...seenBy },
       });
     });
+    this.onPush('crisis:therapistAway', (p) => this.patch({ therapistsAway: p.away ? p.therapistNames : null }));
     this.onPush('crisis:resolved', (p) => {
       const mine = this.state.mine;
       if (mine?.alertId === p.alertId) this.patch({ mine: { ...mine, resolvedAt: p.resolvedAt } });

@@ -28,3 +28,16 @@ export const crisisResolveSchema = z.object({ sessionId: idSchema, alertId: idSc
 /** `crisis:acknowledged` to the patient, and what `crisis:resolved` tells them. */
 export const crisisResolvedPushSchema = z.object({ sessionId: idSchema, alertId: idSchema, resolvedAt: z.string() });
 export type CrisisResolvedPush = z.infer<typeof crisisResolvedPushSchema>;
+
+/**
+ * To the people left in the main room when no therapist is with them because the
+ * therapists are in side rooms (and again when one is back). Names the therapists
+ * only, never the patient they are with.
+ */
+export interface TherapistAwayPush {
+  sessionId: string;
+  /** True while no therapist is in the main room. */
+  away: boolean;
+  /** Display names of the therapists in side rooms. */
+  therapistNames: string[];
+}

@@ -24,7 +24,7 @@ import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, cha
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
 import type { CrisisAlertView, CrisisState, SideRoomView, crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
-import type { CrisisResolvedPush, crisisResolveSchema, crisisWithdrawSchema } from './crisis-resolution';
+import type { CrisisResolvedPush, TherapistAwayPush, crisisResolveSchema, crisisWithdrawSchema } from './crisis-resolution';
 import type {
   DebriefView,
   FeedbackView,
@@ -223,6 +223,8 @@ export interface ServerToClientEvents {
   'crisis:acknowledged': (payload: { sessionId: string; alertId: string; acknowledgedAt: string; acknowledgedByName?: string }) => void;
   /** To the patient: a therapist closed their alert. */
   'crisis:resolved': (payload: CrisisResolvedPush) => void;
+  /** To the main room: the only therapists stepped into side rooms (or one is back). */
+  'crisis:therapistAway': (payload: TherapistAwayPush) => void;
   /** Therapists and the patient concerned: a side room opened (`sideRoom`) or closed (null). */
   'crisis:sideRoomChanged': (payload: { sessionId: string; patientUserId: string; sideRoom: SideRoomView | null }) => void;
 

@@ -1,4 +1,4 @@
-import type { CrisisAlertView, CrisisState } from '@hearth/protocol';
+import type { CrisisAlertView, CrisisState, FloorView } from '@hearth/protocol';
 import { CrisisEventRecord } from '../../src/modules/crisis/entities/crisis-event.entity';
 import { admittedGroup, ok, settle, type Group } from '../helpers/facilitation';
 import { collect, nextEvent, type Person } from '../helpers/room-helpers';
@@ -84,5 +84,30 @@ describe.each(DB_KINDS)('crisis alerts are withdrawn and resolved (real sockets)
     const stored = await app.dataSource.getRepository(CrisisEventRecord).findOneByOrFail({ id: alertId });
     expect(stored).toMatchObject({ outcome: 'followed_up_privately', resolvedBy: therapist.userId });
     expect(stored.resolvedAt).toBeInstanceOf(Date);
+  });
+
+  it('tells the group when every therapist is in a side room, without naming the patient; the patient leaves the hand queue', async () => {
+    ok(await request(p1.socket, 'turn:raiseHand', { sessionId: g.sessionId }));
+    const awayAtP2 = nextEvent(p2.socket, 'crisis:therapistAway', (p) => p.away);
+    const awayAtP1 = collect(p1.socket, 'crisis:therapistAway');
+    ok(
+      await request(therapist.socket, 'crisis:moveToSideRoom', {
+        sessionId: g.sessionId,
+        userId: p1.userId,
+        therapistUserIds: [therapist.userId, g.cotherapist.userId],
+      }),
+    );
+    const told = await awayAtP2;
+    expect(told.therapistNames).toHaveLength(2);
+    expect(JSON.stringify(told)).not.toContain(p1.userId);
+    const floor = ok<FloorView>(await request(p2.socket, 'turn:state', { sessionId: g.sessionId }));
+    expect(floor.queue.map((q) => q.userId)).not.toContain(p1.userId);
+
+    const backAtP2 = nextEvent(p2.socket, 'crisis:therapistAway', (p) => !p.away);
+    ok(await request(therapist.socket, 'crisis:returnToGroup', { sessionId: g.sessionId, userId: p1.userId }));
+    await backAtP2;
+    await settle();
+    // The patient in the side room is not told the group is alone; back in the group, they hear the all-clear like everyone.
+    expect(awayAtP1.filter((p) => p.away)).toEqual([]);
   });
 });

@@ -150,3 +150,18 @@ describe('crisis flow, therapist side', () => {
     expect(items).toContainEqual(expect.stringMatching(/withdrawn · resolved by you: Followed up privately/));
   });
 });
+
+describe('the group while every therapist is in a side room', () => {
+  it('is told who stepped out and that they will be back, and the notice clears when one is back', async () => {
+    const { TherapistAwayBanner } = await import('./TherapistAwayBanner');
+    const socket = new FakeSocket({});
+    const crisis = new CrisisClient(socket.asSocket, SESSION, () => SAM);
+    render(<TherapistAwayBanner crisis={crisis} />);
+    expect(screen.queryByTestId('therapist-away')).toBeNull();
+    act(() => socket.fire('crisis:therapistAway', { sessionId: SESSION, away: true, therapistNames: ['Maya Ellison'] }));
+    expect(screen.getByTestId('therapist-away')).toHaveTextContent('Maya Ellison is with someone privately and will be back shortly.');
+    act(() => socket.fire('crisis:therapistAway', { sessionId: SESSION, away: false, therapistNames: [] }));
+    expect(screen.queryByTestId('therapist-away')).toBeNull();
+    crisis.close();
+  });
+});

@@ -12,6 +12,7 @@ import { CheckinForm } from '../checkins/CheckinForm';
 import { CheckinPanel } from '../checkins/CheckinPanel';
 import { CrisisAlerts } from '../crisis/CrisisAlerts';
 import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
+import { TherapistAwayBanner } from '../crisis/TherapistAwayBanner';
 import { FloorPanel } from '../turns/FloorPanel';
 import { DebriefOverlay } from '../roleplay/DebriefOverlay';
 import { RoleplayPanel } from '../roleplay/RoleplayPanel';
@@ -267,6 +268,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         </p>
       )}
       {facilitation && !isTherapist && <CrisisStatus crisis={facilitation.crisis} nameOf={nameOf} />}
+      {facilitation && <TherapistAwayBanner crisis={facilitation.crisis} />}
       {selfFloorLocked ? (
         <p className="room__banner room__banner--info" role="status" data-testid="floor-lock-banner">
           Talking stick: {FLOOR_LOCK_NOTE.toLowerCase()}. Raise your hand to ask for a turn.

@@ -23,6 +23,8 @@ export class CrisisService implements OnModuleInit {
   private readonly logger = new Logger('Crisis');
   private readonly sideRooms = new Map<string, SideRooms>();
   private readonly raising = new Map<string, Promise<void>>();
+  /** Sessions whose main room has been told that no therapist is with them. */
+  private readonly groupAlone = new Set<string>();
 
   constructor(
     private readonly rooms: RoomsService,
@@ -33,7 +35,10 @@ export class CrisisService implements OnModuleInit {
 
   onModuleInit(): void {
     this.rooms.onPresence((e) => {
-      if (e.kind === 'ended') this.sideRooms.delete(e.sessionId);
+      if (e.kind === 'ended') {
+        this.sideRooms.delete(e.sessionId);
+        this.groupAlone.delete(e.sessionId);
+      }
       else if (e.kind === 'left') void this.memberLeft(e.sessionId, e.userId).catch((err: unknown) => this.fail(err));
     });
   }
@@ -153,6 +158,7 @@ export class CrisisService implements OnModuleInit {
     Object.assign(record, { sideRoomAt: now, sideRoomBy: userId, sideRoomTherapists: view.userIds.slice(1) });
     await this.events.save(record);
     this.pushSideRoom(sessionId, patient.userId, view);
+    this.tellGroupIfAlone(sessionId);
     return view;
   }
 
@@ -165,6 +171,7 @@ export class CrisisService implements OnModuleInit {
       { returnedAt: now, returnedBy: userId },
     );
     this.pushSideRoom(sessionId, patientUserId, null);
+    this.tellGroupIfAlone(sessionId);
   }
 
   async state(userId: string, sessionId: string): Promise<CrisisState> {
@@ -248,6 +255,29 @@ export class CrisisService implements OnModuleInit {
     this.notifier.toUser(patientUserId, 'crisis:sideRoomChanged', payload);
   }
 
+  /**
+   * The group is told when no therapist is left with them (all are in side rooms),
+   * and again when one is back. Only therapists' names travel, never the patient's.
+   */
+  private tellGroupIfAlone(sessionId: string): void {
+    const live = this.rooms.liveSession(sessionId);
+    const rooms = this.sideRooms.get(sessionId);
+    if (!live) return;
+    const therapists = live.therapistsPresent();
+    const away = therapists.filter((t) => rooms?.roomOf(t.userId));
+    const alone = therapists.length > 0 && away.length === therapists.length;
+    const inSideRooms = rooms?.all().flatMap((r) => r.userIds) ?? [];
+    const wasAlone = this.groupAlone.has(sessionId);
+    if (alone === wasAlone) return;
+    if (alone) this.groupAlone.add(sessionId);
+    else this.groupAlone.delete(sessionId);
+    this.notifier.toSession(sessionId, { except: inSideRooms }, 'crisis:therapistAway', {
+      sessionId,
+      away: alone,
+      therapistNames: away.map((t) => t.displayName),
+    });
+  }
+
   private async memberLeft(sessionId: string, userId: string): Promise<void> {
     const rooms = this.sideRooms.get(sessionId);
     if (!rooms?.roomOf(userId)) return;
@@ -255,6 +285,7 @@ export class CrisisService implements OnModuleInit {
     if (!closed) return;
     await this.rooms.setMediaPartition(sessionId, members, null);
     this.pushSideRoom(sessionId, closed, null);
+    this.tellGroupIfAlone(sessionId);
   }
 
   private fail(err: unknown): void {

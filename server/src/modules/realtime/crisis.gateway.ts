@@ -12,6 +12,7 @@ import {
   type SideRoomView,
 } from '@hearth/protocol';
 import { CrisisService } from '../crisis/crisis.service';
+import { TurnsService } from '../turns/turns.service';
 import { handleRequest } from './ack';
 import type { HearthSocket } from './realtime.gateway';
 
@@ -20,7 +21,10 @@ type Empty = Record<string, never>;
 /** Crisis events. Thin: validate, caller from the handshake (never the payload), CrisisService, ack. */
 @WebSocketGateway()
 export class CrisisGateway {
-  constructor(private readonly crisis: CrisisService) {}
+  constructor(
+    private readonly crisis: CrisisService,
+    private readonly turns: TurnsService,
+  ) {}
 
   @SubscribeMessage('crisis:raise')
   raise(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<{ alertId: string; raisedAt: string }>> {
@@ -36,7 +40,12 @@ export class CrisisGateway {
 
   @SubscribeMessage('crisis:moveToSideRoom')
   moveToSideRoom(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<SideRoomView>> {
-    return handleRequest('crisis:moveToSideRoom', crisisMoveSchema, p, (r) => this.crisis.moveToSideRoom(s.data.userId, r));
+    return handleRequest('crisis:moveToSideRoom', crisisMoveSchema, p, async (r) => {
+      const room = await this.crisis.moveToSideRoom(s.data.userId, r);
+      // Out of the main room means out of its hand queue (and go-around) too.
+      await this.turns.leaveQueue(r.sessionId, r.userId);
+      return room;
+    });
   }
 
   @SubscribeMessage('crisis:returnToGroup')

@@ -121,6 +121,16 @@ describe('the room for a real group: accessible, crisis readable, controls in vi
     }
   });
 
+  it('on a phone, opening the chat keeps a way back to the videos, and the mic and camera say On/Off', async () => {
+    await alex.page.getByTestId('chat-tab').click();
+    await eventually(() => inView(alex.page, 'chat-input'), Boolean, 'chat in view');
+    await screenshot(alex.page, 'ux-phone-chat-390');
+    await alex.page.getByTestId('videos-tab').click();
+    await eventually(() => alex.page.getByTestId('participant-tile').first().evaluate((el) => el.getBoundingClientRect().top >= 0), Boolean, 'videos back in view');
+    expect(await alex.page.getByTestId('toggle-mic').innerText()).toMatch(/On|Off/);
+    expect(await alex.page.getByTestId('toggle-camera').innerText()).toMatch(/On|Off/);
+  });
+
   it('crisis: sent → seen by the therapist → resolved for the patient; one list with an outcome for the therapist; nothing for others', async () => {
     const list = therapist.page.getByTestId('crisis-list');
     await blake.page.getByTestId('crisis-button').click();

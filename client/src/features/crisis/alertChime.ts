@@ -4,13 +4,16 @@ import type { CrisisAlertView } from '@hearth/protocol';
 type AudioContextCtor = new () => AudioContext;
 
 /** Two short tones (Web Audio, nothing to download). Silent where the browser has no audio. */
-export function playAlertChime(win: Window & { webkitAudioContext?: AudioContextCtor } = window): boolean {
+export function playAlertChime(
+  win: Window & { webkitAudioContext?: AudioContextCtor } = window,
+  tones: readonly number[] = [880, 660],
+): boolean {
   const Ctor: AudioContextCtor | undefined = (win as unknown as { AudioContext?: AudioContextCtor }).AudioContext ?? win.webkitAudioContext;
   if (!Ctor) return false;
   try {
     const ctx = new Ctor();
     const start = ctx.currentTime;
-    [880, 660].forEach((hz, i) => {
+    tones.forEach((hz, i) => {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
       osc.frequency.value = hz;
@@ -53,4 +56,21 @@ export function useCrisisChime(alerts: CrisisAlertView[], play: () => void = () 
     play();
     notify(fresh[0]!.displayName || 'A patient');
   }, [alerts, play]);
+}
+
+/** Therapists: one soft tone when someone new enters the waiting room (not for those already there). */
+export function useArrivalChime(waitingUserIds: string[], enabled: boolean, play: () => void = () => void playAlertChime(window, [523])): void {
+  const known = useRef<Set<string> | null>(null);
+  const key = waitingUserIds.join(',');
+  useEffect(() => {
+    if (!enabled) return;
+    const ids = key ? key.split(',') : [];
+    if (known.current === null) {
+      known.current = new Set(ids);
+      return;
+    }
+    const fresh = ids.filter((id) => !known.current!.has(id));
+    known.current = new Set(ids);
+    if (fresh.length) play();
+  }, [key, enabled, play]);
 }

@@ -165,3 +165,25 @@ describe('the group while every therapist is in a side room', () => {
     crisis.close();
   });
 });
+
+describe('waiting-room cues for therapists', () => {
+  it('chimes once per new arrival, not for people already waiting, and puts the count in the tab title', async () => {
+    const { renderHook } = await import('@testing-library/react');
+    const { useArrivalChime } = await import('./alertChime');
+    const play = jest.fn();
+    const { rerender } = renderHook(({ ids }) => useArrivalChime(ids, true, play), { initialProps: { ids: ['a'] } });
+    expect(play).not.toHaveBeenCalled();
+    rerender({ ids: ['a', 'b'] });
+    expect(play).toHaveBeenCalledTimes(1);
+    rerender({ ids: ['b'] });
+    rerender({ ids: ['b'] });
+    expect(play).toHaveBeenCalledTimes(1);
+
+    const { titleFor } = await import('../session/JoinSessionPage');
+    const { initialRoomState } = await import('../../media/roomState');
+    const base = { ...initialRoomState, phase: 'in-room' as const, session: { id: SESSION, title: 'Evening group', kind: 'group' as const, startsAt: '', endsAt: '' } };
+    const lobby = [{ userId: ALEX, displayName: 'Alex R.', waitingSince: '' }, { userId: SAM, displayName: 'Sam K.', waitingSince: '' }];
+    expect(titleFor({ ...base, selfRole: 'therapist', lobby })).toBe('(2 waiting) Evening group');
+    expect(titleFor({ ...base, selfRole: 'patient', lobby })).toBe('Evening group');
+  });
+});

@@ -10,6 +10,7 @@ import type { RoomState } from '../../media/roomState';
 import { ChatPanel } from '../chat/ChatPanel';
 import { CheckinForm } from '../checkins/CheckinForm';
 import { CheckinPanel } from '../checkins/CheckinPanel';
+import { useArrivalChime } from '../crisis/alertChime';
 import { CrisisAlerts } from '../crisis/CrisisAlerts';
 import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
 import { TherapistAwayBanner } from '../crisis/TherapistAwayBanner';
@@ -132,6 +133,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   const now = useNow(30_000);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
+  useArrivalChime(state.lobby.map((e) => e.userId), isTherapist);
   const floorState = useFloor(facilitation?.floor);
   const crisisState = useCrisis(facilitation?.crisis);
   const checkinState = useCheckins(facilitation?.checkins);

@@ -27,13 +27,17 @@ declare global {
 const noopSubscribe = () => () => undefined;
 const idleSnapshot = () => initialRoomState;
 
-function titleFor(state: RoomState): string {
+export function titleFor(state: RoomState): string {
   switch (state.phase) {
     case 'waiting':
     case 'removed':
       return 'Waiting room';
-    case 'in-room':
-      return state.session?.title ?? 'Live session';
+    case 'in-room': {
+      // Therapists see people waiting in the tab title, even from another tab.
+      const waiting = state.selfRole === 'therapist' ? state.lobby.length : 0;
+      const title = state.session?.title ?? 'Live session';
+      return waiting ? `(${waiting} waiting) ${title}` : title;
+    }
     case 'ended':
       return 'Session ended';
     default:

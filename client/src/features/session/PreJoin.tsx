@@ -5,6 +5,7 @@ import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../room/icons';
 import { MediaVideo } from '../room/mediaElements';
 import { emptySafetyDraft, validateSafety, type SafetyDraft, type SafetyField } from './safetyForm';
 import { useAudioLevel } from './useAudioLevel';
+import '../room/roomux.css';
 import type { LocalMedia } from './useLocalMedia';
 
 export interface PreJoinProps {

@@ -16,7 +16,7 @@ export interface RunningHearth {
  * Starts the built server (server/dist/main.js, serving client/dist) the way
  * `npm start` does, on a free port and a throw-away embedded database.
  */
-export async function startHearth(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningHearth> {
+export async function startHearth(env: Record<string, string> = {}, timeoutMs = 180_000): Promise<RunningHearth> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'server/dist/main.js')], {
     cwd: REPO_ROOT,

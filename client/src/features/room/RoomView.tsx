@@ -23,6 +23,7 @@ import { gridLayout, layerForTile, NARROW_WIDTH } from './gridLayout';
 import { LobbyPanel } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
 import { resumeRemoteAudio } from './mediaElements';
+import { scrollWithin } from './scrollWithin';
 import { ParticipantTile } from './ParticipantTile';
 import { SessionEnded } from './SessionEnded';
 import { useArrivalsAnnouncement } from './useArrivalsAnnouncement';
@@ -192,7 +193,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   const nameOf = (userId: string) =>
     userId === state.selfUserId ? 'you' : (state.participants.find((p) => p.userId === userId)?.displayName ?? 'a therapist');
   const openCrises = new Set(crisisState.alerts.filter((a) => !a.resolvedAt && !a.withdrawnAt).map((a) => a.userId)).size;
-  const jumpTo = (id: string) => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  const jumpTo = (id: string) => {
+    const el = document.getElementById(id);
+    // Below the sticky tab row on phones; only the box that scrolls moves.
+    if (el) scrollWithin(el, id === 'room-people' ? 0 : 56);
+  };
   const selfView: ParticipantView | null = state.selfUserId
     ? {
         userId: state.selfUserId,

@@ -194,3 +194,15 @@ export async function gatherInRoom(
     await eventually(() => viewer.page.getByTestId('participant-tile').count(), (n) => n === everyone.length, `${viewer.email} tiles`);
   }
 }
+
+/** Leaves the room the way a person does: "Leave", then confirming in the dialog. */
+export async function leaveRoom(page: Page): Promise<void> {
+  await page.getByTestId('leave-room').click();
+  await page.getByTestId('leave-room-confirm').click();
+}
+
+/** The therapist ends the session for everyone: "End for all", then confirming. */
+export async function endSessionForAll(page: Page): Promise<void> {
+  await page.getByTestId('end-session').click();
+  await page.getByTestId('end-session-confirm').click();
+}

@@ -1,4 +1,4 @@
-import type { CrisisAlertView, CrisisState as CrisisStateView, SideRoomView } from '@hearth/protocol';
+import type { CrisisAlertView, CrisisOutcome, CrisisState as CrisisStateView, SideRoomView } from '@hearth/protocol';
 import { request, type HearthSocket } from '../realtime/socket';
 import { Store } from './Store';
 
@@ -7,11 +7,35 @@ export interface CrisisState {
   alerts: CrisisAlertView[];
   /** Therapists: every side room; patients: the one they are in. */
   sideRooms: SideRoomView[];
-  /** Patients: the alert they raised, while unresolved. */
-  mine: { alertId: string; raisedAt: string; acknowledgedAt: string | null } | null;
+  /** Patients: the alert they raised, until they dismiss it after it is resolved. */
+  mine: MyAlert | null;
+  /** The main room without a therapist (all in side rooms): their names, for "back shortly". */
+  therapistsAway?: string[] | null;
 }
 
-export const initialCrisisState: CrisisState = { alerts: [], sideRooms: [], mine: null };
+/** A patient's own alert: sent → seen by a therapist → resolved. */
+export interface MyAlert {
+  alertId: string;
+  raisedAt: string;
+  acknowledgedAt: string | null;
+  /** Who saw it, when the server named them. */
+  acknowledgedByName?: string | null;
+  resolvedAt?: string | null;
+}
+
+export type MyAlertStep = 'sent' | 'seen' | 'resolved';
+
+/** Where a patient's alert stands, for the readable steps on their screen. */
+export function stepOf(mine: MyAlert): MyAlertStep {
+  return mine.resolvedAt ? 'resolved' : mine.acknowledgedAt ? 'seen' : 'sent';
+}
+
+/** Therapists: alerts still needing someone (not resolved), and the closed ones. */
+export function splitAlerts(alerts: CrisisAlertView[]): { open: CrisisAlertView[]; closed: CrisisAlertView[] } {
+  return { open: alerts.filter((a) => !a.resolvedAt), closed: alerts.filter((a) => a.resolvedAt) };
+}
+
+export const initialCrisisState: CrisisState = { alerts: [], sideRooms: [], mine: null, therapistsAway: null };
 
 /** The crisis flag of one live session: a patient's "I need help now", therapists' alerts and side rooms. */
 export class CrisisClient extends Store<CrisisState> {
@@ -26,9 +50,15 @@ export class CrisisClient extends Store<CrisisState> {
     this.onPush('crisis:updated', (p) => this.upsertAlert(p.alert));
     this.onPush('crisis:acknowledged', (p) => {
       const mine = this.state.mine;
+      const seenBy = { acknowledgedAt: p.acknowledgedAt, acknowledgedByName: p.acknowledgedByName ?? null };
       this.patch({
-        mine: mine && mine.alertId === p.alertId ? { ...mine, acknowledgedAt: p.acknowledgedAt } : { alertId: p.alertId, raisedAt: p.acknowledgedAt, acknowledgedAt: p.acknowledgedAt },
+        mine: mine && mine.alertId === p.alertId ? { ...mine, ...seenBy } : { alertId: p.alertId, raisedAt: p.acknowledgedAt, ...seenBy },
       });
+    });
+    this.onPush('crisis:therapistAway', (p) => this.patch({ therapistsAway: p.away ? p.therapistNames : null }));
+    this.onPush('crisis:resolved', (p) => {
+      const mine = this.state.mine;
+      if (mine?.alertId === p.alertId) this.patch({ mine: { ...mine, resolvedAt: p.resolvedAt } });
     });
     this.onPush('crisis:sideRoomChanged', (p) => {
       const rest = this.state.sideRooms.filter((r) => r.patientUserId !== p.patientUserId);
@@ -47,7 +77,9 @@ export class CrisisClient extends Store<CrisisState> {
     this.patch({
       alerts: s.alerts,
       sideRooms: s.sideRooms,
-      mine: own ? { alertId: own.id, raisedAt: own.raisedAt, acknowledgedAt: own.acknowledgedAt } : this.state.mine,
+      mine: own
+        ? { ...this.state.mine, alertId: own.id, raisedAt: own.raisedAt, acknowledgedAt: own.acknowledgedAt }
+        : this.state.mine,
     });
   }
 
@@ -55,8 +87,26 @@ export class CrisisClient extends Store<CrisisState> {
   async raise(): Promise<void> {
     const { alertId, raisedAt } = await request(this.socket, 'crisis:raise', { sessionId: this.sessionId });
     const mine = this.state.mine;
-    this.patch({ mine: mine?.alertId === alertId ? mine : { alertId, raisedAt, acknowledgedAt: null } });
+    this.patch({ mine: mine?.alertId === alertId && !mine.resolvedAt ? mine : { alertId, raisedAt, acknowledgedAt: null } });
   }
+
+  /** Patient: "I pressed this by mistake". Therapists still see that it was raised. */
+  withdraw = async (): Promise<void> => {
+    const mine = this.state.mine;
+    if (!mine) return;
+    await request(this.socket, 'crisis:withdraw', { sessionId: this.sessionId, alertId: mine.alertId });
+    if (this.state.mine?.alertId === mine.alertId) this.patch({ mine: null });
+  };
+
+  /** Patient: put away the "resolved" note. */
+  dismissResolved = (): void => {
+    if (this.state.mine?.resolvedAt) this.patch({ mine: null });
+  };
+
+  /** Therapist: close an alert with how it ended. */
+  resolve = async (alertId: string, outcome: CrisisOutcome): Promise<void> => {
+    this.upsertAlert(await request(this.socket, 'crisis:resolve', { sessionId: this.sessionId, alertId, outcome }));
+  };
 
   acknowledge = async (alertId: string): Promise<void> => {
     this.upsertAlert(await request(this.socket, 'crisis:acknowledge', { sessionId: this.sessionId, alertId }));

@@ -1,12 +1,15 @@
 import type { Ack } from '@hearth/protocol';
 import type { HearthSocket } from '../realtime/socket';
 
-export type Reply = (payload: unknown) => Ack<unknown>;
+/** The answer to a request; `undefined` leaves it unanswered (a slow server). */
+export type Reply = (payload: unknown) => Ack<unknown> | undefined;
 
 /** A socket.io stand-in for tests: records requests, answers them from `replies`, and lets the test push events. */
 export class FakeSocket {
   connected = true;
+  /** Requests as sent, without the retry key (`requestId`), which goes to `retryKeys`. */
   readonly sent: { event: string; payload: unknown }[] = [];
+  readonly retryKeys: (string | undefined)[] = [];
   private readonly handlers = new Map<string, Set<(p?: unknown) => void>>();
 
   constructor(readonly replies: Record<string, Reply> = {}) {}
@@ -16,10 +19,16 @@ export class FakeSocket {
   }
 
   emit(event: string, payload: unknown, ack: (a: Ack<unknown>) => void): void {
-    this.sent.push({ event, payload });
+    const { requestId, ...rest } = (payload ?? {}) as { requestId?: string };
+    const body = payload && typeof payload === 'object' ? rest : payload;
+    this.sent.push({ event, payload: body });
+    this.retryKeys.push(requestId);
     const reply = this.replies[event] ?? (event === 'facilitation:state' ? this.facilitationState : undefined);
     if (!reply) throw new Error(`unexpected request ${event}`);
-    queueMicrotask(() => ack(reply(payload)));
+    queueMicrotask(() => {
+      const answer = reply(body);
+      if (answer) ack(answer);
+    });
   }
 
   /**
@@ -43,7 +52,7 @@ export class FakeSocket {
         continue;
       }
       const answer = reply(payload);
-      if (!answer.ok) return answer;
+      if (!answer || !answer.ok) return answer;
       state[key] = answer.data;
     }
     return { ok: true, data: state };

@@ -99,3 +99,67 @@ describe('RoomClient (no media)', () => {
     });
   });
 });
+
+describe('RoomClient on a slow server', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  const admitted = (): Reply => () =>
+    ok<JoinResult>({
+      status: 'admitted',
+      session,
+      room: {
+        selfUserId: 'me',
+        selfRole: 'patient',
+        participants: [],
+        activeSpeakerUserId: null,
+        // jsdom has no WebRTC, so starting media fails here like a broken media step would.
+        routerRtpCapabilities: {},
+      },
+    });
+
+  it('keeps a slow join waiting, shows "reconnecting", re-sends under one key, and recovers on the answer', async () => {
+    let answer = false;
+    const { socket, client } = setup({ 'room:join': (p) => (answer ? waitingAt(1)(p) : undefined), 'room:leave': () => ok({}) });
+    const join = client.join({ safety, consent });
+    await jest.advanceTimersByTimeAsync(9_999);
+    expect(client.state).toMatchObject({ phase: 'joining', connection: 'connected' });
+    // Nothing for 10 s: still joining, now shown as reconnecting, and asked again.
+    await jest.advanceTimersByTimeAsync(1);
+    expect(client.state).toMatchObject({ phase: 'joining', connection: 'reconnecting' });
+    answer = true;
+    await jest.advanceTimersByTimeAsync(2_000);
+    await join;
+    expect(client.state).toMatchObject({ phase: 'waiting', connection: 'connected' });
+    expect(socket.requests('room:join')).toHaveLength(3);
+    // Every copy is the same request: one key, and the safety check as typed.
+    expect(new Set(socket.retryKeys).size).toBe(1);
+    expect(socket.requests('room:join')).toEqual(Array(3).fill({ sessionId: SESSION, safety, consent }));
+  });
+
+  it('stays in the room when a media step fails, and asks the server again without the safety check', async () => {
+    const { socket, client } = setup({ 'room:join': admitted(), 'room:leave': () => ok({}) });
+    const join = client.join({ safety, consent });
+    await jest.advanceTimersByTimeAsync(0);
+    await join;
+    expect(client.state).toMatchObject({ phase: 'in-room', connection: 'reconnecting' });
+    expect(socket.requests('room:join')).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(socket.requests('room:join')).toEqual([
+      { sessionId: SESSION, safety, consent },
+      { sessionId: SESSION },
+    ]);
+    expect(client.state.phase).toBe('in-room');
+    // Backing off: the next try waits twice as long.
+    await jest.advanceTimersByTimeAsync(3_999);
+    expect(socket.requests('room:join')).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(socket.requests('room:join')).toHaveLength(3);
+    // Only the server moves someone out: a removal goes to the waiting room.
+    socket.replies['room:join'] = waitingAt(1);
+    socket.fire('room:removed', { sessionId: SESSION, reason: 'The therapist moved you back to the waiting room.' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.state.phase).toBe('waiting');
+    client.close();
+  });
+});

@@ -1,6 +1,7 @@
 import type { Device, types } from 'mediasoup-client';
 import {
   SCREEN_SHARE_ENCODING,
+  type ClientToServerEvents,
   type ConsumerInfo,
   type JoinResult,
   type MediaPrepared,
@@ -10,7 +11,8 @@ import {
   type ServerToClientEvents,
   type TransportInfo,
 } from '@hearth/protocol';
-import { request, RequestError, type HearthSocket } from '../realtime/socket';
+import { requestPatiently } from '../realtime/patientRequest';
+import { RequestError, type HearthSocket } from '../realtime/socket';
 import { createDevice, warmUpDevice } from './deviceWarmup';
 import { initialRoomState, upsertParticipant, type RoomState } from './roomState';
 
@@ -84,6 +86,10 @@ export class RoomClient {
   private closed = false;
   /** See JoinTimings; replaced on every entry. */
   timings: JoinTimings = {};
+  /** Requests waiting longer than usual for an answer: shown as "reconnecting" meanwhile. */
+  private slowRequests = 0;
+  private recoveryTimer: ReturnType<typeof setTimeout> | null = null;
+  private recoveryAttempts = 0;
 
   constructor(
     /** The page's one socket (public for diagnostics and tests; the room never closes it). */
@@ -99,7 +105,7 @@ export class RoomClient {
   private preloadDevice(): void {
     if (typeof RTCPeerConnection === 'undefined') return;
     warmUpDevice();
-    request(this.socket, 'media:capabilities', {})
+    this.ask('media:capabilities', {})
       .then(({ routerRtpCapabilities }) => this.loadDevice(routerRtpCapabilities as unknown as types.RtpCapabilities))
       .catch(() => undefined); // joining loads it then
   }
@@ -134,37 +140,39 @@ export class RoomClient {
   async join(req: Omit<RoomJoinRequest, 'sessionId'>): Promise<void> {
     this.joinRequest = { ...req, sessionId: this.sessionId };
     this.patch({ phase: 'joining', message: null });
+    let result: JoinResult;
     try {
       this.timings = { start: performance.now() };
-      const result = await request(this.socket, 'room:join', { ...this.joinRequest, ...this.joinMedia() });
+      result = await this.ask('room:join', { ...this.joinRequest, ...this.joinMedia() });
       this.timings.joinAck = performance.now();
-      await this.applyJoin(result);
     } catch (e) {
       this.pendingConsumers = null;
       this.patch({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
       throw e;
     }
+    // Admitted: whatever goes wrong with media from here on is mended in the room.
+    await this.applyJoin(result).catch((e: unknown) => this.fail(e));
   }
 
   async admit(userIds: string[] | 'all'): Promise<string[]> {
-    const { admitted } = await request(this.socket, 'lobby:admit', { sessionId: this.sessionId, userIds });
+    const { admitted } = await this.ask('lobby:admit', { sessionId: this.sessionId, userIds });
     return admitted;
   }
 
   async muteParticipant(userId: string): Promise<void> {
-    await request(this.socket, 'moderation:mute', { sessionId: this.sessionId, userId });
+    await this.ask('moderation:mute', { sessionId: this.sessionId, userId });
   }
 
   async unlockParticipantMic(userId: string): Promise<void> {
-    await request(this.socket, 'moderation:unlockMic', { sessionId: this.sessionId, userId });
+    await this.ask('moderation:unlockMic', { sessionId: this.sessionId, userId });
   }
 
   async removeParticipant(userId: string): Promise<void> {
-    await request(this.socket, 'moderation:remove', { sessionId: this.sessionId, userId });
+    await this.ask('moderation:remove', { sessionId: this.sessionId, userId });
   }
 
   async endSession(): Promise<void> {
-    await request(this.socket, 'room:end', { sessionId: this.sessionId });
+    await this.ask('room:end', { sessionId: this.sessionId });
   }
 
   async setMic(on: boolean): Promise<void> {
@@ -237,7 +245,7 @@ export class RoomClient {
       throw new Error('There is no screen to share.');
     }
     try {
-      await request(this.socket, 'screen:start', { sessionId: this.sessionId });
+      await this.ask('screen:start', { sessionId: this.sessionId });
       const send = this.sendTransport ?? (await this.openSendTransport());
       if ('contentHint' in track) track.contentHint = 'text';
       const producer = await send.produce({
@@ -253,7 +261,7 @@ export class RoomClient {
       this.patch({ localScreen: stream });
     } catch (e) {
       stream.getTracks().forEach((t) => t.stop());
-      await request(this.socket, 'screen:stop', { sessionId: this.sessionId }).catch(() => undefined);
+      await this.ask('screen:stop', { sessionId: this.sessionId }).catch(() => undefined);
       throw e;
     }
   }
@@ -262,17 +270,17 @@ export class RoomClient {
   async stopScreenShare(): Promise<void> {
     if (!this.current.localScreen && !this.screenProducer) return;
     this.endLocalScreen();
-    await request(this.socket, 'screen:stop', { sessionId: this.sessionId }).catch(() => undefined);
+    await this.ask('screen:stop', { sessionId: this.sessionId }).catch(() => undefined);
   }
 
   /** Therapist: stop someone else's share. */
   async stopScreenShareOf(userId: string): Promise<void> {
-    await request(this.socket, 'screen:stop', { sessionId: this.sessionId, userId });
+    await this.ask('screen:stop', { sessionId: this.sessionId, userId });
   }
 
   /** Therapist: let a participant share their screen (or take it back). */
   async allowScreenShare(userId: string, allowed: boolean): Promise<void> {
-    const view = await request(this.socket, 'screen:allow', { sessionId: this.sessionId, userId, allowed });
+    const view = await this.ask('screen:allow', { sessionId: this.sessionId, userId, allowed });
     this.applyScreenShare(view);
   }
 
@@ -293,17 +301,17 @@ export class RoomClient {
 
   private async showRemoteScreen(info: ConsumerInfo, consumer: types.Consumer): Promise<void> {
     this.patch({ remoteScreen: { userId: info.userId, consumerId: consumer.id, track: consumer.track } });
-    await request(this.socket, 'media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+    await this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
   }
 
   /** A send transport for someone who joined without camera or microphone and now shares a screen. */
   private async openSendTransport(): Promise<types.Transport> {
     const device = this.device;
     if (!device) throw new Error('The room’s media is not ready yet.');
-    const info = await request(this.socket, 'media:createTransport', { sessionId: this.sessionId, direction: 'send' });
+    const info = await this.ask('media:createTransport', { sessionId: this.sessionId, direction: 'send' });
     const send = this.wireTransport(device.createSendTransport(this.transportOptions(info)));
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      request(this.socket, 'media:produce', {
+      this.ask('media:produce', {
         sessionId: this.sessionId,
         transportId: send.id,
         kind,
@@ -319,7 +327,7 @@ export class RoomClient {
   }
 
   async leave(): Promise<void> {
-    await request(this.socket, 'room:leave', { sessionId: this.sessionId }).catch(() => undefined);
+    await this.ask('room:leave', { sessionId: this.sessionId }).catch(() => undefined);
     this.teardownMedia();
     this.patch({ phase: 'left' });
   }
@@ -328,6 +336,7 @@ export class RoomClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
     this.offs.forEach((off) => off());
     this.teardownMedia();
     this.listeners.clear();
@@ -387,7 +396,14 @@ export class RoomClient {
     const starting = media ? this.adoptMedia(media, early) : this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
     // Asked once the media requests are on their way (they do not wait for it, nor it for them).
     this.entryListeners.forEach((l) => l());
-    await starting;
+    const generation = this.mediaGeneration;
+    // A failure of media that a newer start has replaced is nobody's concern.
+    await starting.catch((e: unknown) => {
+      if (generation === this.mediaGeneration) throw e;
+    });
+    if (generation !== this.mediaGeneration) return;
+    this.recoveryAttempts = 0;
+    this.settleConnection();
   }
 
   /**
@@ -426,7 +442,7 @@ export class RoomClient {
     this.pendingConsumers = early;
     let prepared: MediaPrepared;
     try {
-      prepared = await request(this.socket, 'media:prepare', {
+      prepared = await this.ask('media:prepare', {
         sessionId: this.sessionId,
         rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown>,
         send: !!stream && stream.getTracks().length > 0,
@@ -501,7 +517,7 @@ export class RoomClient {
   ): Promise<void> {
     const send = this.wireTransport(device.createSendTransport(this.transportOptions(sendInfo)));
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      request(this.socket, 'media:produce', {
+      this.ask('media:produce', {
         sessionId: this.sessionId,
         transportId: send.id,
         kind,
@@ -555,7 +571,7 @@ export class RoomClient {
 
   private wireTransport(transport: types.Transport): types.Transport {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      request(this.socket, 'media:connectTransport', {
+      this.ask('media:connectTransport', {
         sessionId: this.sessionId,
         transportId: transport.id,
         dtlsParameters: dtlsParameters as unknown as { fingerprints: { algorithm: string; value: string }[] },
@@ -567,8 +583,8 @@ export class RoomClient {
       if (state === 'failed' || state === 'disconnected') {
         this.patch({ connection: 'reconnecting' });
         void this.restartIce(transport);
-      } else if (state === 'connected' && this.socket.connected) {
-        this.patch({ connection: 'connected' });
+      } else if (state === 'connected') {
+        this.settleConnection();
       }
     });
     return transport;
@@ -576,7 +592,7 @@ export class RoomClient {
 
   private async restartIce(transport: types.Transport): Promise<void> {
     try {
-      const { iceParameters } = await request(this.socket, 'media:restartIce', {
+      const { iceParameters } = await this.ask('media:restartIce', {
         sessionId: this.sessionId,
         transportId: transport.id,
       });
@@ -610,7 +626,7 @@ export class RoomClient {
       media.videoPaused = info.producerPaused;
     }
     this.patch({ remote: { ...this.current.remote, [info.userId]: media } });
-    const resumed = request(this.socket, 'media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+    const resumed = this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
     this.timings.firstConsume ??= performance.now();
     await resumed;
     const first = this.firstConsumed;
@@ -622,13 +638,13 @@ export class RoomClient {
   }
 
   private async requestLayer(consumerId: string, spatialLayer: number): Promise<void> {
-    await request(this.socket, 'media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
+    await this.ask('media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
       () => undefined,
     );
   }
 
   private async requestVisible(consumerId: string, visible: boolean): Promise<void> {
-    await request(this.socket, 'media:setConsumerVisible', { sessionId: this.sessionId, consumerId, visible }).catch(() => undefined);
+    await this.ask('media:setConsumerVisible', { sessionId: this.sessionId, consumerId, visible }).catch(() => undefined);
   }
 
   private dropConsumer(consumerId: string): void {
@@ -649,7 +665,7 @@ export class RoomClient {
     const producer = this.producers.get(source);
     const track = source === 'mic' ? this.current.localStream?.getAudioTracks()[0] : this.current.localStream?.getVideoTracks()[0];
     // The server decides (a locked mic stays off); only then does the local track change.
-    await request(this.socket, 'media:setSelf', { sessionId: this.sessionId, source, on });
+    await this.ask('media:setSelf', { sessionId: this.sessionId, source, on });
     if (track) track.enabled = on;
     if (producer) {
       if (on) producer.resume();
@@ -770,7 +786,7 @@ export class RoomClient {
   private rejoin(): void {
     if (!this.joinRequest || this.closed) return;
     this.timings = { start: performance.now() };
-    request(this.socket, 'room:join', { sessionId: this.sessionId, ...this.joinMedia() })
+    this.ask('room:join', { sessionId: this.sessionId, ...this.joinMedia() })
       .then((r) => {
         this.timings.joinAck = performance.now();
         return this.applyJoin(r);
@@ -785,7 +801,48 @@ export class RoomClient {
       this.patch({ phase: 'ended', message });
       return;
     }
+    const phase = this.current.phase;
+    const refusedEntry = e instanceof RequestError && e.event === 'room:join' && e.code !== 'timeout';
+    if ((phase === 'in-room' || phase === 'waiting' || phase === 'removed') && !refusedEntry) {
+      // A slow or failed step is not a reason to leave: only the server sends someone
+      // to the waiting room. Stay, show "reconnecting", and ask the server again.
+      this.scheduleRecovery();
+      return;
+    }
     this.patch({ phase: 'error', message });
+  }
+
+  /** Joins again after a backoff (2, 4, 8 … 30 s) until the server answers. */
+  private scheduleRecovery(): void {
+    if (this.closed || this.recoveryTimer) return;
+    this.patch({ connection: 'reconnecting' });
+    const wait = Math.min(30_000, 2_000 * 2 ** this.recoveryAttempts++);
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = null;
+      if (this.socket.connected) this.rejoin(); // otherwise the socket's connect event rejoins
+    }, wait);
+  }
+
+  /** Wraps every room request: re-sent under one key when slow, "reconnecting" meanwhile. */
+  private ask<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): ReturnType<typeof requestPatiently<E>> {
+    return requestPatiently(this.socket, event, payload, {
+      onSlow: () => {
+        this.slowRequests++;
+        this.patch({ connection: 'reconnecting' });
+      },
+      onSettledAfterSlow: () => {
+        this.slowRequests = Math.max(0, this.slowRequests - 1);
+        this.settleConnection();
+      },
+    });
+  }
+
+  /** Back to "connected" once nothing is slow, the socket is up and no recovery is pending. */
+  private settleConnection(): void {
+    if (this.slowRequests === 0 && !this.recoveryTimer && this.socket.connected) this.patch({ connection: 'connected' });
   }
 
   private patch(update: Partial<RoomState>): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CrisisOutcome } from './crisis-resolution';
 import { idSchema } from './room';
 
 // ---------------------------------------------------------------------------
@@ -30,6 +31,11 @@ export interface CrisisAlertView {
   callbackNumber: string | null;
   acknowledgedByUserId: string | null;
   acknowledgedAt: string | null;
+  /** The patient withdrew it (pressed by mistake); see crisis-resolution.ts. */
+  withdrawnAt?: string | null;
+  resolvedAt?: string | null;
+  resolvedByUserId?: string | null;
+  outcome?: CrisisOutcome | null;
 }
 
 export interface SideRoomView {

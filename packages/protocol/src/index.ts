@@ -13,6 +13,7 @@ export * from './chat';
 export * from './turns';
 export * from './checkins';
 export * from './crisis';
+export * from './crisis-resolution';
 export * from './roleplay';
 export * from './events';
 export * from './records';

@@ -26,6 +26,7 @@ import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, cha
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
 import type { CrisisAlertView, CrisisState, SideRoomView, crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
+import type { CrisisResolvedPush, TherapistAwayPush, crisisResolveSchema, crisisWithdrawSchema } from './crisis-resolution';
 import type {
   DebriefView,
   FeedbackView,
@@ -148,6 +149,10 @@ export interface ClientToServerEvents {
   'crisis:returnToGroup': (payload: In<typeof crisisReturnSchema>, ack: AckCallback<Empty>) => void;
   /** Alerts and side rooms as the caller may see them (therapists: all; patients: their own). */
   'crisis:state': (payload: In<typeof crisisSessionSchema>, ack: AckCallback<CrisisState>) => void;
+  /** Patient: take back an alert pressed by mistake. Therapists get `crisis:updated` (it stays in their list, marked withdrawn). */
+  'crisis:withdraw': (payload: In<typeof crisisWithdrawSchema>, ack: AckCallback<{ alertId: string; withdrawnAt: string }>) => void;
+  /** Therapist: close an alert with an outcome. Therapists get `crisis:updated`; the patient `crisis:resolved`. */
+  'crisis:resolve': (payload: In<typeof crisisResolveSchema>, ack: AckCallback<CrisisAlertView>) => void;
 
   // --- Role-play (see roleplay.ts and ROLEPLAY.md). Every change pushes `roleplay:stateChanged`. --
   /** The exercise (or null), your own role with its instructions, your feedback; therapists also all roles and feedback. */
@@ -236,7 +241,11 @@ export interface ServerToClientEvents {
   /** Therapists only: an alert changed (acknowledged). */
   'crisis:updated': (payload: { sessionId: string; alert: CrisisAlertView }) => void;
   /** The patient who raised it: a therapist has seen the alert. */
-  'crisis:acknowledged': (payload: { sessionId: string; alertId: string; acknowledgedAt: string }) => void;
+  'crisis:acknowledged': (payload: { sessionId: string; alertId: string; acknowledgedAt: string; acknowledgedByName?: string }) => void;
+  /** To the patient: a therapist closed their alert. */
+  'crisis:resolved': (payload: CrisisResolvedPush) => void;
+  /** To the main room: the only therapists stepped into side rooms (or one is back). */
+  'crisis:therapistAway': (payload: TherapistAwayPush) => void;
   /** Therapists and the patient concerned: a side room opened (`sideRoom`) or closed (null). */
   'crisis:sideRoomChanged': (payload: { sessionId: string; patientUserId: string; sideRoom: SideRoomView | null }) => void;
 

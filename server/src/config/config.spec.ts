@@ -57,4 +57,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'everyone; rm -rf' })).toThrow(/TRUST_PROXY/);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
   });
+
+  it('parses the test-only request delays, and refuses them in production', () => {
+    expect(loadConfig({}).HEARTH_TEST_DELAY_EVENTS).toEqual({});
+    expect(loadConfig({ HEARTH_TEST_DELAY_EVENTS: 'media:produce:12000, room:join:500' }).HEARTH_TEST_DELAY_EVENTS).toEqual({
+      'media:produce': 12000,
+      'room:join': 500,
+    });
+    expect(() => loadConfig({ HEARTH_TEST_DELAY_EVENTS: 'media:produce' })).toThrow(/HEARTH_TEST_DELAY_EVENTS.*not event:milliseconds/);
+    expect(() => loadConfig({ HEARTH_TEST_DELAY_EVENTS: 'media:produce:0' })).toThrow(/HEARTH_TEST_DELAY_EVENTS/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), HEARTH_TEST_DELAY_EVENTS: 'media:produce:12000' }),
+    ).toThrow(/HEARTH_TEST_DELAY_EVENTS.*refused in production/);
+  });
 });

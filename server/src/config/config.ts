@@ -9,6 +9,27 @@ const bool = z
 const port = z.coerce.number().int().min(1).max(65535);
 
 /**
+ * Test-only: `event:ms[,event:ms…]` (e.g. `media:produce:12000`) makes the server answer
+ * those socket requests late, so browser tests can prove a slow server throws nobody out.
+ */
+const testDelayEvents = z
+  .string()
+  .transform((raw, ctx) => {
+    const delays: Record<string, number> = {};
+    for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const cut = item.lastIndexOf(':');
+      const event = item.slice(0, cut);
+      const ms = Number(item.slice(cut + 1));
+      if (cut <= 0 || !/^[a-z]+:[A-Za-z]+$/.test(event) || !Number.isInteger(ms) || ms < 1 || ms > 120_000) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not event:milliseconds (1–120000), e.g. media:produce:12000` });
+        return z.NEVER;
+      }
+      delays[event] = ms;
+    }
+    return delays;
+  });
+
+/**
  * Every environment variable Hearth reads, parsed once at start-up.
  * The README's configuration table mirrors this schema.
  */
@@ -62,10 +83,15 @@ export const envSchema = z
     /** Send Strict-Transport-Security (only when Hearth is reached over HTTPS, e.g. behind a TLS balancer). */
     HSTS: bool.default('false'),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    /** Tests only (refused in production): answer these socket requests late. */
+    HEARTH_TEST_DELAY_EVENTS: testDelayEvents.default(''),
   })
   .superRefine((env, ctx) => {
     if (env.RTC_MIN_PORT >= env.RTC_MAX_PORT) {
       ctx.addIssue({ code: 'custom', path: ['RTC_MAX_PORT'], message: 'must be greater than RTC_MIN_PORT' });
+    }
+    if (env.NODE_ENV === 'production' && Object.keys(env.HEARTH_TEST_DELAY_EVENTS).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['HEARTH_TEST_DELAY_EVENTS'], message: 'is for tests only and refused in production' });
     }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({

@@ -216,6 +216,19 @@ describe('live rooms with a real mediasoup worker and socket.io clients', () => 
     expect(segments.find((s) => s.leftAt !== null)?.endReason).toBe('disconnected');
   });
 
+  it('lets a patient who left by mistake come back in without a new admission', async () => {
+    const left = nextEvent(therapist.socket, 'room:participantLeft', (p) => p.userId === p2.userId);
+    ok(await request(p2.socket, 'room:leave', { sessionId }));
+    await left;
+    const joined = nextEvent(therapist.socket, 'room:participantJoined', (p) => p.participant.userId === p2.userId);
+    const back = ok<{ status: string }>(await request(p2.socket, 'room:join', { sessionId }));
+    expect(back.status).toBe('admitted');
+    await joined;
+    const segments = await app.dataSource.getRepository(AttendanceSegment).find({ where: { sessionId, userId: p2.userId } });
+    expect(segments.find((s) => s.endReason === 'left')).toBeDefined();
+    expect(segments.filter((s) => s.leftAt === null)).toHaveLength(1);
+  });
+
   it('sends a removed patient back to the lobby; re-entry needs admission', async () => {
     const removed = nextEvent(p1.socket, 'room:removed');
     const left = nextEvent(therapist.socket, 'room:participantLeft', (p) => p.userId === p1.userId);
@@ -231,6 +244,10 @@ describe('live rooms with a real mediasoup worker and socket.io clients', () => 
     });
     const again = ok<{ status: string }>(await request(p1.socket, 'room:join', { sessionId }));
     expect(again.status).toBe('waiting');
+    // Leaving the lobby after a removal does not turn into a way back in.
+    ok(await request(p1.socket, 'room:leave', { sessionId }));
+    const third = ok<{ status: string }>(await request(p1.socket, 'room:join', { sessionId }));
+    expect(third.status).toBe('waiting');
   });
 
   it('ends the session for everyone; nobody can rejoin', async () => {

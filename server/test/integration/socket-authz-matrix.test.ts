@@ -6,9 +6,11 @@ import { CLIENT_EVENTS, clientEventSchemas, type ClientEventName } from '@hearth
 import { ChatGateway } from '../../src/modules/realtime/chat.gateway';
 import { CheckinsGateway } from '../../src/modules/realtime/checkins.gateway';
 import { CrisisGateway } from '../../src/modules/realtime/crisis.gateway';
+import { FacilitationStateGateway } from '../../src/modules/realtime/facilitation-state.gateway';
 import { RealtimeGateway } from '../../src/modules/realtime/realtime.gateway';
 import { RoleplayGateway } from '../../src/modules/realtime/roleplay.gateway';
 import { RoomsGateway } from '../../src/modules/realtime/rooms.gateway';
+import { ScreenShareGateway } from '../../src/modules/realtime/screenshare.gateway';
 import { TurnsGateway } from '../../src/modules/realtime/turns.gateway';
 import { buildCast, CALLERS, restoreCast, type Caller, type Cast } from '../helpers/cast';
 import { connectSocket, request } from '../helpers/socket';
@@ -87,6 +89,16 @@ const ALLOWED: Record<ClientEventName, Caller[]> = {
   'roleplay:submitFeedback': [P, C],
   'roleplay:showDebrief': [C],
   'roleplay:end': [C],
+  'screen:state': [P, C],
+  'screen:start': [C], // patients only once a therapist allows them
+  'screen:stop': [C], // the payload names someone else's share: therapists only
+  'screen:allow': [C],
+  'media:capabilities': ALL, // the SFU's codecs, asked before entering: nothing about anyone
+  'media:setConsumerVisible': [P, C],
+  'media:prepare': [P, W, C],
+  'facilitation:state': [P, C],
+  'crisis:withdraw': [P, W],
+  'crisis:resolve': [C],
 };
 
 /** Refusals for who the caller is (not for the state of the session). */
@@ -98,6 +110,7 @@ const AUTHZ_CODES = new Set([
   'checkin_patients_only',
   'crisis_patients_only',
   'session_not_found',
+  'screen_not_allowed',
 ]);
 
 /** Refused callers first, so an allowed caller's side effects (a removal, the end) come last. */
@@ -126,7 +139,7 @@ describe('socket authorization matrix: every event × every caller (PostgreSQL, 
     expect(Object.keys(ALLOWED).sort()).toEqual([...CLIENT_EVENTS].sort());
     const scanner = new MetadataScanner();
     const handled: string[] = [];
-    for (const gateway of [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway]) {
+    for (const gateway of [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway, FacilitationStateGateway]) {
       const proto = gateway.prototype as unknown as Record<string, unknown>;
       for (const name of scanner.getAllMethodNames(proto)) {
         const fn = proto[name] as object;

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { ConfirmDialog } from './ConfirmDialog';
 import { CameraIcon, CameraOffIcon, EndIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
 
 /** Patients: raise or lower their hand (the queue is the server's). */
@@ -54,6 +55,8 @@ export function ControlsBar({
   onLeave,
   onEndSession,
 }: ControlsBarProps) {
+  // Leaving and ending are asked once more: one stray tap must not end anyone's group.
+  const [confirming, setConfirming] = useState<'leave' | 'end' | null>(null);
   const micNote = !hasMicrophone
     ? 'No microphone'
     : floorLocked
@@ -125,7 +128,7 @@ export function ControlsBar({
           ))}
       </div>
       <div className="controls__group">
-        <button type="button" className="control control--leave" data-testid="leave-room" onClick={onLeave}>
+        <button type="button" className="control control--leave" data-testid="leave-room" onClick={() => setConfirming('leave')}>
           <LeaveIcon />
           <span className="control__label">Leave</span>
         </button>
@@ -134,14 +137,44 @@ export function ControlsBar({
             type="button"
             className="control control--danger"
             data-testid="end-session"
-            onClick={onEndSession}
-            aria-label="End the session for everyone"
+            onClick={() => setConfirming('end')}
           >
             <EndIcon />
             <span className="control__label">End for all</span>
           </button>
         )}
       </div>
+      {confirming === 'leave' && (
+        <ConfirmDialog
+          title="Leave the group?"
+          confirmLabel="Leave"
+          confirmTestId="leave-room-confirm"
+          cancelLabel="Stay"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            setConfirming(null);
+            onLeave();
+          }}
+        >
+          <p>You can come back until the session ends{isTherapist ? '.' : ' without waiting to be let in again.'}</p>
+        </ConfirmDialog>
+      )}
+      {confirming === 'end' && (
+        <ConfirmDialog
+          title="End the session for everyone?"
+          confirmLabel="End for everyone"
+          confirmTestId="end-session-confirm"
+          cancelLabel="Keep the session going"
+          danger
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            setConfirming(null);
+            onEndSession();
+          }}
+        >
+          <p>Everyone leaves the room and nobody can rejoin this session.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -230,8 +230,8 @@ export function ParticipantTile({
               className="tile__action tile__action--text"
               data-testid="grant-floor"
               data-user-id={p.userId}
-              aria-label={`Give the floor to ${p.displayName}`}
-              title={`Give the floor to ${p.displayName}`}
+              aria-label={`Give floor to ${p.displayName}`}
+              title={`Give floor to ${p.displayName}`}
               onClick={() => onGrantFloor(p.userId)}
             >
               Give floor

@@ -141,11 +141,35 @@ describe('RoomView in the room', () => {
     expect(screen.getAllByTestId('participant-tile')[0]).toHaveAttribute('data-user-id', ALEX);
   });
 
-  it('ends the session for everyone with the end-session button', async () => {
+  it('ends the session for everyone only after the therapist confirms', async () => {
     const { actions } = renderRoom(roomState());
-    expect(actions.endSession).not.toHaveBeenCalled();
     await userEvent.click(screen.getByTestId('end-session'));
+    const dialog = screen.getByRole('alertdialog', { name: 'End the session for everyone?' });
+    expect(actions.endSession).not.toHaveBeenCalled();
+    // The safe choice has focus; cancelling keeps the session going.
+    expect(within(dialog).getByRole('button', { name: 'Keep the session going' })).toHaveFocus();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Keep the session going' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(actions.endSession).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByTestId('end-session'));
+    await userEvent.click(screen.getByTestId('end-session-confirm'));
     expect(actions.endSession).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('leaves only after confirming; Escape keeps the person in the room', async () => {
+    const { actions } = renderRoom(roomState({ selfUserId: ALEX, selfRole: 'patient', lobby: [] }));
+    await userEvent.click(screen.getByTestId('leave-room'));
+    const dialog = screen.getByRole('alertdialog', { name: 'Leave the group?' });
+    expect(dialog).toHaveTextContent('without waiting to be let in again');
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(actions.leave).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByTestId('leave-room'));
+    await userEvent.click(screen.getByTestId('leave-room-confirm'));
+    expect(actions.leave).toHaveBeenCalledTimes(1);
   });
 
   it('toggles own microphone and camera, with the state in aria-pressed', async () => {

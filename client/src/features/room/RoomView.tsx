@@ -10,8 +10,10 @@ import type { RoomState } from '../../media/roomState';
 import { ChatPanel } from '../chat/ChatPanel';
 import { CheckinForm } from '../checkins/CheckinForm';
 import { CheckinPanel } from '../checkins/CheckinPanel';
+import { useArrivalChime } from '../crisis/alertChime';
 import { CrisisAlerts } from '../crisis/CrisisAlerts';
 import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
+import { TherapistAwayBanner } from '../crisis/TherapistAwayBanner';
 import { FloorPanel } from '../turns/FloorPanel';
 import { GuestInvitePanel } from '../guests/GuestInvitePanel';
 import { ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from '../screenshare/ScreenShare';
@@ -23,6 +25,7 @@ import { gridLayout, layerForTile, NARROW_WIDTH } from './gridLayout';
 import { LobbyPanel } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
 import { resumeRemoteAudio } from './mediaElements';
+import { scrollWithin } from './scrollWithin';
 import { ParticipantTile } from './ParticipantTile';
 import { SessionEnded } from './SessionEnded';
 import { useArrivalsAnnouncement } from './useArrivalsAnnouncement';
@@ -140,6 +143,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   const now = useNow(30_000);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
+  useArrivalChime(state.lobby.map((e) => e.userId), isTherapist);
   const floorState = useFloor(facilitation?.floor);
   const crisisState = useCrisis(facilitation?.crisis);
   const checkinState = useCheckins(facilitation?.checkins);
@@ -197,7 +201,12 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       : null;
   const nameOf = (userId: string) =>
     userId === state.selfUserId ? 'you' : (state.participants.find((p) => p.userId === userId)?.displayName ?? 'a therapist');
-  const jumpTo = (id: string) => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  const openCrises = new Set(crisisState.alerts.filter((a) => !a.resolvedAt && !a.withdrawnAt).map((a) => a.userId)).size;
+  const jumpTo = (id: string) => {
+    const el = document.getElementById(id);
+    // Below the sticky tab row on phones; only the box that scrolls moves.
+    if (el) scrollWithin(el, id === 'room-people' ? 0 : 56);
+  };
   const selfView: ParticipantView | null = state.selfUserId
     ? {
         userId: state.selfUserId,
@@ -260,6 +269,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
           <p className="room__meta">{count === 1 ? 'Only you so far' : `${count} people in the room`}</p>
         </div>
         {facilitation && !isTherapist && <CrisisButton crisis={facilitation.crisis} />}
+        {isTherapist && openCrises > 0 && (
+          <button type="button" className="crisis-count" data-testid="crisis-count" onClick={() => jumpTo('room-crisis')}>
+            {openCrises === 1 ? '1 crisis alert' : `${openCrises} crisis alerts`}
+          </button>
+        )}
         <p className={`connection connection--${state.connection}`}>
           <span className="sr-only">Connection: </span>
           <span data-testid="connection-state">{state.connection}</span>
@@ -273,13 +287,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       {state.connection === 'reconnecting' && (
         <p className="room__banner room__banner--warn" role="status" data-testid="reconnecting-banner">
           <span className="spinner" aria-hidden="true" />
-          Your connection dropped. Reconnecting… you keep your place in the room.
+          Reconnecting… the connection is slow or dropped. You keep your place in the room.
         </p>
       )}
-      {facilitation && isTherapist && (
-        <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} />
-      )}
       {facilitation && !isTherapist && <CrisisStatus crisis={facilitation.crisis} nameOf={nameOf} />}
+      {facilitation && <TherapistAwayBanner crisis={facilitation.crisis} />}
       {selfFloorLocked ? (
         <p className="room__banner room__banner--info" role="status" data-testid="floor-lock-banner">
           Talking stick: {FLOOR_LOCK_NOTE.toLowerCase()}. Raise your hand to ask for a turn.
@@ -333,6 +345,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
           />
         )}
         <ul
+          id="room-people"
           ref={gridRef}
           className={`room-grid${measured && !presenting ? ' room-grid--measured' : ''}${presenting ? ' room-grid--strip' : ''}`}
           style={presenting ? undefined : gridStyle}
@@ -379,6 +392,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         {facilitation ? (
           <aside className={`room-side${isTherapist ? ' room-side--therapist' : ''}`} aria-label="Group tools">
             <nav className="room-side__tabs" aria-label="Jump to">
+              {/* Phones: the way back to the videos from the chat or the tools below them. */}
+              <button type="button" data-testid="videos-tab" onClick={() => jumpTo('room-people')}>
+                Videos
+              </button>
               <button type="button" onClick={() => jumpTo('room-turns')}>
                 Turns
               </button>
@@ -412,7 +429,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 )}
               </button>
             </nav>
-            <div className="room-side__tools">
+            {/* Focusable: it scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
+            <div className="room-side__tools" tabIndex={0} role="region" aria-label="Turns, check-in and more">
+              {isTherapist && (
+                <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
+              )}
               {isTherapist && (
                 <LobbyPanel
                   waiting={state.lobby}
@@ -489,8 +510,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}
         onLeave={() => void run(null, () => actions.leave())}
-        // One click, as TEST-CONTRACT.md's `end-session` promises; the button stands apart,
-        // in the danger colour, labelled "for everyone", to avoid accidental use.
+        // ControlsBar asks first (`leave-room-confirm` / `end-session-confirm`, TEST-CONTRACT.md).
         onEndSession={() => void run('end', () => actions.endSession())}
       />
     </section>

@@ -1,6 +1,6 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { installFakeApi, storeSignedInSession, type FakeReply } from '../../test/fakeApi';
+import { installFakeApi, loginResponse, storeSignedInSession, type FakeReply } from '../../test/fakeApi';
 import { renderApp } from '../../test/renderApp';
 
 const MINUTE = 60_000;
@@ -119,6 +119,15 @@ describe('SchedulePage', () => {
 
     expect(await screen.findByTestId('device-check')).toHaveAttribute('data-session-id', groupNow.id);
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Get ready to join');
+  });
+
+  it('offers no join button to a program admin, who is not a member of the room', async () => {
+    storeSignedInSession(loginResponse({ user: { id: uuid(9), role: 'admin', displayName: 'Ada Admin' } as never }));
+    serveSessions(() => ({ status: 200, body: [groupNow] }));
+    renderApp();
+    await screen.findAllByTestId('session-card');
+    expect(within(card(groupNow.id)).queryByTestId('join-session')).toBeNull();
+    expect(within(card(groupNow.id)).getByTestId('admin-no-join')).toHaveTextContent('therapists and patients join');
   });
 
   it('says so when nothing is scheduled', async () => {

@@ -7,6 +7,7 @@ import { GuestHome } from '../guests/GuestLinkPage';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { dayKey, formatDayHeading } from './formatSessionTime';
 import { mySessionsResponseSchema, nextSession, upcomingSessions, type MySession } from './mySessions';
+import { LeftSessionNotice } from './LeftSessionNotice';
 import { SessionCard } from './SessionCard';
 import { useNow } from './useNow';
 
@@ -64,14 +65,15 @@ function PatientOrStaffSchedule() {
       <p className="page__lede">
         Your upcoming sessions. Each one's join button turns on shortly before it starts.
       </p>
+      <LeftSessionNotice />
       <GuestConsentRequests />
-      <ScheduleBody state={state} now={now} onRetry={retry} />
+      <ScheduleBody state={state} now={now} onRetry={retry} canJoin={user?.role !== 'admin'} />
       {user?.role === 'therapist' && <RecentRecordsPanel />}
     </section>
   );
 }
 
-function ScheduleBody({ state, now, onRetry }: { state: LoadState; now: number; onRetry: () => void }) {
+function ScheduleBody({ state, now, onRetry, canJoin }: { state: LoadState; now: number; onRetry: () => void; canJoin: boolean }) {
   switch (state.status) {
     case 'loading':
       return (
@@ -92,11 +94,11 @@ function ScheduleBody({ state, now, onRetry }: { state: LoadState; now: number; 
         </div>
       );
     case 'ready':
-      return <SessionList sessions={state.sessions} now={now} />;
+      return <SessionList sessions={state.sessions} now={now} canJoin={canJoin} />;
   }
 }
 
-function SessionList({ sessions, now }: { sessions: MySession[]; now: number }) {
+function SessionList({ sessions, now, canJoin }: { sessions: MySession[]; now: number; canJoin: boolean }) {
   const visible = upcomingSessions(sessions, now);
   if (visible.length === 0) {
     return (
@@ -129,7 +131,7 @@ function SessionList({ sessions, now }: { sessions: MySession[]; now: number }) 
             <ul className="schedule__list">
               {daySessions.map((session) => (
                 <li key={session.id}>
-                  <SessionCard session={session} now={now} isNext={session.id === next?.id} />
+                  <SessionCard session={session} now={now} isNext={session.id === next?.id} canJoin={canJoin} />
                 </li>
               ))}
             </ul>

@@ -35,9 +35,11 @@ export interface SessionCardProps {
   now: number;
   /** The user's next session, shown prominently. */
   isNext: boolean;
+  /** False for program admins: they are not members of a session's room, so no join button that would fail. */
+  canJoin?: boolean;
 }
 
-export function SessionCard({ session, now, isNext }: SessionCardProps) {
+export function SessionCard({ session, now, isNext, canJoin = true }: SessionCardProps) {
   const navigate = useNavigate();
   const titleId = useId();
   const statusId = useId();
@@ -82,6 +84,11 @@ export function SessionCard({ session, now, isNext }: SessionCardProps) {
         <p className="session-card__status" id={statusId}>
           {sessionStatus(session, now)}
         </p>
+        {!canJoin ? (
+          <p className="session-card__people" data-testid="admin-no-join">
+            Program admins see sessions here; the session’s therapists and patients join.
+          </p>
+        ) : (
         <button
           type="button"
           className={`button ${joinable ? 'button--primary' : 'button--secondary'}`}
@@ -92,6 +99,7 @@ export function SessionCard({ session, now, isNext }: SessionCardProps) {
         >
           Join session
         </button>
+        )}
       </div>
     </article>
   );

@@ -12,8 +12,10 @@ import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { RoomView, type RoomActions } from '../room/RoomView';
 import { pickScreen } from '../screenshare/ScreenShare';
 import { formatRange } from '../schedule/formatSessionTime';
+import type { LeftSessionState } from '../schedule/LeftSessionNotice';
 import { mySessionsResponseSchema } from '../schedule/mySessions';
 import { PreJoin } from './PreJoin';
+import type { SafetyDraft } from './safetyForm';
 import { useLocalMedia } from './useLocalMedia';
 
 declare global {
@@ -26,13 +28,17 @@ declare global {
 const noopSubscribe = () => () => undefined;
 const idleSnapshot = () => initialRoomState;
 
-function titleFor(state: RoomState): string {
+export function titleFor(state: RoomState): string {
   switch (state.phase) {
     case 'waiting':
     case 'removed':
       return 'Waiting room';
-    case 'in-room':
-      return state.session?.title ?? 'Live session';
+    case 'in-room': {
+      // Therapists see people waiting in the tab title, even from another tab.
+      const waiting = state.selfRole === 'therapist' ? state.lobby.length : 0;
+      const title = state.session?.title ?? 'Live session';
+      return waiting ? `(${waiting} waiting) ${title}` : title;
+    }
     case 'ended':
       return 'Session ended';
     default:
@@ -57,6 +63,11 @@ export function JoinSessionPage() {
   const tokenRef = useRef(accessToken);
   tokenRef.current = accessToken;
   const [joinError, setJoinError] = useState<string | null>(null);
+  // What the patient typed survives the form being hidden and shown again (a failed join).
+  const draftRef = useRef<SafetyDraft | undefined>(undefined);
+  const keepDraft = useCallback((d: SafetyDraft) => {
+    draftRef.current = d;
+  }, []);
   const [session, setSession] = useState<{ title: string; when: string } | null>(null);
 
   const state = useSyncExternalStore(client?.subscribe ?? noopSubscribe, client?.getSnapshot ?? idleSnapshot);
@@ -117,7 +128,11 @@ export function JoinSessionPage() {
   useEffect(() => (inSession ? holdActivity() : undefined), [inSession]);
 
   useEffect(() => {
-    if (state.phase === 'left') navigate('/', { replace: true });
+    if (state.phase !== 'left') return;
+    const leftSession: LeftSessionState = { leftSession: { id: sessionId, title: state.session?.title ?? session?.title ?? null } };
+    navigate('/', { replace: true, state: leftSession });
+    // Only the move to `left` matters; the titles are read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.phase, navigate]);
 
   // Nothing more to send once the session is over: turn the camera and microphone off.
@@ -209,6 +224,8 @@ export function JoinSessionPage() {
         error={joinError ?? (state.phase === 'error' ? state.message : null)}
         onEnter={enter}
         previousCheck={previousCheck}
+        draft={draftRef.current}
+        onDraftChange={keepDraft}
       />
     </div>
   );

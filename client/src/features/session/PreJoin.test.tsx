@@ -89,6 +89,25 @@ describe('PreJoin for a patient', () => {
     });
   });
 
+  it('keeps what was typed and ticked when the form is shown again after a failed join', async () => {
+    let kept: PreJoinProps['draft'];
+    const onDraftChange = (d: NonNullable<PreJoinProps['draft']>) => (kept = d);
+    const first = render(
+      <MemoryRouter>
+        <PreJoin sessionId="s" needsSafetyCheck sessionTitle={null} sessionWhen={null} busy={false} error={null} onEnter={jest.fn()} media={fakeMedia()} onDraftChange={onDraftChange} />
+      </MemoryRouter>,
+    );
+    await userEvent.type(screen.getByTestId('safety-location'), 'Home, 12 Palm St');
+    await userEvent.type(screen.getByTestId('safety-callback'), '+1 480 555 0134');
+    await userEvent.click(screen.getByTestId('consent-accept'));
+    first.unmount();
+    renderPreJoin({ draft: kept, error: 'No answer from the server.' });
+    expect(screen.getByTestId('safety-location')).toHaveValue('Home, 12 Palm St');
+    expect(screen.getByTestId('safety-callback')).toHaveValue('+1 480 555 0134');
+    expect(screen.getByTestId('consent-accept')).toBeChecked();
+    expect(screen.getByTestId('enter-lobby')).toBeEnabled();
+  });
+
   it('shows inline errors once a field is left, tied to the field for screen readers', async () => {
     renderPreJoin();
     const location = screen.getByLabelText('Where are you right now?');

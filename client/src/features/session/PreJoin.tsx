@@ -5,6 +5,7 @@ import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../room/icons';
 import { MediaVideo } from '../room/mediaElements';
 import { emptySafetyDraft, validateSafety, type SafetyDraft, type SafetyField } from './safetyForm';
 import { useAudioLevel } from './useAudioLevel';
+import '../room/roomux.css';
 import type { LocalMedia } from './useLocalMedia';
 
 export interface PreJoinProps {
@@ -22,6 +23,9 @@ export interface PreJoinProps {
   previousCheck?: MySafetyCheck | null;
   /** A family guest: consent and the group agreement only (no location or callback asked), no schedule to go back to. */
   guest?: boolean;
+  /** What was typed before this form was last shown (the page keeps it): never lost to a failed join. */
+  draft?: SafetyDraft;
+  onDraftChange?(draft: SafetyDraft): void;
 }
 
 /** Before joining: camera and microphone check, and for patients the safety check and consent. */
@@ -36,6 +40,8 @@ export function PreJoin({
   onEnter,
   previousCheck = null,
   guest = false,
+  draft: keptDraft,
+  onDraftChange,
 }: PreJoinProps) {
   const titleId = useId();
   const ids = {
@@ -46,7 +52,10 @@ export function PreJoin({
     consentText: useId(),
     hint: useId(),
   };
-  const [draft, setDraft] = useState<SafetyDraft>(emptySafetyDraft);
+  const [draft, setDraft] = useState<SafetyDraft>(keptDraft ?? emptySafetyDraft);
+  useEffect(() => {
+    onDraftChange?.(draft);
+  }, [draft, onDraftChange]);
   const [touched, setTouched] = useState<Partial<Record<SafetyField, boolean>>>({});
   // Pre-fill from this session's earlier check, unless the patient has started typing.
   useEffect(() => {

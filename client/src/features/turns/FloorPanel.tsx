@@ -124,7 +124,7 @@ export function FloorPanel({ floor: client, selfUserId, selfRole, participants }
                   data-testid="grant-floor"
                   data-user-id={h.userId}
                   disabled={busy}
-                  aria-label={`Give the floor to ${nameOf(h.userId)}`}
+                  aria-label={`Give floor to ${nameOf(h.userId)}`}
                   onClick={() => run(() => client.grant(h.userId))}
                 >
                   Give floor

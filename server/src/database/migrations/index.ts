@@ -6,6 +6,7 @@ import { Roleplay1766000000000 } from './1766000000000-Roleplay';
 import { Records1770000000000 } from './1770000000000-Records';
 import { FamilyGuests1772000000000 } from './1772000000000-FamilyGuests';
 import { RefreshTokenReuse1773000000000 } from './1773000000000-RefreshTokenReuse';
+import { CrisisResolution1775100000000 } from './1775100000000-CrisisResolution';
 
 /** Applied in order at start-up; never edit one that has shipped — add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Records1770000000000,
   FamilyGuests1772000000000,
   RefreshTokenReuse1773000000000,
+  CrisisResolution1775100000000,
 ];

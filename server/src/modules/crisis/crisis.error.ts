@@ -6,6 +6,8 @@ export enum CrisisErrorCode {
   NotPresent = 'crisis_not_present',
   AlreadyInSideRoom = 'crisis_already_in_side_room',
   NotInSideRoom = 'crisis_not_in_side_room',
+  /** Withdrawn or resolved already. */
+  AlreadyClosed = 'crisis_already_closed',
 }
 
 export class CrisisError extends DomainError<CrisisErrorCode> {
@@ -18,6 +20,7 @@ export class CrisisError extends DomainError<CrisisErrorCode> {
         return 404;
       case CrisisErrorCode.AlreadyInSideRoom:
       case CrisisErrorCode.NotInSideRoom:
+      case CrisisErrorCode.AlreadyClosed:
         return 409;
       default:
         return assertUnreachable(this.code);

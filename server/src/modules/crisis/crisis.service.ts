@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
-import type { CrisisAlertView, CrisisState, SideRoomView } from '@hearth/protocol';
+import type { CrisisAlertView, CrisisOutcome, CrisisState, SideRoomView } from '@hearth/protocol';
 import { AuditService } from '../audit/audit.service';
 import { Notifier } from '../realtime/notifier';
 import type { Member } from '../rooms/domain/live-session';
@@ -24,6 +24,8 @@ export class CrisisService implements OnModuleInit {
   private readonly logger = new Logger('Crisis');
   private readonly sideRooms = new Map<string, SideRooms>();
   private readonly raising = new Map<string, Promise<void>>();
+  /** Sessions whose main room has been told that no therapist is with them. */
+  private readonly groupAlone = new Set<string>();
 
   constructor(
     private readonly rooms: RoomsService,
@@ -35,7 +37,10 @@ export class CrisisService implements OnModuleInit {
 
   onModuleInit(): void {
     this.rooms.onPresence((e) => {
-      if (e.kind === 'ended') void this.sessionEnded(e.sessionId, e.endedBy).catch((err: unknown) => this.fail(err));
+      if (e.kind === 'ended') {
+        this.groupAlone.delete(e.sessionId);
+        void this.sessionEnded(e.sessionId, e.endedBy).catch((err: unknown) => this.fail(err));
+      }
       else if (e.kind === 'left') void this.memberLeft(e.sessionId, e.userId).catch((err: unknown) => this.fail(err));
     });
   }
@@ -64,7 +69,7 @@ export class CrisisService implements OnModuleInit {
     if (member.role !== 'patient') throw new CrisisError(CrisisErrorCode.PatientsOnly, 'Only patients raise a crisis alert.');
     // Pressing again before anyone answered repeats the same alert to the therapists.
     let record = await this.events.findOne({
-      where: { sessionId, userId, raisedBy: userId, acknowledgedAt: IsNull() },
+      where: { sessionId, userId, raisedBy: userId, acknowledgedAt: IsNull(), withdrawnAt: IsNull(), resolvedAt: IsNull() },
       order: { raisedAt: 'DESC' },
     });
     if (!record) record = await this.events.save(this.events.create({ ...(await this.newEvent(sessionId, member, userId, now)) }));
@@ -80,10 +85,46 @@ export class CrisisService implements OnModuleInit {
     if (!record.acknowledgedAt) {
       Object.assign(record, { acknowledgedAt: now, acknowledgedBy: userId });
       await this.events.update({ id: record.id }, { acknowledgedAt: now, acknowledgedBy: userId });
-      this.notifier.toUser(record.userId, 'crisis:acknowledged', { sessionId, alertId, acknowledgedAt: now.toISOString() });
+      const acknowledgedByName = this.rooms.liveSession(sessionId)?.member(userId)?.displayName;
+      this.notifier.toUser(record.userId, 'crisis:acknowledged', {
+        sessionId,
+        alertId,
+        acknowledgedAt: now.toISOString(),
+        ...(acknowledgedByName ? { acknowledgedByName } : {}),
+      });
     }
     const alert = this.view(record);
     this.notifier.toTherapists(sessionId, 'crisis:updated', { sessionId, alert });
+    return alert;
+  }
+
+  /** The patient takes back their own open alert (pressed by mistake); therapists still see it, marked withdrawn. */
+  async withdraw(userId: string, sessionId: string, alertId: string, now = new Date()): Promise<{ alertId: string; withdrawnAt: string }> {
+    const record = await this.events.findOne({ where: { id: alertId, sessionId } });
+    // Someone else's alert is "not found" to a patient: nothing about it leaks.
+    if (!record || record.userId !== userId || record.raisedBy !== userId) {
+      throw new CrisisError(CrisisErrorCode.AlertNotFound, 'No such alert in this session.');
+    }
+    if (record.withdrawnAt) return { alertId, withdrawnAt: record.withdrawnAt.toISOString() };
+    if (record.resolvedAt) throw new CrisisError(CrisisErrorCode.AlreadyClosed, 'A therapist has already closed this alert.');
+    record.withdrawnAt = now;
+    await this.events.update({ id: record.id }, { withdrawnAt: now });
+    this.notifier.toTherapists(sessionId, 'crisis:updated', { sessionId, alert: this.view(record) });
+    return { alertId, withdrawnAt: now.toISOString() };
+  }
+
+  /** A therapist closes an alert with an outcome; the patient is told it is resolved. */
+  async resolve(userId: string, sessionId: string, alertId: string, outcome: CrisisOutcome, now = new Date()): Promise<CrisisAlertView> {
+    this.rooms.requireTherapist(userId, sessionId);
+    const record = await this.events.findOne({ where: { id: alertId, sessionId } });
+    if (!record) throw new CrisisError(CrisisErrorCode.AlertNotFound, 'No such alert in this session.');
+    if (record.resolvedAt) throw new CrisisError(CrisisErrorCode.AlreadyClosed, 'This alert is already resolved.');
+    const update = { resolvedAt: now, resolvedBy: userId, outcome, ...(record.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedBy: userId }) };
+    Object.assign(record, update);
+    await this.events.update({ id: record.id }, update);
+    const alert = this.view(record);
+    this.notifier.toTherapists(sessionId, 'crisis:updated', { sessionId, alert });
+    if (!record.withdrawnAt) this.notifier.toUser(record.userId, 'crisis:resolved', { sessionId, alertId, resolvedAt: now.toISOString() });
     return alert;
   }
 
@@ -120,6 +161,7 @@ export class CrisisService implements OnModuleInit {
     Object.assign(record, { sideRoomAt: now, sideRoomBy: userId, sideRoomTherapists: view.userIds.slice(1) });
     await this.events.save(record);
     this.pushSideRoom(sessionId, patient.userId, view);
+    this.tellGroupIfAlone(sessionId);
     return view;
   }
 
@@ -132,6 +174,7 @@ export class CrisisService implements OnModuleInit {
       { returnedAt: now, returnedBy: userId },
     );
     this.pushSideRoom(sessionId, patientUserId, null);
+    this.tellGroupIfAlone(sessionId);
   }
 
   async state(userId: string, sessionId: string): Promise<CrisisState> {
@@ -155,7 +198,7 @@ export class CrisisService implements OnModuleInit {
       return { alerts: records.map((r) => this.view(r)), sideRooms: rooms.all() };
     }
     const own = await this.events.find({
-      where: { sessionId, userId, raisedBy: userId, returnedAt: IsNull() },
+      where: { sessionId, userId, raisedBy: userId, returnedAt: IsNull(), withdrawnAt: IsNull(), resolvedAt: IsNull() },
       order: { raisedAt: 'DESC' },
       take: 1,
     });
@@ -211,6 +254,10 @@ export class CrisisService implements OnModuleInit {
       sideRoomTherapists: null,
       returnedAt: null,
       returnedBy: null,
+      withdrawnAt: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      outcome: null,
     };
   }
 
@@ -227,6 +274,10 @@ export class CrisisService implements OnModuleInit {
       callbackNumber: r.callbackNumber,
       acknowledgedByUserId: r.acknowledgedBy,
       acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+      withdrawnAt: r.withdrawnAt?.toISOString() ?? null,
+      resolvedAt: r.resolvedAt?.toISOString() ?? null,
+      resolvedByUserId: r.resolvedBy,
+      outcome: (r.outcome as CrisisOutcome | null) ?? null,
     };
   }
 
@@ -246,6 +297,29 @@ export class CrisisService implements OnModuleInit {
     );
   }
 
+  /**
+   * The group is told when no therapist is left with them (all are in side rooms),
+   * and again when one is back. Only therapists' names travel, never the patient's.
+   */
+  private tellGroupIfAlone(sessionId: string): void {
+    const live = this.rooms.liveSession(sessionId);
+    const rooms = this.sideRooms.get(sessionId);
+    if (!live) return;
+    const therapists = live.therapistsPresent();
+    const away = therapists.filter((t) => rooms?.roomOf(t.userId));
+    const alone = therapists.length > 0 && away.length === therapists.length;
+    const inSideRooms = rooms?.all().flatMap((r) => r.userIds) ?? [];
+    const wasAlone = this.groupAlone.has(sessionId);
+    if (alone === wasAlone) return;
+    if (alone) this.groupAlone.add(sessionId);
+    else this.groupAlone.delete(sessionId);
+    this.notifier.toSession(sessionId, { except: inSideRooms }, 'crisis:therapistAway', {
+      sessionId,
+      away: alone,
+      therapistNames: away.map((t) => t.displayName),
+    });
+  }
+
   private async memberLeft(sessionId: string, userId: string): Promise<void> {
     const rooms = this.sideRooms.get(sessionId);
     if (!rooms?.roomOf(userId)) return;
@@ -253,6 +327,7 @@ export class CrisisService implements OnModuleInit {
     if (!closed) return;
     await this.rooms.setMediaPartition(sessionId, members, null);
     this.pushSideRoom(sessionId, closed, null);
+    this.tellGroupIfAlone(sessionId);
   }
 
   private fail(err: unknown): void {

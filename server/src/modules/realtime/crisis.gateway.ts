@@ -3,13 +3,16 @@ import {
   crisisAlertRefSchema,
   crisisMoveSchema,
   crisisReturnSchema,
+  crisisResolveSchema,
   crisisSessionSchema,
+  crisisWithdrawSchema,
   type Ack,
   type CrisisAlertView,
   type CrisisState,
   type SideRoomView,
 } from '@hearth/protocol';
 import { CrisisService } from '../crisis/crisis.service';
+import { TurnsService } from '../turns/turns.service';
 import { handleRequest } from './ack';
 import type { HearthSocket } from './realtime.gateway';
 
@@ -18,7 +21,10 @@ type Empty = Record<string, never>;
 /** Crisis events. Thin: validate, caller from the handshake (never the payload), CrisisService, ack. */
 @WebSocketGateway()
 export class CrisisGateway {
-  constructor(private readonly crisis: CrisisService) {}
+  constructor(
+    private readonly crisis: CrisisService,
+    private readonly turns: TurnsService,
+  ) {}
 
   @SubscribeMessage('crisis:raise')
   raise(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<{ alertId: string; raisedAt: string }>> {
@@ -34,7 +40,12 @@ export class CrisisGateway {
 
   @SubscribeMessage('crisis:moveToSideRoom')
   moveToSideRoom(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<SideRoomView>> {
-    return handleRequest('crisis:moveToSideRoom', crisisMoveSchema, p, (r) => this.crisis.moveToSideRoom(s.data.userId, r));
+    return handleRequest('crisis:moveToSideRoom', crisisMoveSchema, p, async (r) => {
+      const room = await this.crisis.moveToSideRoom(s.data.userId, r);
+      // Out of the main room means out of its hand queue (and go-around) too.
+      await this.turns.leaveQueue(r.sessionId, r.userId);
+      return room;
+    });
   }
 
   @SubscribeMessage('crisis:returnToGroup')
@@ -43,6 +54,18 @@ export class CrisisGateway {
       await this.crisis.returnToGroup(s.data.userId, r.sessionId, r.userId);
       return {};
     });
+  }
+
+  @SubscribeMessage('crisis:withdraw')
+  withdraw(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<{ alertId: string; withdrawnAt: string }>> {
+    return handleRequest('crisis:withdraw', crisisWithdrawSchema, p, (r) => this.crisis.withdraw(s.data.userId, r.sessionId, r.alertId));
+  }
+
+  @SubscribeMessage('crisis:resolve')
+  resolve(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<CrisisAlertView>> {
+    return handleRequest('crisis:resolve', crisisResolveSchema, p, (r) =>
+      this.crisis.resolve(s.data.userId, r.sessionId, r.alertId, r.outcome),
+    );
   }
 
   @SubscribeMessage('crisis:state')

@@ -29,6 +29,7 @@ import { handleRequest } from './ack';
 import { Notifier } from './notifier';
 import { SocketActivity } from './socket-activity';
 import { SocketEventLimits } from './socket-event-limits';
+import { requestRetries } from './request-retries';
 
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -108,6 +109,8 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
     // A guest's socket reaches only its own session's room and media events.
     const scope = socket.data.scopeSessionId;
     if (scope) socket.use((packet, next) => guestEventFilter(scope, packet, next));
+    // Re-sent requests (after a slow answer) run once; see request-retries.ts.
+    socket.use(requestRetries(this.config.HEARTH_TEST_DELAY_EVENTS) as Parameters<HearthSocket['use']>[0]);
     // Before any handler: unknown events, per-user limits, activity (idle logoff).
     socket.use((packet, next) => {
       this.screen(socket, packet).then(

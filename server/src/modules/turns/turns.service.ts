@@ -58,6 +58,12 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
     return this.change(sessionId, (f) => f.raiseHand(userId));
   }
 
+  /** Someone stepped out of the main room (a side room): out of the hand queue and the go-around. */
+  async leaveQueue(sessionId: string, userId: string): Promise<void> {
+    const entry = this.floors.get(sessionId);
+    if (entry?.floor.removeMember(userId)) await this.publish(sessionId);
+  }
+
   /** Patients lower their own hand; therapists anyone's. */
   async lowerHand(userId: string, sessionId: string, targetId = userId): Promise<FloorView> {
     if (targetId === userId) {

@@ -53,4 +53,18 @@ export class CrisisEventRecord {
 
   @Column({ name: 'returned_by', type: 'uuid', nullable: true })
   returnedBy: string | null;
+
+  /** The patient took it back (pressed by mistake); therapists still see that it happened. */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
+  withdrawnAt: Date | null;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
+  resolvedAt: Date | null;
+
+  @Column({ name: 'resolved_by', type: 'uuid', nullable: true })
+  resolvedBy: string | null;
+
+  /** One of CRISIS_OUTCOMES (protocol); no free text, so no health detail here. */
+  @Column({ type: 'text', nullable: true })
+  outcome: string | null;
 }

@@ -56,6 +56,29 @@ describe('LiveSession lobby and presence', () => {
     expect(s.arrive(pat(1), at(7))).toEqual({ status: 'waiting', position: 1 });
   });
 
+  it('lets a patient who left of their own accord come back without a second admission', () => {
+    const s = new LiveSession('s');
+    s.arrive(pat(1), at(0));
+    s.admit('all');
+    expect(s.leave('p1')).toMatchObject({ state: 'left' });
+    expect(s.present()).toHaveLength(0);
+    expect(s.arrive(pat(1), at(30))).toEqual({ status: 'admitted', rejoined: false });
+    expect(s.participantsView()[0]).toMatchObject({ userId: 'p1', connection: 'connected' });
+  });
+
+  it('does not let a patient who only waited, or was removed and then left, skip the lobby', () => {
+    const s = new LiveSession('s');
+    s.arrive(pat(1), at(0));
+    s.leave('p1');
+    expect(s.arrive(pat(1), at(1))).toEqual({ status: 'waiting', position: 1 });
+
+    s.arrive(pat(2), at(2));
+    s.admit(['p2']);
+    s.remove('p2', at(3));
+    s.leave('p2');
+    expect(s.arrive(pat(2), at(4))).toMatchObject({ status: 'waiting' });
+  });
+
   it('locks a muted patient’s microphone until unlocked', () => {
     const s = new LiveSession('s');
     s.arrive(pat(1), at(0));

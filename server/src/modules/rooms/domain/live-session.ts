@@ -16,6 +16,11 @@ export interface Member {
   micOn: boolean;
   cameraOn: boolean;
   micLocked: boolean;
+  /**
+   * Was admitted and then left of their own accord: coming back within the session
+   * needs no second admission. Removal by a therapist clears it.
+   */
+  mayReturn?: boolean;
 }
 
 export type ArriveOutcome = { status: 'admitted'; rejoined: boolean } | { status: 'waiting'; position: number };
@@ -56,6 +61,11 @@ export class LiveSession {
       Object.assign(existing, { connected: true, disconnectedAt: null, displayName: user.displayName });
       return { status: 'admitted', rejoined: true };
     }
+    if (existing?.state === 'left' && existing.mayReturn) {
+      // Left by mistake: back in without waiting again.
+      Object.assign(existing, { state: 'admitted', connected: true, disconnectedAt: null, waitingSince: null, displayName: user.displayName });
+      return { status: 'admitted', rejoined: false };
+    }
     const m = this.upsert(user, existing);
     if (m.state !== 'waiting' || !m.waitingSince) m.waitingSince = now;
     Object.assign(m, { state: 'waiting', connected: true, disconnectedAt: null });
@@ -83,7 +93,7 @@ export class LiveSession {
     const m = this.members.get(userId);
     if (!m || m.state !== 'admitted') throw new RoomError(RoomErrorCode.NotInRoom, 'That person is not in the room.');
     if (m.role === 'therapist') throw new RoomError(RoomErrorCode.NotModerator, 'Therapists cannot be removed.');
-    Object.assign(m, { state: 'waiting', waitingSince: now, micOn: false, cameraOn: false, micLocked: false });
+    Object.assign(m, { state: 'waiting', waitingSince: now, micOn: false, cameraOn: false, micLocked: false, mayReturn: false });
   }
 
   /** The socket dropped: admitted members keep their place until `expire` runs after the grace period. */
@@ -113,7 +123,9 @@ export class LiveSession {
   leave(userId: string): Member | undefined {
     const m = this.members.get(userId);
     if (!m || m.state === 'left') return undefined;
+    const wasAdmitted = m.state === 'admitted';
     Object.assign(m, { state: 'left', connected: false, micOn: false, cameraOn: false });
+    if (wasAdmitted) m.mayReturn = true;
     return m;
   }
 

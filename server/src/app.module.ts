@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { AuthModule } from './modules/auth/auth.module';
+import { NodeIdentity } from './modules/cluster/node-identity';
 import { TOKEN_SIGNER } from './modules/auth/auth.service';
 import { TokenSigner } from './modules/auth/tokens';
 import { HealthModule } from './modules/health/health.module';
@@ -16,6 +17,8 @@ export interface AppDeps {
   dataSource: DataSource;
   workerPool: WorkerPool;
   jwtSecret: string;
+  /** This process in a cluster; generated from the config when absent. */
+  node?: NodeIdentity;
 }
 
 @Global()
@@ -27,8 +30,9 @@ class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(deps.jwtSecret, deps.config.ACCESS_TOKEN_TTL_SECONDS) },
+        { provide: NodeIdentity, useValue: deps.node ?? NodeIdentity.fromConfig(deps.config) },
       ],
-      exports: [APP_CONFIG, TOKEN_SIGNER],
+      exports: [APP_CONFIG, TOKEN_SIGNER, NodeIdentity],
     };
   }
 }

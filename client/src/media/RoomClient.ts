@@ -435,6 +435,13 @@ export class RoomClient {
       this.patch({ remote: { ...this.current.remote, [entry.userId]: { ...media, [key]: p.paused } } });
     });
 
+    // The server is going away (deploy, restart): the socket will drop and reconnect by itself
+    // (socket.io's backoff with jitter); the rejoin on connect puts us back where we were.
+    on('system:restarting', () => {
+      const phase = this.current.phase;
+      if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') this.patch({ connection: 'reconnecting' });
+    });
+
     const onDisconnect = () => {
       const phase = this.current.phase;
       if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') this.patch({ connection: 'reconnecting' });

@@ -14,3 +14,4 @@ export * from './turns';
 export * from './checkins';
 export * from './crisis';
 export * from './roleplay';
+export * from './cluster';

@@ -3,6 +3,7 @@ import { Scheduling1740000000000 } from './1740000000000-Scheduling';
 import { LiveRooms1764000000000 } from './1764000000000-LiveRooms';
 import { Facilitation1765000000000 } from './1765000000000-Facilitation';
 import { Roleplay1766000000000 } from './1766000000000-Roleplay';
+import { LiveSessionState1771000000000 } from './1771000000000-LiveSessionState';
 
 /** Applied in order at start-up; never edit one that has shipped — add a new one. */
-export const MIGRATIONS = [Accounts1732400000000, Scheduling1740000000000, LiveRooms1764000000000, Facilitation1765000000000, Roleplay1766000000000];
+export const MIGRATIONS = [Accounts1732400000000, Scheduling1740000000000, LiveRooms1764000000000, Facilitation1765000000000, Roleplay1766000000000, LiveSessionState1771000000000];

@@ -17,12 +17,21 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
-import { LiveSession, type Member } from './domain/live-session';
+import { z } from 'zod';
+import { LiveSession, liveSessionSnapshotSchema, type Member } from './domain/live-session';
+import { LiveStateStore } from './live-state/live-state.store';
 import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
 import { RoomError, RoomErrorCode } from './rooms.error';
 import { SessionDirectory } from './session-directory';
+
+/** The room's share of a session's persisted live state. */
+const roomPartSchema = z.object({
+  info: z.object({ id: z.string(), title: z.string(), kind: z.custom<SessionInfo['kind']>((v) => typeof v === 'string'), startsAt: z.string(), endsAt: z.string() }),
+  live: liveSessionSnapshotSchema,
+});
+type RoomPart = z.infer<typeof roomPartSchema>;
 
 interface Live {
   live: LiveSession;
@@ -74,7 +83,19 @@ export class RoomsService implements OnModuleDestroy {
     @InjectRepository(SafetyCheckRecord) private readonly safetyChecks: Repository<SafetyCheckRecord>,
     @InjectRepository(SessionEnding) private readonly endings: Repository<SessionEnding>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly liveState: LiveStateStore,
+  ) {
+    liveState.register({
+      key: 'room',
+      order: 0,
+      schema: roomPartSchema,
+      capture: (sessionId) => {
+        const entry = this.sessions.get(sessionId);
+        return entry ? { info: entry.info, live: entry.live.toSnapshot() } : undefined;
+      },
+      restore: (sessionId, state, now) => this.restoreSession(sessionId, state, now),
+    });
+  }
 
   // -------------------------------------------------------------------------
   // Joining, the lobby and leaving
@@ -98,6 +119,7 @@ export class RoomsService implements OnModuleDestroy {
     entry.sockets.set(userId, socketId);
     this.clearGrace(entry, userId);
     const outcome = entry.live.arrive({ userId, displayName: ctx.displayName, role: ctx.role }, now);
+    this.liveState.changed(req.sessionId);
 
     if (outcome.status === 'waiting') {
       this.notifier.leaveSession(userId, req.sessionId);
@@ -113,6 +135,7 @@ export class RoomsService implements OnModuleDestroy {
   async admit(userId: string, sessionId: string, userIds: string[] | 'all', now = new Date()): Promise<string[]> {
     const entry = this.moderated(userId, sessionId);
     const admitted = entry.live.admit(userIds);
+    this.liveState.changed(sessionId);
     for (const id of admitted) {
       await this.enterRoom(entry, id, now);
       this.notifier.toUser(id, 'room:admitted', { sessionId, room: await this.snapshot(entry, id) });
@@ -126,6 +149,7 @@ export class RoomsService implements OnModuleDestroy {
     if (!entry) return;
     const wasIn = entry.live.isAdmitted(userId);
     const m = entry.live.leave(userId);
+    this.liveState.changed(sessionId);
     entry.sockets.delete(userId);
     this.clearGrace(entry, userId);
     this.notifier.leaveSession(userId, sessionId);
@@ -144,6 +168,7 @@ export class RoomsService implements OnModuleDestroy {
     const entry = this.moderated(userId, sessionId);
     const waiting = entry.live.waiting().map((m) => m.userId);
     const present = entry.live.end();
+    this.liveState.forget(sessionId);
     await this.endings.upsert({ sessionId, endedAt: now, endedBy: userId }, ['sessionId']);
     for (const timer of entry.graceTimers.values()) clearTimeout(timer);
     entry.graceTimers.clear();
@@ -167,6 +192,7 @@ export class RoomsService implements OnModuleDestroy {
       const wasIn = entry.live.isAdmitted(userId);
       const m = entry.live.disconnect(userId, now);
       if (!m) continue;
+      this.liveState.changed(sessionId);
       this.media.getRoom(sessionId)?.removePeer(userId);
       if (!wasIn) {
         this.pushLobby(entry);
@@ -193,6 +219,7 @@ export class RoomsService implements OnModuleDestroy {
   async mute(userId: string, sessionId: string, targetId: string, locked = true): Promise<void> {
     const entry = this.moderated(userId, sessionId);
     const m = entry.live.lockMic(targetId, locked);
+    this.liveState.changed(sessionId);
     if (locked) await this.media.getRoom(sessionId)?.setProducerPaused(targetId, 'mic', true);
     this.pushParticipant(entry, m);
   }
@@ -200,6 +227,7 @@ export class RoomsService implements OnModuleDestroy {
   async remove(userId: string, sessionId: string, targetId: string, now = new Date()): Promise<void> {
     const entry = this.moderated(userId, sessionId);
     entry.live.remove(targetId, now);
+    this.liveState.changed(sessionId);
     this.media.getRoom(sessionId)?.removePeer(targetId);
     this.notifier.leaveSession(targetId, sessionId);
     await this.closeSegment(sessionId, targetId, now, 'removed');
@@ -375,6 +403,12 @@ export class RoomsService implements OnModuleDestroy {
   // Queries for other modules and tests
   // -------------------------------------------------------------------------
 
+  /** Whether this process has the session live (someone opened its room and it has not ended). */
+  isLive(sessionId: string): boolean {
+    const live = this.sessions.get(sessionId)?.live;
+    return !!live && !live.isEnded;
+  }
+
   liveSession(sessionId: string): LiveSession | undefined {
     return this.sessions.get(sessionId)?.live;
   }
@@ -465,6 +499,20 @@ export class RoomsService implements OnModuleDestroy {
       return;
     }
     this.notifier.toUser(viewerId, 'media:consumerCreated', { sessionId: room.id, consumer });
+  }
+
+  /**
+   * After a restart: the session as it was, everyone admitted reconnecting
+   * (their grace period starts now). Features restore their own parts next
+   * (floor, side rooms…), before any client is back.
+   */
+  private restoreSession(sessionId: string, state: RoomPart, now: Date): void {
+    const entry = this.liveFor(sessionId, state.info);
+    entry.live = LiveSession.fromSnapshot(state.live, now);
+    const graceMs = this.config.RECONNECT_GRACE_SECONDS * 1000;
+    for (const m of entry.live.present()) {
+      entry.graceTimers.set(m.userId, setTimeout(() => void this.expireGrace(sessionId, graceMs), graceMs).unref());
+    }
   }
 
   private liveFor(sessionId: string, info: SessionInfo): Live {
@@ -601,6 +649,7 @@ export class RoomsService implements OnModuleDestroy {
     const entry = this.sessions.get(sessionId);
     if (!entry) return;
     for (const m of entry.live.expire(new Date(), graceMs)) {
+      this.liveState.changed(sessionId);
       entry.graceTimers.delete(m.userId);
       this.notifier.toSession(sessionId, {}, 'room:participantLeft', { sessionId, userId: m.userId });
       await this.gone(entry, m.userId);

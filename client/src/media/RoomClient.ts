@@ -194,6 +194,16 @@ export class RoomClient {
   private async startMedia(routerRtpCapabilities: types.RtpCapabilities): Promise<void> {
     this.teardownMedia();
     const generation = ++this.mediaGeneration;
+    try {
+      await this.startMediaOnce(generation, routerRtpCapabilities);
+    } catch (e) {
+      // A start cut off by a dropped connection or a server restart: the newer start owns the media now.
+      if (generation !== this.mediaGeneration) return;
+      throw e;
+    }
+  }
+
+  private async startMediaOnce(generation: number, routerRtpCapabilities: types.RtpCapabilities): Promise<void> {
     const device = new Device();
     await device.load({ routerRtpCapabilities });
     if (generation !== this.mediaGeneration) return;

@@ -8,6 +8,8 @@ import {
   type HealthResponse,
   type JoinResult,
   type PlacementResponse,
+  type RoleplayState,
+  type ScenarioView,
 } from '@hearth/protocol';
 import { ok } from '../helpers/facilitation';
 import { CONSENT, SAFETY, collect, inProgressGroupSession, nextEvent, opusSendParameters } from '../helpers/room-helpers';
@@ -101,6 +103,18 @@ describe.each(DB_KINDS)('restart without losing the room (%s)', (kind) => {
     ok(await request(c.t.socket, 'moderation:mute', { sessionId, userId: c.p3.userId }));
     ok(await request(c.t.socket, 'chat:setPatientPrivateChat', { sessionId, allowed: true }));
     ok(await request(c.t.socket, 'crisis:moveToSideRoom', { sessionId, userId: c.p2.userId }));
+    // A role-play scene running with patient1 and patient3 cast.
+    const scenarios = await api<ScenarioView[]>(server, 'GET', '/api/roleplay/scenarios', { token: (await login(server, c.t.email)).accessToken });
+    const scenario = scenarios.body.find((x) => x.roles.length === 2)!;
+    ok(await request(c.t.socket, 'roleplay:start', { sessionId, scenarioId: scenario.id }));
+    ok(await request(c.t.socket, 'roleplay:assign', {
+      sessionId,
+      assignments: [
+        { roleKey: scenario.roles[0]!.key, userId: c.p1.userId },
+        { roleKey: scenario.roles[1]!.key, userId: c.p3.userId },
+      ],
+    }));
+    ok(await request(c.t.socket, 'roleplay:startScene', { sessionId, durationSeconds: 600 }));
     const f = await floor();
     expect(f).toMatchObject({ holderUserId: c.p1.userId, talkingStick: true, turnMinutes: 5 });
     expect(f.queue.map((q) => q.userId)).toEqual([c.p3.userId]);
@@ -109,6 +123,7 @@ describe.each(DB_KINDS)('restart without losing the room (%s)', (kind) => {
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     it(`after ${signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'} and a new start on the same data, everyone is back where they were`, async () => {
       const before = await floor();
+      const exerciseBefore = ok<RoleplayState>(await request(c.t.socket, 'roleplay:state', { sessionId })).exercise!;
       const restarting = signal === 'SIGTERM' ? nextEvent(c.p1.socket, 'system:restarting', () => true, 15_000) : null;
       const gone = Object.values(c).map((x) => disconnected(x.socket));
       const killed = await server.kill(signal);
@@ -138,6 +153,12 @@ describe.each(DB_KINDS)('restart without losing the room (%s)', (kind) => {
       expect(after.talkingStick).toBe(true);
       expect(after.turnEndsAt).toBe(before.turnEndsAt);
       expect(after.revision).toBeGreaterThan(before.revision);
+
+      const exercise = ok<RoleplayState>(await request(c.t.socket, 'roleplay:state', { sessionId })).exercise!;
+      expect(exercise.exerciseId).toBe(exerciseBefore.exerciseId);
+      expect(exercise.assignments).toEqual(exerciseBefore.assignments);
+      expect(exercise.scene).toMatchObject({ status: 'running', endsAt: exerciseBefore.scene.endsAt });
+      expect(exercise.spotlightUserIds.sort()).toEqual([c.p1.userId, c.p3.userId].sort());
 
       const history = ok<ChatHistory>(await request(c.p1.socket, 'chat:history', { sessionId }));
       expect(history.patientPrivateChatAllowed).toBe(true);

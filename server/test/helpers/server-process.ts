@@ -62,6 +62,7 @@ export async function startServerProcess(port: number, env: Record<string, strin
       LOG_LEVEL: 'warn',
       CLIENT_DIST: '/nonexistent',
       JWT_SECRET: 'restart-test-secret-0123456789abcdef0123456789',
+      REDIS_URL: '', // single node unless a test asks for Redis
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
+import { SessionLeases } from '../cluster/session-leases';
 import { LiveStateStore } from './live-state/live-state.store';
 import { RoomsService } from './rooms.service';
 import { PlacementController } from './placement.controller';
@@ -19,7 +20,7 @@ export class RoomsModule {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
       controllers: [SafetyCheckController, PlacementController],
-      providers: [RoomsService, LiveStateStore, SessionPlacement, { provide: SessionDirectory, useExisting: directory }],
+      providers: [RoomsService, LiveStateStore, SessionPlacement, SessionLeases, { provide: SessionDirectory, useExisting: directory }],
       exports: [RoomsService, LiveStateStore, SessionPlacement],
     };
   }

@@ -19,6 +19,7 @@ import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
 import { z } from 'zod';
 import { LiveSession, liveSessionSnapshotSchema, type Member } from './domain/live-session';
+import { SessionLeases } from '../cluster/session-leases';
 import { LiveStateStore } from './live-state/live-state.store';
 import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
@@ -84,6 +85,7 @@ export class RoomsService implements OnModuleDestroy {
     @InjectRepository(SessionEnding) private readonly endings: Repository<SessionEnding>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly liveState: LiveStateStore,
+    private readonly leases: SessionLeases,
   ) {
     liveState.register({
       key: 'room',
@@ -112,6 +114,7 @@ export class RoomsService implements OnModuleDestroy {
     if (!ctx.joinWindowOpen) {
       throw new RoomError(RoomErrorCode.JoinWindowClosed, 'This session is not open to join right now.');
     }
+    if (this.leases.enabled) await this.hostHere(req.sessionId);
     if (ctx.role === 'patient') await this.recordSafetyCheck(req, userId);
 
     const entry = this.liveFor(req.sessionId, ctx.session);
@@ -169,6 +172,7 @@ export class RoomsService implements OnModuleDestroy {
     const waiting = entry.live.waiting().map((m) => m.userId);
     const present = entry.live.end();
     this.liveState.forget(sessionId);
+    void this.liveState.flush().then(() => this.leases.release(sessionId));
     await this.endings.upsert({ sessionId, endedAt: now, endedBy: userId }, ['sessionId']);
     for (const timer of entry.graceTimers.values()) clearTimeout(timer);
     entry.graceTimers.clear();
@@ -499,6 +503,30 @@ export class RoomsService implements OnModuleDestroy {
       return;
     }
     this.notifier.toUser(viewerId, 'media:consumerCreated', { sessionId: room.id, consumer });
+  }
+
+  /**
+   * Cluster: this node hosts the session, or the client is sent to the node
+   * that does. Claiming a lease nobody holds (a new session, or its host
+   * died and the lease ran out) rebuilds the session from its snapshot.
+   */
+  private async hostHere(sessionId: string): Promise<void> {
+    let placed: { hostNodeId: string; mine: boolean; fresh: boolean };
+    try {
+      placed = await this.leases.claim(sessionId);
+    } catch {
+      throw new RoomError(RoomErrorCode.PlacementUnavailable, 'The server cannot place this session right now. Try again in a moment.');
+    }
+    if (!placed.mine) throw RoomError.elsewhere(placed.hostNodeId);
+    if (placed.fresh) {
+      // Whatever this node remembered of the session is older than the snapshot.
+      const stale = this.sessions.get(sessionId);
+      if (stale) {
+        for (const t of stale.graceTimers.values()) clearTimeout(t);
+        this.sessions.delete(sessionId);
+      }
+      await this.liveState.restoreSession(sessionId);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import { captureSessionSnapshot, parseSessionSnapshot, type LiveStatePart } from
 
 function part<T>(key: string, order: number, schema: z.ZodType<T>, value: T | undefined): LiveStatePart<unknown> & { restored: unknown[] } {
   const restored: unknown[] = [];
-  return { key, order, schema, capture: () => value, restore: (_s, state) => void restored.push(state), restored } as never;
+  return { key, order, schema, capture: () => value, restore: (_s: string, state: unknown) => void restored.push(state), restored } as never;
 }
 
 describe('session snapshots', () => {

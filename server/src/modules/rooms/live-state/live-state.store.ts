@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NodeIdentity } from '../../cluster/node-identity';
+import { SessionLeases } from '../../cluster/session-leases';
 import { addAckSettler } from '../../realtime/ack';
 import { captureSessionSnapshot, parseSessionSnapshot, type LiveStatePart } from './live-state-parts';
 
@@ -38,6 +39,7 @@ export class LiveStateStore implements OnApplicationBootstrap, BeforeApplication
   constructor(
     private readonly ds: DataSource,
     private readonly node: NodeIdentity,
+    private readonly leases: SessionLeases,
   ) {}
 
   /** Call from the feature's constructor or onModuleInit (before the application starts). */
@@ -66,7 +68,8 @@ export class LiveStateStore implements OnApplicationBootstrap, BeforeApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.restoreAll();
+    // In a cluster a session is rebuilt by the node that claims its lease (RoomsService.join), not by every node at start.
+    if (!this.leases.enabled) await this.restoreAll();
     // What a client sees acknowledged survives a crash right after.
     this.removeSettler = addAckSettler(() => this.flush());
   }
@@ -93,6 +96,19 @@ export class LiveStateStore implements OnApplicationBootstrap, BeforeApplication
     }
     if (restored > 0) this.logger.log(`restored the live state of ${restored} session(s)`);
     return restored;
+  }
+
+  /** Cluster: this node just claimed the session's lease; rebuild it from its snapshot, if it has one. */
+  async restoreSession(sessionId: string, now = new Date()): Promise<boolean> {
+    const [row]: { version: number; snapshot: unknown }[] = await this.ds.query(
+      `SELECT s.version, s.snapshot FROM live_session_states s
+       WHERE s.session_id = $1 AND NOT EXISTS (SELECT 1 FROM session_endings e WHERE e.session_id = s.session_id)`,
+      [sessionId],
+    );
+    this.fenced.delete(sessionId);
+    if (!row) return false;
+    this.versions.set(sessionId, row.version);
+    return this.restoreOne(sessionId, row.snapshot, now);
   }
 
   // -------------------------------------------------------------------------
@@ -144,6 +160,8 @@ export class LiveStateStore implements OnApplicationBootstrap, BeforeApplication
 
   private async write(sessionId: string): Promise<void> {
     if (this.fenced.has(sessionId)) return;
+    // Fencing: a node that lost a session's lease no longer writes it.
+    if (this.leases.enabled && !this.leases.isHeld(sessionId)) return;
     if (this.forgotten.has(sessionId)) {
       await this.ds.query(`DELETE FROM live_session_states WHERE session_id = $1`, [sessionId]);
       this.versions.delete(sessionId);

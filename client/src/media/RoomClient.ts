@@ -47,6 +47,8 @@ export class RoomClient {
   /** Simulcast layer each remote user's video should get (by tile size); applied to new consumers too. */
   private readonly preferredLayers = new Map<string, number>();
   private mediaGeneration = 0;
+  /** Redirects to another node in a row (cluster), to stop a ping-pong. */
+  private redirects = 0;
   private readonly offs: (() => void)[] = [];
   private closed = false;
 
@@ -84,6 +86,10 @@ export class RoomClient {
       const result = await request(this.socket, 'room:join', this.joinRequest);
       await this.applyJoin(result);
     } catch (e) {
+      if (this.redirects < 5 && this.redirectToHost(e)) {
+        await new Promise<void>((resolve) => this.socket.once('connect', () => resolve()));
+        return this.join(req);
+      }
       this.patch({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
       throw e;
     }
@@ -476,8 +482,29 @@ export class RoomClient {
   private rejoin(): void {
     if (!this.joinRequest || this.closed) return;
     request(this.socket, 'room:join', { sessionId: this.sessionId })
-      .then((r) => this.applyJoin(r))
-      .catch((e: unknown) => this.fail(e));
+      .then((r) => {
+        this.redirects = 0;
+        return this.applyJoin(r);
+      })
+      .catch((e: unknown) => {
+        // Redirected: the reconnect rejoins (on connect) where the session is hosted now.
+        if (!this.redirectToHost(e)) this.fail(e);
+      });
+  }
+
+  /**
+   * Cluster: the session runs on another node. Reconnect through the
+   * balancer with `?node=<host>` (it routes the socket there; to any live
+   * node if that one is gone) after a short jittered pause.
+   */
+  private redirectToHost(e: unknown): boolean {
+    if (!(e instanceof RequestError) || e.code !== 'session_elsewhere' || !e.hostNodeId) return false;
+    this.redirects += 1;
+    const manager = this.socket.io;
+    manager.opts.query = { ...(manager.opts.query as Record<string, string> | undefined), node: e.hostNodeId };
+    this.socket.disconnect();
+    setTimeout(() => this.socket.connect(), 300 + Math.random() * 700);
+    return true;
   }
 
   private fail(e: unknown): void {

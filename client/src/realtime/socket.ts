@@ -56,6 +56,8 @@ export class RequestError extends Error {
     /** The server's error code, or `timeout` when no acknowledgement arrived in time. */
     readonly code: string,
     message: string,
+    /** `session_elsewhere` (cluster): the node hosting the session. */
+    readonly hostNodeId?: string,
   ) {
     super(message);
   }
@@ -96,7 +98,7 @@ export function request<E extends RequestEvent>(
         resolve(ack.data as RequestResult<E>);
       } else {
         const error: ErrorBody = ack.error;
-        reject(new RequestError(event, error.code, error.message));
+        reject(new RequestError(event, error.code, error.message, error.hostNodeId));
       }
     });
   });

@@ -515,6 +515,8 @@ export class RoomsService implements OnModuleDestroy {
     try {
       placed = await this.leases.claim(sessionId);
     } catch {
+      // Redis is down: keep serving the sessions this node hosts; place no new ones.
+      if (this.leases.isHeld(sessionId)) return;
       throw new RoomError(RoomErrorCode.PlacementUnavailable, 'The server cannot place this session right now. Try again in a moment.');
     }
     if (!placed.mine) throw RoomError.elsewhere(placed.hostNodeId);

@@ -11,6 +11,7 @@ import { HttpErrorFilter } from './common/http-exception.filter';
 import { securityHeaders, trustProxySetting } from './common/security-headers';
 import type { AppConfig } from './config/config';
 import { openDatabase, type DatabaseTarget } from './database/data-source';
+import { NodeIdentity } from './modules/cluster/node-identity';
 import { WorkerPool } from './modules/media/worker-pool';
 import { seedDemo, type SeedSummary } from './seed/demo-seed';
 
@@ -18,6 +19,8 @@ export interface HearthApp {
   app: NestExpressApplication;
   dataSource: DataSource;
   workerPool: WorkerPool;
+  /** This process in a cluster (NODE_ID or generated). */
+  node: NodeIdentity;
   seeded: SeedSummary | null;
   close(): Promise<void>;
 }
@@ -59,8 +62,9 @@ export async function createHearthApp(
       rtcMinPort: config.RTC_MIN_PORT,
       rtcMaxPort: config.RTC_MAX_PORT,
     });
+    const node = NodeIdentity.fromConfig(config);
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, dataSource, workerPool, jwtSecret: resolveJwtSecret(config) }),
+      AppModule.forRoot({ config, dataSource, workerPool, jwtSecret: resolveJwtSecret(config), node }),
       { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), bodyParser: false, abortOnError: false },
     );
     app.useBodyParser('json', { limit: '64kb' });
@@ -76,6 +80,7 @@ export async function createHearthApp(
       app,
       dataSource,
       workerPool: pool,
+      node,
       seeded,
       async close() {
         await app.close(); // closes the DataSource through TypeOrmModule

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { NodeIdentity } from './modules/cluster/node-identity';
 import { TOKEN_SIGNER } from './modules/auth/auth.service';
 import { TokenSigner } from './modules/auth/tokens';
 import { GuestsModule } from './modules/guests/guests.module';
@@ -19,6 +20,8 @@ export interface AppDeps {
   dataSource: DataSource;
   workerPool: WorkerPool;
   jwtSecret: string;
+  /** This process in a cluster; generated from the config when absent. */
+  node?: NodeIdentity;
 }
 
 @Global()
@@ -30,8 +33,9 @@ class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(deps.jwtSecret, deps.config.ACCESS_TOKEN_TTL_SECONDS) },
+        { provide: NodeIdentity, useValue: deps.node ?? NodeIdentity.fromConfig(deps.config) },
       ],
-      exports: [APP_CONFIG, TOKEN_SIGNER],
+      exports: [APP_CONFIG, TOKEN_SIGNER, NodeIdentity],
     };
   }
 }

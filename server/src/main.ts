@@ -9,6 +9,21 @@ function fail(title: string, detail: string): never {
   process.exit(1);
 }
 
+/**
+ * SIGTERM/SIGINT are graceful (Nest's shutdown hooks: clients told, live state
+ * flushed, connections closed); whatever hangs, the process is gone within 10 s.
+ */
+function exitWithin(ms: number): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`Hearth: graceful shutdown took over ${ms} ms; exiting.\n`);
+        process.exit(1);
+      }, ms).unref();
+    });
+  }
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -32,6 +47,7 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') fail(`port ${config.PORT} is in use`, 'Stop the other process or set PORT to a free port.');
     throw e;
   }
+  exitWithin(9_000);
   const address = hearth.app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -40,6 +56,7 @@ async function main(): Promise<void> {
     `Hearth is running: ${url}`,
     `  database: ${describeTarget(databaseTarget(config))}`,
     `  mediasoup workers: ${hearth.workerPool.size}`,
+    `  node: ${hearth.node.nodeId} (pid ${hearth.node.pid})`,
   ];
   if (hearth.seeded) {
     lines.push(`  demo logins (password "${hearth.seeded.password}"):`);

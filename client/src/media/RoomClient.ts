@@ -82,6 +82,8 @@ export class RoomClient {
   /** After admission with lobby-prepared media: starts sending once the first remote track is consumed. */
   private firstConsumed: (() => void) | null = null;
   private readonly entryListeners = new Set<Listener>();
+  /** Redirects to another node in a row (cluster), to stop a ping-pong. */
+  private redirects = 0;
   private readonly offs: (() => void)[] = [];
   private closed = false;
   /** See JoinTimings; replaced on every entry. */
@@ -146,6 +148,10 @@ export class RoomClient {
       result = await this.ask('room:join', { ...this.joinRequest, ...this.joinMedia() });
       this.timings.joinAck = performance.now();
     } catch (e) {
+      if (this.redirects < 5 && this.redirectToHost(e)) {
+        await new Promise<void>((resolve) => this.socket.once('connect', () => resolve()));
+        return this.join(req);
+      }
       this.pendingConsumers = null;
       this.patch({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
       throw e;
@@ -762,6 +768,13 @@ export class RoomClient {
       this.patch({ remote: { ...this.current.remote, [entry.userId]: { ...media, [key]: p.paused } } });
     });
 
+    // The server is going away (deploy, restart): the socket will drop and reconnect by itself
+    // (socket.io's backoff with jitter); the rejoin on connect puts us back where we were.
+    on('system:restarting', () => {
+      const phase = this.current.phase;
+      if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') this.patch({ connection: 'reconnecting' });
+    });
+
     const onDisconnect = () => {
       const phase = this.current.phase;
       if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') this.patch({ connection: 'reconnecting' });
@@ -789,9 +802,27 @@ export class RoomClient {
     this.ask('room:join', { sessionId: this.sessionId, ...this.joinMedia() })
       .then((r) => {
         this.timings.joinAck = performance.now();
+        this.redirects = 0;
         return this.applyJoin(r);
       })
-      .catch((e: unknown) => this.fail(e));
+      .catch((e: unknown) => {
+        // Redirected: the reconnect rejoins (on connect) where the session is hosted now.
+        if (!this.redirectToHost(e)) this.fail(e);
+      });
+  }
+  /**
+   * Cluster: the session runs on another node. Reconnect through the
+   * balancer with `?node=<host>` (it routes the socket there; to any live
+   * node if that one is gone) after a short jittered pause.
+   */
+  private redirectToHost(e: unknown): boolean {
+    if (!(e instanceof RequestError) || e.code !== 'session_elsewhere' || !e.hostNodeId) return false;
+    this.redirects += 1;
+    const manager = this.socket.io;
+    manager.opts.query = { ...(manager.opts.query as Record<string, string> | undefined), node: e.hostNodeId };
+    this.socket.disconnect();
+    setTimeout(() => this.socket.connect(), 300 + Math.random() * 700);
+    return true;
   }
 
   private fail(e: unknown): void {

@@ -29,7 +29,16 @@ export function createSocket({ token, url, autoConnect = true }: CreateSocketOpt
   const origin = url ?? window.location.origin;
   const auth = (cb: (data: HandshakeAuth) => void) =>
     cb({ token: (typeof token === 'function' ? token() : token) ?? '', protocolVersion: PROTOCOL_VERSION });
-  return io(origin, { auth, autoConnect, transports: ['websocket', 'polling'] });
+  // Reconnects by itself after a drop or a server restart: backoff 0.5 s → 5 s with ±50 % jitter,
+  // so a restarted server is not hit by every client at the same instant.
+  return io(origin, {
+    auth,
+    autoConnect,
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    randomizationFactor: 0.5,
+  });
 }
 
 /** Events that are requests: their last parameter is an ack callback. */
@@ -47,6 +56,8 @@ export class RequestError extends Error {
     /** The server's error code, or `timeout` when no acknowledgement arrived in time. */
     readonly code: string,
     message: string,
+    /** `session_elsewhere` (cluster): the node hosting the session. */
+    readonly hostNodeId?: string,
   ) {
     super(message);
   }
@@ -87,7 +98,7 @@ export function request<E extends RequestEvent>(
         resolve(ack.data as RequestResult<E>);
       } else {
         const error: ErrorBody = ack.error;
-        reject(new RequestError(event, error.code, error.message));
+        reject(new RequestError(event, error.code, error.message, error.hostNodeId));
       }
     });
   });

@@ -18,6 +18,8 @@ export interface ErrorBody {
   message: string;
   /** Field-level problems from validation, when there are any. */
   issues?: { path: string; message: string }[];
+  /** `session_elsewhere`: the node hosting the session; reconnect with `?node=<nodeId>` (the balancer routes it there). */
+  hostNodeId?: string;
 }
 
 /** Every socket request is acknowledged with this. */
@@ -28,4 +30,5 @@ export const errorBodySchema = z.object({
   code: z.string(),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  hostNodeId: z.string().optional(),
 });

@@ -36,5 +36,9 @@ export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   db: z.enum(['ok', 'down']),
   mediasoupWorkers: z.number().int().nonnegative(),
+  /** This server process's id in a cluster. */
+  nodeId: z.string(),
+  /** Its operating-system process id. */
+  pid: z.number().int().positive(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;

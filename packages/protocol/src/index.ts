@@ -21,3 +21,4 @@ export * from './screenshare';
 export * from './guests';
 export * from './join';
 export * from './viewing';
+export * from './cluster';

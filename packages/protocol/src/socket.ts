@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ServerRestarting } from './cluster';
 import type { AckCallback } from './ack';
 import type {
   admitSchema,
@@ -199,6 +200,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   /** The server is closing this connection (logged off, protocol mismatch…). */
   'system:disconnected': (payload: { reason: string }) => void;
+  /** This server process is going away (SIGTERM): reconnect by yourself; you go back where you were. */
+  'system:restarting': (payload: ServerRestarting) => void;
 
   /** Therapists: the lobby changed. */
   'lobby:updated': (payload: { sessionId: string; waiting: LobbyEntry[] }) => void;

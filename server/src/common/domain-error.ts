@@ -16,8 +16,14 @@ export abstract class DomainError<C extends string = string> extends Error {
     this.name = new.target.name;
   }
 
+  /** Extra typed fields of the body (e.g. `hostNodeId` of a redirect). */
+  protected extraBody(): Partial<ErrorBody> {
+    return {};
+  }
+
   toBody(): ErrorBody {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    const base: ErrorBody = this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    return { ...base, ...this.extraBody() };
   }
 }
 

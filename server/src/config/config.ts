@@ -54,6 +54,11 @@ export const envSchema = z
     IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
     /** How long a dropped participant keeps their place in the room. */
     RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+    /** This process's id in a cluster (health, placement, leases); unset → generated at start. */
+    NODE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only (at most 64)')
+      .optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')

@@ -20,7 +20,7 @@ export async function connectAs(app: TestApp, email: string): Promise<Person> {
 }
 
 /** The demo group session in progress (TEST-CONTRACT demo data). */
-export async function inProgressGroupSession(app: TestApp, token: string): Promise<string> {
+export async function inProgressGroupSession(app: { baseUrl: string }, token: string): Promise<string> {
   const res = await api<{ id: string; kind: string; startsAt: string; endsAt: string }[]>(app, 'GET', '/api/me/sessions', { token });
   const now = Date.now();
   const s = res.body.find((x) => x.kind === 'group' && Date.parse(x.startsAt) <= now && Date.parse(x.endsAt) > now);

@@ -17,7 +17,7 @@ describe.each(DB_KINDS)('foundation on %s', (kind) => {
 
   it('reports health with the database and one mediasoup worker per configured core', async () => {
     const res = await api(app, 'GET', '/api/health');
-    expect(res).toEqual({ status: 200, body: { status: 'ok', db: 'ok', mediasoupWorkers: 1 } });
+    expect(res).toEqual({ status: 200, body: { status: 'ok', db: 'ok', mediasoupWorkers: 1, nodeId: expect.any(String), pid: process.pid } });
   });
 
   it('applied the migrations to a real database', async () => {

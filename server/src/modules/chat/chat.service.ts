@@ -7,7 +7,8 @@ import { Notifier } from '../realtime/notifier';
 import type { Member } from '../rooms/domain/live-session';
 import { RoomsService } from '../rooms/rooms.service';
 import { ChatError, ChatErrorCode } from './chat.error';
-import { ChatRules } from './domain/chat-policy';
+import { LiveStateStore } from '../rooms/live-state/live-state.store';
+import { ChatRules, chatRulesSnapshotSchema } from './domain/chat-policy';
 import { RateLimiter } from '../../common/rate-limiter';
 import { ChatMessageRecord } from './entities/chat-message.entity';
 
@@ -25,7 +26,16 @@ export class ChatService implements OnModuleInit {
     private readonly notifier: Notifier,
     @InjectRepository(ChatMessageRecord) private readonly messages: Repository<ChatMessageRecord>,
     private readonly audit: AuditService,
-  ) {}
+    private readonly liveState: LiveStateStore,
+  ) {
+    liveState.register({
+      key: 'chat',
+      order: 10,
+      schema: chatRulesSnapshotSchema,
+      capture: (sessionId) => this.rules.get(sessionId)?.toSnapshot(),
+      restore: (sessionId, state) => this.rulesFor(sessionId).restore(state),
+    });
+  }
 
   onModuleInit(): void {
     this.rooms.onPresence((e) => {
@@ -107,6 +117,7 @@ export class ChatService implements OnModuleInit {
   setPatientPrivateChat(userId: string, sessionId: string, allowed: boolean): { patientPrivateChatAllowed: boolean } {
     this.rooms.requireTherapist(userId, sessionId);
     this.rulesFor(sessionId).setPatientPrivateChat(allowed);
+    this.liveState.changed(sessionId);
     this.notifier.toSession(sessionId, {}, 'chat:settingsChanged', { sessionId, patientPrivateChatAllowed: allowed });
     return { patientPrivateChatAllowed: allowed };
   }

@@ -9,7 +9,8 @@ import { SafetyCheckRecord } from '../rooms/entities/safety-check.entity';
 import { RoomError, RoomErrorCode } from '../rooms/rooms.error';
 import { RoomsService } from '../rooms/rooms.service';
 import { CrisisError, CrisisErrorCode } from './crisis.error';
-import { SideRooms } from './domain/side-rooms';
+import { LiveStateStore } from '../rooms/live-state/live-state.store';
+import { SideRooms, sideRoomsSnapshotSchema } from './domain/side-rooms';
 import { CrisisEventRecord } from './entities/crisis-event.entity';
 
 /**
@@ -33,7 +34,26 @@ export class CrisisService implements OnModuleInit {
     @InjectRepository(CrisisEventRecord) private readonly events: Repository<CrisisEventRecord>,
     @InjectRepository(SafetyCheckRecord) private readonly safetyChecks: Repository<SafetyCheckRecord>,
     private readonly audit: AuditService,
-  ) {}
+    private readonly liveState: LiveStateStore,
+  ) {
+    liveState.register({
+      key: 'sideRooms',
+      order: 10,
+      schema: sideRoomsSnapshotSchema,
+      capture: (sessionId) => {
+        const rooms = this.sideRooms.get(sessionId);
+        return rooms && !rooms.isEmpty ? rooms.toSnapshot() : undefined;
+      },
+      // Before anyone reconnects: a patient in a side room comes back to it, never to the group's media.
+      restore: async (sessionId, state) => {
+        const rooms = SideRooms.fromSnapshot(state);
+        this.sideRooms.set(sessionId, rooms);
+        for (const room of rooms.all()) {
+          await this.rooms.setMediaPartition(sessionId, room.userIds, SideRooms.partitionFor(room.patientUserId));
+        }
+      },
+    });
+  }
 
   onModuleInit(): void {
     this.rooms.onPresence((e) => {
@@ -150,6 +170,7 @@ export class CrisisService implements OnModuleInit {
     }
     const rooms = this.roomsOf(sessionId);
     const view = rooms.open(patient.userId, therapists, now);
+    this.liveState.changed(sessionId);
     await this.rooms.setMediaPartition(sessionId, view.userIds, SideRooms.partitionFor(patient.userId));
 
     // Recorded on the patient's latest alert still in play, or as a new event raised by the therapist.
@@ -168,6 +189,7 @@ export class CrisisService implements OnModuleInit {
   async returnToGroup(userId: string, sessionId: string, patientUserId: string, now = new Date()): Promise<void> {
     this.rooms.requireTherapist(userId, sessionId);
     const members = this.roomsOf(sessionId).close(patientUserId);
+    this.liveState.changed(sessionId);
     await this.rooms.setMediaPartition(sessionId, members, null);
     await this.events.update(
       { sessionId, userId: patientUserId, returnedAt: IsNull(), sideRoomAt: Not(IsNull()) },
@@ -324,6 +346,7 @@ export class CrisisService implements OnModuleInit {
     const rooms = this.sideRooms.get(sessionId);
     if (!rooms?.roomOf(userId)) return;
     const { closed, members } = rooms.leave(userId);
+    this.liveState.changed(sessionId);
     if (!closed) return;
     await this.rooms.setMediaPartition(sessionId, members, null);
     this.pushSideRoom(sessionId, closed, null);

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { HealthResponse } from '@hearth/protocol';
 import { Public } from '../auth/auth.guard';
+import { NodeIdentity } from '../cluster/node-identity';
 import { WorkerPool } from '../media/worker-pool';
 
 @Controller('api/health')
@@ -10,12 +11,15 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly workers: WorkerPool,
+    private readonly node: NodeIdentity,
   ) {}
 
   /** 200 when the database answers; 503 otherwise (the body says which part is down). */
   @Public()
   @Get()
-  async health(@Res({ passthrough: true }) res: Response): Promise<HealthResponse | { status: 'degraded'; db: 'ok' | 'down'; mediasoupWorkers: number }> {
+  async health(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HealthResponse | (Omit<HealthResponse, 'status' | 'db'> & { status: 'degraded'; db: 'ok' | 'down' })> {
     let db: 'ok' | 'down' = 'ok';
     try {
       await this.dataSource.query('SELECT 1');
@@ -23,10 +27,11 @@ export class HealthController {
       db = 'down';
     }
     const mediasoupWorkers = this.workers.size;
+    const { nodeId, pid } = this.node;
     if (db === 'down' || mediasoupWorkers === 0) {
       res.status(503);
-      return { status: 'degraded', db, mediasoupWorkers };
+      return { status: 'degraded', db, mediasoupWorkers, nodeId, pid };
     }
-    return { status: 'ok', db, mediasoupWorkers };
+    return { status: 'ok', db, mediasoupWorkers, nodeId, pid };
   }
 }

@@ -6,6 +6,15 @@ import { parseInput } from '../../common/validation';
 
 const logger = new Logger('Realtime');
 
+/** Waits run after every handled request, before its ack (the live state store: an acknowledged change is on disk). */
+const settlers = new Set<() => Promise<void>>();
+
+/** Registers a wait that runs before every ack; returns the unregister. */
+export function addAckSettler(settle: () => Promise<void>): () => void {
+  settlers.add(settle);
+  return () => settlers.delete(settle);
+}
+
 /**
  * Runs a socket request handler: validates the payload, turns domain errors
  * into `{ok:false}` acks and never lets an exception reach socket.io.
@@ -19,7 +28,9 @@ export async function handleRequest<I, O>(
 ): Promise<Ack<O>> {
   try {
     const input = parseInput(schema, payload, `${event} payload`);
-    return { ok: true, data: await handler(input) };
+    const data = await handler(input);
+    for (const settle of settlers) await settle();
+    return { ok: true, data };
   } catch (e) {
     if (e instanceof DomainError) return { ok: false, error: e.toBody() };
     logger.error(`${event} failed: ${e instanceof Error ? (e.stack ?? e.name) : 'non-error thrown'}`);

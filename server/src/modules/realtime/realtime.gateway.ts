@@ -49,6 +49,7 @@ function connectError(code: string, message: string): Error & { data: { code: st
 export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayConnection<HearthSocket> {
   private readonly logger = new Logger('Realtime');
   private redisClients: { quit(): Promise<unknown> }[] = [];
+  private server: HearthServer | undefined;
 
   constructor(
     private readonly auth: AuthService,
@@ -59,6 +60,7 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
   ) {}
 
   async afterInit(server: HearthServer): Promise<void> {
+    this.server = server;
     this.notifier.attach(server);
     server.use((socket, next) => {
       const parsed = handshakeSchema.safeParse(socket.handshake.auth);
@@ -156,6 +158,19 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
     this.redisClients = [pub, sub];
     server.adapter(createAdapter(pub, sub));
     this.logger.log('socket.io shares state through Redis');
+  }
+
+  /**
+   * Shutting down (SIGTERM, deploy): tell this process's clients first, so
+   * they show "reconnecting" and come back by themselves — to this node once
+   * it is up again, or to another. Only this process's sockets (`local`).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.local.emit('system:restarting', { reason: 'The server is restarting. Reconnecting…' });
+    // Give the push a moment to leave before the connections close.
+    await new Promise((r) => setTimeout(r, 200));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -5,7 +5,8 @@ import { IsNull, QueryFailedError, type Repository } from 'typeorm';
 import type { DebriefView, FeedbackView, RoleplayState, RoleplayView, YourRole } from '@hearth/protocol';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
-import { Exercise, type Participant } from './domain/exercise';
+import { LiveStateStore } from '../rooms/live-state/live-state.store';
+import { Exercise, exerciseSnapshotSchema, type Participant } from './domain/exercise';
 import { RoleplayExerciseRecord, RoleplayFeedbackRecord, RoleplayRoundRecord } from './entities/exercise.entity';
 import { RoleplayError, RoleplayErrorCode } from './roleplay.error';
 import { ScenarioLibrary } from './scenario-library.service';
@@ -43,7 +44,24 @@ export class RoleplayService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(RoleplayExerciseRecord) private readonly exerciseRecords: Repository<RoleplayExerciseRecord>,
     @InjectRepository(RoleplayRoundRecord) private readonly roundRecords: Repository<RoleplayRoundRecord>,
     @InjectRepository(RoleplayFeedbackRecord) private readonly feedbackRecords: Repository<RoleplayFeedbackRecord>,
-  ) {}
+    private readonly liveState: LiveStateStore,
+  ) {
+    liveState.register({
+      key: 'roleplay',
+      order: 20,
+      schema: exerciseSnapshotSchema,
+      capture: (sessionId) => {
+        const entry = this.exercises.get(sessionId);
+        return entry && !entry.ex.isEnded ? entry.ex.toSnapshot() : undefined;
+      },
+      // Spotlight and sub-rooms go back on the SFU, the scene's countdown re-arms from its deadline.
+      restore: async (sessionId, state) => {
+        const ex = Exercise.fromSnapshot(state);
+        this.exercises.set(sessionId, { ex, timer: null, partitions: new Map(), toldRoles: new Map(), savedRounds: new Map() });
+        await this.publish(sessionId);
+      },
+    });
+  }
 
   onModuleInit(): void {
     this.rooms.onPresence((e) => {
@@ -212,6 +230,7 @@ export class RoleplayService implements OnModuleInit, OnModuleDestroy {
     const entry = this.exercises.get(sessionId);
     if (!entry) return;
     const { ex } = entry;
+    this.liveState.changed(sessionId);
     await this.rooms.setMicGate(
       sessionId,
       'spotlight',

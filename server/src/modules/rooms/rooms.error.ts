@@ -15,9 +15,26 @@ export enum RoomErrorCode {
   FloorNotHeld = 'floor_not_held',
   /** A source beyond mic and camera (the screen share) its feature does not allow this member to send. */
   SourceNotAllowed = 'source_not_allowed',
+  /** Cluster: another node hosts this session; the body names it (`hostNodeId`). */
+  SessionElsewhere = 'session_elsewhere',
+  /** Cluster: the node cannot reach Redis to place a session now. */
+  PlacementUnavailable = 'placement_unavailable',
 }
 
 export class RoomError extends DomainError<RoomErrorCode> {
+  /** For `session_elsewhere`: the node to reconnect to. */
+  hostNodeId?: string;
+
+  static elsewhere(hostNodeId: string): RoomError {
+    const e = new RoomError(RoomErrorCode.SessionElsewhere, 'This session runs on another server: reconnecting there.');
+    e.hostNodeId = hostNodeId;
+    return e;
+  }
+
+  protected override extraBody() {
+    return this.hostNodeId ? { hostNodeId: this.hostNodeId } : {};
+  }
+
   get httpStatus(): number {
     switch (this.code) {
       case RoomErrorCode.SessionNotFound:
@@ -32,7 +49,10 @@ export class RoomError extends DomainError<RoomErrorCode> {
         return 403;
       case RoomErrorCode.JoinWindowClosed:
       case RoomErrorCode.SessionEnded:
+      case RoomErrorCode.SessionElsewhere:
         return 409;
+      case RoomErrorCode.PlacementUnavailable:
+        return 503;
       case RoomErrorCode.SafetyCheckRequired:
       case RoomErrorCode.ConsentRequired:
         return 400;

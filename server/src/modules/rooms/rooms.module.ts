@@ -4,8 +4,12 @@ import { AttendanceRecorder } from './attendance-recorder';
 import { AttendanceSegment } from './entities/attendance-segment.entity';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
+import { SessionLeases } from '../cluster/session-leases';
+import { LiveStateStore } from './live-state/live-state.store';
 import { RoomsService } from './rooms.service';
+import { PlacementController } from './placement.controller';
 import { SafetyCheckController } from './safety-check.controller';
+import { SessionPlacement } from './session-placement';
 import { SessionDirectory } from './session-directory';
 
 /** Live session lifecycle: lobby, admission, presence, moderation, attendance segments. */
@@ -16,9 +20,9 @@ export class RoomsModule {
     return {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
-      controllers: [SafetyCheckController],
-      providers: [RoomsService, AttendanceRecorder, { provide: SessionDirectory, useExisting: directory }],
-      exports: [RoomsService],
+      controllers: [SafetyCheckController, PlacementController],
+      providers: [RoomsService, AttendanceRecorder, LiveStateStore, SessionPlacement, SessionLeases, { provide: SessionDirectory, useExisting: directory }],
+      exports: [RoomsService, LiveStateStore, SessionPlacement],
     };
   }
 }

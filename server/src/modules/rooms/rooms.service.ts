@@ -19,12 +19,22 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
+import { z } from 'zod';
 import { AttendanceRecorder } from './attendance-recorder';
-import { LiveSession, type Member } from './domain/live-session';
+import { LiveSession, liveSessionSnapshotSchema, type Member } from './domain/live-session';
+import { SessionLeases } from '../cluster/session-leases';
+import { LiveStateStore } from './live-state/live-state.store';
 import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
 import { RoomError, RoomErrorCode } from './rooms.error';
 import { SessionDirectory } from './session-directory';
+
+/** The room's share of a session's persisted live state. */
+const roomPartSchema = z.object({
+  info: z.object({ id: z.string(), title: z.string(), kind: z.custom<SessionInfo['kind']>((v) => typeof v === 'string'), startsAt: z.string(), endsAt: z.string() }),
+  live: liveSessionSnapshotSchema,
+});
+type RoomPart = z.infer<typeof roomPartSchema>;
 
 interface Live {
   live: LiveSession;
@@ -85,7 +95,20 @@ export class RoomsService implements OnModuleDestroy {
     @InjectRepository(SessionEnding) private readonly endings: Repository<SessionEnding>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly attendanceRecorder: AttendanceRecorder,
-  ) {}
+    private readonly liveState: LiveStateStore,
+    private readonly leases: SessionLeases,
+  ) {
+    liveState.register({
+      key: 'room',
+      order: 0,
+      schema: roomPartSchema,
+      capture: (sessionId) => {
+        const entry = this.sessions.get(sessionId);
+        return entry ? { info: entry.info, live: entry.live.toSnapshot() } : undefined;
+      },
+      restore: (sessionId, state, now) => this.restoreSession(sessionId, state, now),
+    });
+  }
 
   // -------------------------------------------------------------------------
   // Joining, the lobby and leaving
@@ -102,6 +125,7 @@ export class RoomsService implements OnModuleDestroy {
     if (!ctx.joinWindowOpen) {
       throw new RoomError(RoomErrorCode.JoinWindowClosed, 'This session is not open to join right now.');
     }
+    if (this.leases.enabled) await this.hostHere(req.sessionId);
     // The same socket asking again (a retry, a flood): answer where it is, record and push nothing.
     const again = existing?.sockets.get(userId) === socketId ? existing.live.member(userId) : undefined;
     if (existing && again?.connected && again.state === 'admitted') {
@@ -117,6 +141,7 @@ export class RoomsService implements OnModuleDestroy {
     entry.sockets.set(userId, socketId);
     this.clearGrace(entry, userId);
     const outcome = entry.live.arrive({ userId, displayName: ctx.displayName, role: ctx.role }, now);
+    this.liveState.changed(req.sessionId);
 
     if (outcome.status === 'waiting') {
       this.notifier.leaveSession(userId, req.sessionId);
@@ -142,6 +167,7 @@ export class RoomsService implements OnModuleDestroy {
   async admit(userId: string, sessionId: string, userIds: string[] | 'all', now = new Date()): Promise<string[]> {
     const entry = this.moderated(userId, sessionId);
     const admitted = entry.live.admit(userIds);
+    this.liveState.changed(sessionId);
     for (const id of admitted) {
       this.applyLobbyMedia(entry, id);
       await this.enterRoom(entry, id, now);
@@ -157,6 +183,7 @@ export class RoomsService implements OnModuleDestroy {
     if (!entry) return;
     const wasIn = entry.live.isAdmitted(userId);
     const m = entry.live.leave(userId);
+    this.liveState.changed(sessionId);
     entry.sockets.delete(userId);
     this.clearGrace(entry, userId);
     this.notifier.leaveSession(userId, sessionId);
@@ -175,6 +202,8 @@ export class RoomsService implements OnModuleDestroy {
     const entry = this.moderated(userId, sessionId);
     const waiting = entry.live.waiting().map((m) => m.userId);
     const present = entry.live.end();
+    this.liveState.forget(sessionId);
+    void this.liveState.flush().then(() => this.leases.release(sessionId));
     await this.endings.upsert({ sessionId, endedAt: now, endedBy: userId }, ['sessionId']);
     for (const timer of entry.graceTimers.values()) clearTimeout(timer);
     entry.graceTimers.clear();
@@ -198,6 +227,7 @@ export class RoomsService implements OnModuleDestroy {
       const wasIn = entry.live.isAdmitted(userId);
       const m = entry.live.disconnect(userId, now);
       if (!m) continue;
+      this.liveState.changed(sessionId);
       this.media.getRoom(sessionId)?.removePeer(userId);
       if (!wasIn) {
         this.pushLobby(entry);
@@ -224,6 +254,7 @@ export class RoomsService implements OnModuleDestroy {
   async mute(userId: string, sessionId: string, targetId: string, locked = true): Promise<void> {
     const entry = this.moderated(userId, sessionId);
     const m = entry.live.lockMic(targetId, locked);
+    this.liveState.changed(sessionId);
     if (locked) await this.media.getRoom(sessionId)?.setProducerPaused(targetId, 'mic', true);
     this.pushParticipant(entry, m);
   }
@@ -231,6 +262,7 @@ export class RoomsService implements OnModuleDestroy {
   async remove(userId: string, sessionId: string, targetId: string, now = new Date()): Promise<void> {
     const entry = this.moderated(userId, sessionId);
     entry.live.remove(targetId, now);
+    this.liveState.changed(sessionId);
     this.media.getRoom(sessionId)?.removePeer(targetId);
     this.notifier.leaveSession(targetId, sessionId);
     await this.closeSegment(sessionId, targetId, now, 'removed');
@@ -487,6 +519,12 @@ export class RoomsService implements OnModuleDestroy {
   // Queries for other modules and tests
   // -------------------------------------------------------------------------
 
+  /** Whether this process has the session live (someone opened its room and it has not ended). */
+  isLive(sessionId: string): boolean {
+    const live = this.sessions.get(sessionId)?.live;
+    return !!live && !live.isEnded;
+  }
+
   liveSession(sessionId: string): LiveSession | undefined {
     return this.sessions.get(sessionId)?.live;
   }
@@ -577,6 +615,46 @@ export class RoomsService implements OnModuleDestroy {
       return;
     }
     this.notifier.toUser(viewerId, 'media:consumerCreated', { sessionId: room.id, consumer });
+  }
+
+  /**
+   * Cluster: this node hosts the session, or the client is sent to the node
+   * that does. Claiming a lease nobody holds (a new session, or its host
+   * died and the lease ran out) rebuilds the session from its snapshot.
+   */
+  private async hostHere(sessionId: string): Promise<void> {
+    let placed: { hostNodeId: string; mine: boolean; fresh: boolean };
+    try {
+      placed = await this.leases.claim(sessionId);
+    } catch {
+      // Redis is down: keep serving the sessions this node hosts; place no new ones.
+      if (this.leases.isHeld(sessionId)) return;
+      throw new RoomError(RoomErrorCode.PlacementUnavailable, 'The server cannot place this session right now. Try again in a moment.');
+    }
+    if (!placed.mine) throw RoomError.elsewhere(placed.hostNodeId);
+    if (placed.fresh) {
+      // Whatever this node remembered of the session is older than the snapshot.
+      const stale = this.sessions.get(sessionId);
+      if (stale) {
+        for (const t of stale.graceTimers.values()) clearTimeout(t);
+        this.sessions.delete(sessionId);
+      }
+      await this.liveState.restoreSession(sessionId);
+    }
+  }
+
+  /**
+   * After a restart: the session as it was, everyone admitted reconnecting
+   * (their grace period starts now). Features restore their own parts next
+   * (floor, side rooms…), before any client is back.
+   */
+  private restoreSession(sessionId: string, state: RoomPart, now: Date): void {
+    const entry = this.liveFor(sessionId, state.info);
+    entry.live = LiveSession.fromSnapshot(state.live, now);
+    const graceMs = this.config.RECONNECT_GRACE_SECONDS * 1000;
+    for (const m of entry.live.present()) {
+      entry.graceTimers.set(m.userId, setTimeout(() => void this.expireGrace(sessionId, graceMs), graceMs).unref());
+    }
   }
 
   private liveFor(sessionId: string, info: SessionInfo): Live {
@@ -769,6 +847,7 @@ export class RoomsService implements OnModuleDestroy {
     const entry = this.sessions.get(sessionId);
     if (!entry) return;
     for (const m of entry.live.expire(new Date(), graceMs)) {
+      this.liveState.changed(sessionId);
       entry.graceTimers.delete(m.userId);
       this.notifier.toSession(sessionId, {}, 'room:participantLeft', { sessionId, userId: m.userId });
       await this.gone(entry, m.userId);

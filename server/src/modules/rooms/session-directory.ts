@@ -1,4 +1,5 @@
 import type { SessionInfo } from '@hearth/protocol';
+import type { Principal } from '../auth/auth.service';
 
 /** What the rooms module needs to know about a scheduled session and one user in it. */
 export interface JoinContext {
@@ -16,4 +17,6 @@ export interface JoinContext {
 /** Port implemented by the scheduling module. */
 export abstract class SessionDirectory {
   abstract getJoinContext(sessionId: string, userId: string, now: Date): Promise<JoinContext | null>;
+  /** Whether this user runs the session (one of its therapists, or an admin of its program). */
+  abstract managesSession(sessionId: string, user: Principal): Promise<boolean>;
 }

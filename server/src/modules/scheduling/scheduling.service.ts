@@ -511,6 +511,16 @@ export class SchedulingService {
 
   // ================================================================== join context (for live rooms)
 
+  /** Whether the caller runs this session: one of its therapists, or an admin of its program. */
+  async managesSession(p: Principal, sessionId: string): Promise<boolean> {
+    try {
+      return SchedulingService.canManage((await this.sessionAccess(p, sessionId)).access);
+    } catch (e) {
+      if (e instanceof SchedulingError && e.code === SchedulingErrorCode.NotFound) return false;
+      throw e;
+    }
+  }
+
   /**
    * Everything the live-room side needs to decide whether `userId` may join
    * `sessionId` now and in which part: a patient only for their cohort's

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SessionDirectory, type JoinContext } from '../rooms/session-directory';
+import type { Principal } from '../auth/auth.service';
 import { SchedulingService } from './scheduling.service';
 
 /**
@@ -11,6 +12,10 @@ import { SchedulingService } from './scheduling.service';
 export class SchedulingSessionDirectory extends SessionDirectory {
   constructor(private readonly scheduling: SchedulingService) {
     super();
+  }
+
+  managesSession(sessionId: string, user: Principal): Promise<boolean> {
+    return this.scheduling.managesSession(user, sessionId);
   }
 
   async getJoinContext(sessionId: string, userId: string, now: Date): Promise<JoinContext | null> {

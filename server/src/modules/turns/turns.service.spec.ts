@@ -1,5 +1,6 @@
 import type { FloorView, RoomRole } from '@hearth/protocol';
 import type { Notifier } from '../realtime/notifier';
+import type { LiveStateStore } from '../rooms/live-state/live-state.store';
 import type { MicGate, PresenceEvent, RoomsService } from '../rooms/rooms.service';
 import { TurnsService } from './turns.service';
 
@@ -30,7 +31,8 @@ function harness(people: { userId: string; role: RoomRole }[]) {
   const notifier = {
     toSession: (_s: string, _o: unknown, event: string, payload: unknown) => pushed.push({ event, payload }),
   } as unknown as Notifier;
-  const service = new TurnsService(rooms, notifier);
+  const liveState = { register: () => undefined, changed: () => undefined } as unknown as LiveStateStore;
+  const service = new TurnsService(rooms, notifier, liveState);
   service.onModuleInit();
   return {
     service,

@@ -3,7 +3,8 @@ import type { FloorView } from '@hearth/protocol';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
 import { RateLimiter } from '../../common/rate-limiter';
-import { FloorState } from './domain/floor';
+import { LiveStateStore } from '../rooms/live-state/live-state.store';
+import { FloorState, floorSnapshotSchema } from './domain/floor';
 import { TurnError, TurnErrorCode } from './turns.error';
 
 interface Entry {
@@ -27,7 +28,20 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly rooms: RoomsService,
     private readonly notifier: Notifier,
-  ) {}
+    private readonly liveState: LiveStateStore,
+  ) {
+    liveState.register({
+      key: 'floor',
+      order: 10,
+      schema: floorSnapshotSchema,
+      capture: (sessionId) => this.floors.get(sessionId)?.floor.toSnapshot(),
+      // The talking stick goes back on the SFU and the turn's countdown re-arms from its deadline.
+      restore: async (sessionId, state) => {
+        this.floors.set(sessionId, { floor: FloorState.fromSnapshot(sessionId, state), timer: null });
+        await this.publish(sessionId);
+      },
+    });
+  }
 
   onModuleInit(): void {
     this.rooms.onPresence((e) => {
@@ -151,6 +165,7 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
     const entry = this.floors.get(sessionId);
     if (!entry) return;
     const { floor } = entry;
+    this.liveState.changed(sessionId);
     await this.rooms.setMicGate(sessionId, floor.isTalkingStick ? (id, role) => floor.micAllowed(id, role) : null);
     this.notifier.toSession(sessionId, {}, 'turn:stateChanged', floor.view());
     const round = floor.takeEndedRound();

@@ -1,5 +1,5 @@
 import { ChatErrorCode } from '../chat.error';
-import { assertMayMessagePrivately, ChatRules, normalizeChatText } from './chat-policy';
+import { assertMayMessagePrivately, ChatRules, chatRulesSnapshotSchema, normalizeChatText } from './chat-policy';
 import { RateLimiter } from '../../../common/rate-limiter';
 
 const t = { userId: 't', role: 'therapist' as const };
@@ -58,5 +58,16 @@ describe('ChatRules', () => {
     now += 5000;
     rules.setPatientPrivateChat(true);
     expect(rules.accept(p1, p2, 'psst')).toBe('psst');
+  });
+});
+
+describe('ChatRules snapshot', () => {
+  it('keeps the patient-to-patient setting across a restart', () => {
+    const rules = new ChatRules('s', new RateLimiter(5, 1));
+    rules.setPatientPrivateChat(true);
+    const back = new ChatRules('s', new RateLimiter(5, 1));
+    back.restore(chatRulesSnapshotSchema.parse(JSON.parse(JSON.stringify(rules.toSnapshot()))));
+    expect(back.patientPrivateChatAllowed).toBe(true);
+    expect(back.accept(p1, p2, 'hi')).toBe('hi');
   });
 });

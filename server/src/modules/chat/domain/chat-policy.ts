@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { RoomRole } from '@hearth/protocol';
 import { CommonErrorCode, ValidationError } from '../../../common/domain-error';
 import { ChatError, ChatErrorCode } from '../chat.error';
@@ -40,6 +41,10 @@ export function normalizeChatText(text: string): string {
     .trim();
 }
 
+/** The chat settings that outlive the process (the flood limit's buckets do not). */
+export const chatRulesSnapshotSchema = z.object({ patientPrivateChatAllowed: z.boolean() });
+export type ChatRulesSnapshot = z.infer<typeof chatRulesSnapshotSchema>;
+
 /**
  * One session's chat rules as a small state machine: the patient-to-patient
  * setting, the flood limit and the recipient rules, checked before anything
@@ -55,6 +60,14 @@ export class ChatRules {
 
   get patientPrivateChatAllowed(): boolean {
     return this.patientPrivate;
+  }
+
+  toSnapshot(): ChatRulesSnapshot {
+    return { patientPrivateChatAllowed: this.patientPrivate };
+  }
+
+  restore(snap: ChatRulesSnapshot): void {
+    this.patientPrivate = snap.patientPrivateChatAllowed;
   }
 
   setPatientPrivateChat(allowed: boolean): void {

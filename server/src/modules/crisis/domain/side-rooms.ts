@@ -1,5 +1,12 @@
+import { z } from 'zod';
 import type { SideRoomView } from '@hearth/protocol';
 import { CrisisError, CrisisErrorCode } from '../crisis.error';
+
+/** Open side rooms as they outlive the process (so nobody in one is put back into the group's media). */
+export const sideRoomsSnapshotSchema = z.object({
+  rooms: z.array(z.object({ patientUserId: z.string().min(1), therapists: z.array(z.string().min(1)), since: z.number() })),
+});
+export type SideRoomsSnapshot = z.infer<typeof sideRoomsSnapshotSchema>;
 
 /**
  * The private side rooms of one session as a plain state machine: one per
@@ -9,6 +16,22 @@ import { CrisisError, CrisisErrorCode } from '../crisis.error';
  */
 export class SideRooms {
   private readonly rooms = new Map<string, { therapists: string[]; since: Date }>();
+
+  get isEmpty(): boolean {
+    return this.rooms.size === 0;
+  }
+
+  toSnapshot(): SideRoomsSnapshot {
+    return {
+      rooms: [...this.rooms].map(([patientUserId, r]) => ({ patientUserId, therapists: [...r.therapists], since: r.since.getTime() })),
+    };
+  }
+
+  static fromSnapshot(snap: SideRoomsSnapshot): SideRooms {
+    const s = new SideRooms();
+    for (const r of snap.rooms) s.rooms.set(r.patientUserId, { therapists: [...r.therapists], since: new Date(r.since) });
+    return s;
+  }
 
   static partitionFor(patientUserId: string): string {
     return `side:${patientUserId}`;

@@ -1,5 +1,5 @@
 import { RoleplayErrorCode } from '../roleplay.error';
-import { Exercise, type Participant, type ScenarioSnapshot } from './exercise';
+import { Exercise, exerciseSnapshotSchema, type Participant, type ScenarioSnapshot } from './exercise';
 
 const scenario: ScenarioSnapshot = {
   id: 's1',
@@ -154,5 +154,51 @@ describe('Exercise', () => {
     expect(ex.spotlightActive()).toBe(false);
     expect(ex.roundRecords()[0]?.endReason).toBe('exercise_ended');
     expect(code(() => ex.startScene(60))).toBe(RoleplayErrorCode.NoExercise);
+  });
+});
+
+describe('Exercise snapshot', () => {
+  const roundTrip = (ex: Exercise, now: () => number) =>
+    Exercise.fromSnapshot(exerciseSnapshotSchema.parse(JSON.parse(JSON.stringify(ex.toSnapshot()))), now);
+
+  it('keeps the cast, a running scene’s deadline and this round’s feedback across a restart', () => {
+    let clock = Date.parse('2026-11-24T18:30:00Z');
+    const now = () => clock;
+    const ex = new Exercise('e1', 'sess', scenario, now);
+    ex.assign([{ roleKey: 'refuser', userId: 'p1' }, { roleKey: 'friend', userId: 'p2' }], present);
+    ex.startScene(120);
+    ex.submitFeedback({ userId: 'p3', role: 'patient' }, { playerUserId: 'p1', checked: ['eye'], note: null });
+    const before = ex.view(present);
+
+    clock += 30_000;
+    const back = roundTrip(ex, now);
+    const after = back.view(present);
+    expect(after.assignments).toEqual(before.assignments);
+    expect(after.scene).toEqual(before.scene);
+    expect(after.spotlightUserIds.sort()).toEqual(['p1', 'p2']);
+    expect(after.revision).toBeGreaterThan(before.revision);
+    expect(back.deadline()).toBe(ex.deadline());
+    expect(back.feedbackOf('p3')).toHaveLength(1);
+    expect(back.roleOf('p2').role?.instructions).toBe('SECRET-FRIEND');
+    clock += 90_000;
+    expect(back.expire()).toBe(true);
+    expect(back.roundRecords()[0]).toMatchObject({ round: 1, endReason: 'timer' });
+  });
+
+  it('keeps breakouts and therapists dropped into them', () => {
+    let clock = Date.parse('2026-11-24T18:30:00Z');
+    const ex = new Exercise('e1', 'sess', scenario, () => clock);
+    ex.startBreakouts([['p1', 'p2'], ['p3', 'p4']], present);
+    ex.joinBreakout('t', 'b2');
+    clock += 1000;
+    const back = roundTrip(ex, () => clock);
+    expect(back.partitionOf('p1')).toBe(ex.partitionOf('p1'));
+    expect(back.partitionOf('t')).toBe(Exercise.partitionName('e1', 'b2'));
+    expect(back.partitionedUserIds().sort()).toEqual(['p1', 'p2', 'p3', 'p4', 't']);
+    expect(back.isPlayer('p3')).toBe(true);
+  });
+
+  it('refuses a snapshot that does not parse', () => {
+    expect(exerciseSnapshotSchema.safeParse({ ...new Exercise('e', 's', scenario).toSnapshot(), status: 'dancing' }).success).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ import type {
   ScenarioRole,
   YourRole,
 } from '@hearth/protocol';
+import { z } from 'zod';
+import { ROLEPLAY_SKILLS } from '@hearth/protocol';
 import { RoleplayError, RoleplayErrorCode } from '../roleplay.error';
 
 /** The scenario as the exercise froze it at the start (later library edits do not change a running exercise). */
@@ -56,6 +58,66 @@ export interface RoundRecord {
   endReason: 'timer' | 'therapist' | 'exercise_ended' | null;
 }
 
+const id = z.string().min(1);
+const debriefSchema = z.object({
+  round: z.number().int(),
+  observersResponded: z.number().int(),
+  players: z.array(
+    z.object({
+      userId: id,
+      roleKey: z.string(),
+      roleName: z.string(),
+      checklist: z.array(z.object({ key: z.string(), text: z.string(), count: z.number().int() })),
+      notes: z.array(z.string()),
+    }),
+  ),
+});
+
+/** An exercise as it outlives the process: phase, cast, scene deadline, breakouts, this round's feedback. */
+export const exerciseSnapshotSchema = z.object({
+  id,
+  sessionId: id,
+  scenario: z.object({
+    id: z.string(),
+    title: z.string(),
+    skill: z.enum(ROLEPLAY_SKILLS),
+    setting: z.string(),
+    goals: z.array(z.string()),
+    roles: z.array(z.object({ key: z.string(), name: z.string(), instructions: z.string() })),
+    checklist: z.array(z.object({ key: z.string(), text: z.string() })),
+  }),
+  assignments: z.array(z.tuple([z.string(), id.nullable()])),
+  status: z.enum(['ready', 'running', 'paused', 'ended']),
+  round: z.number().int().positive(),
+  roundStarted: z.boolean(),
+  durationSeconds: z.number().nullable(),
+  /** Scene deadline, ms since epoch (running scenes). */
+  endsAt: z.number().nullable(),
+  remainingMs: z.number().nullable(),
+  breakouts: z
+    .array(z.object({ id: z.string(), name: z.string(), userIds: z.array(id), assignments: z.array(z.tuple([z.string(), id])) }))
+    .nullable(),
+  dropIns: z.array(z.tuple([id, z.string()])),
+  feedback: z.array(
+    z.object({ observerUserId: id, playerUserId: id, checked: z.array(z.string()), note: z.string().nullable(), submittedAt: z.number() }),
+  ),
+  debrief: debriefSchema.nullable(),
+  revision: z.number().int().nonnegative(),
+  rounds: z.array(
+    z.object({
+      round: z.number().int(),
+      assignments: z.record(id.nullable()),
+      breakouts: z.array(z.object({ id: z.string(), userIds: z.array(id), assignments: z.record(id) })).nullable(),
+      durationSeconds: z.number(),
+      startedAt: z.number(),
+      endedAt: z.number().nullable(),
+      endReason: z.enum(['timer', 'therapist', 'exercise_ended']).nullable(),
+    }),
+  ),
+  ended: z.boolean(),
+});
+export type ExerciseSnapshot = z.infer<typeof exerciseSnapshotSchema>;
+
 /**
  * One role-play exercise of a live session as a plain state machine:
  * casting, the timed scene (start, pause, resume, end, expiry), role swaps
@@ -89,6 +151,53 @@ export class Exercise {
     private readonly now: () => number = Date.now,
   ) {
     for (const r of scenario.roles) this.assignments.set(r.key, null);
+  }
+
+  toSnapshot(): ExerciseSnapshot {
+    return {
+      id: this.id,
+      sessionId: this.sessionId,
+      scenario: structuredClone(this.scenario),
+      assignments: [...this.assignments],
+      status: this.status,
+      round: this.round,
+      roundStarted: this.roundStarted,
+      durationSeconds: this.durationSeconds,
+      endsAt: this.endsAt,
+      remainingMs: this.remainingMs,
+      breakouts: this.breakouts?.map((b) => ({ id: b.id, name: b.name, userIds: [...b.userIds], assignments: [...b.assignments] })) ?? null,
+      dropIns: [...this.dropIns],
+      feedback: this.feedback.map((f) => ({ ...f, checked: [...f.checked] })),
+      debrief: this.debrief ? structuredClone(this.debrief) : null,
+      revision: this.revision,
+      rounds: structuredClone(this.rounds),
+      ended: this.ended,
+    };
+  }
+
+  /**
+   * The exercise as it was. A running scene keeps its deadline (one that
+   * passed while the server was down ends at the first `expire()`); the
+   * revision goes on from where it was, so clients take the new views.
+   */
+  static fromSnapshot(snap: ExerciseSnapshot, now: () => number = Date.now): Exercise {
+    const ex = new Exercise(snap.id, snap.sessionId, structuredClone(snap.scenario), now);
+    ex.assignments.clear();
+    for (const [k, u] of snap.assignments) ex.assignments.set(k, u);
+    ex.status = snap.status;
+    ex.round = snap.round;
+    ex.roundStarted = snap.roundStarted;
+    ex.durationSeconds = snap.durationSeconds;
+    ex.endsAt = snap.endsAt;
+    ex.remainingMs = snap.remainingMs;
+    ex.breakouts = snap.breakouts?.map((b) => ({ id: b.id, name: b.name, userIds: [...b.userIds], assignments: new Map(b.assignments) })) ?? null;
+    for (const [u, b] of snap.dropIns) ex.dropIns.set(u, b);
+    ex.feedback = snap.feedback.map((f) => ({ ...f, checked: [...f.checked] }));
+    ex.debrief = snap.debrief ? structuredClone(snap.debrief) : null;
+    ex.revision = snap.revision + 1;
+    ex.rounds.push(...structuredClone(snap.rounds));
+    ex.ended = snap.ended;
+    return ex;
   }
 
   // -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { LiveSession } from './live-session';
+import { LiveSession, liveSessionSnapshotSchema } from './live-session';
 
 const t0 = new Date('2026-11-24T18:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -105,5 +105,34 @@ describe('LiveSession lobby and presence', () => {
     const s = new LiveSession('s');
     s.arrive(therapist, at(0));
     expect(() => s.remove('t', at(1))).toThrow(/cannot be removed/);
+  });
+});
+
+describe('LiveSession snapshot', () => {
+  it('comes back after a restart with the admitted in the room, the lobby in order and mic locks held', () => {
+    const s = new LiveSession('s');
+    s.arrive(therapist, at(0));
+    s.arrive(pat(1), at(1));
+    s.arrive(pat(2), at(2));
+    s.arrive(pat(3), at(3));
+    s.admit(['p1']);
+    s.lockMic('p1', true);
+    const snap = liveSessionSnapshotSchema.parse(JSON.parse(JSON.stringify(s.toSnapshot())));
+
+    const back = LiveSession.fromSnapshot(snap, at(100));
+    expect(back.present().map((m) => m.userId).sort()).toEqual(['p1', 't']);
+    expect(back.member('p1')).toMatchObject({ connected: false, micLocked: true, disconnectedAt: at(100) });
+    // p1 returns: straight into the room, not the lobby.
+    expect(back.arrive(pat(1), at(101))).toEqual({ status: 'admitted', rejoined: true });
+    // The lobby keeps its order whoever reconnects first.
+    expect(back.arrive(pat(3), at(102))).toEqual({ status: 'waiting', position: 1 });
+    expect(back.arrive(pat(2), at(103))).toEqual({ status: 'waiting', position: 1 });
+    expect(back.lobbyView().map((e) => e.userId)).toEqual(['p2', 'p3']);
+    // Nobody who does not come back stays forever: the grace period runs from the restart.
+    expect(back.expire(at(100 + 60), 60_000).map((m) => m.userId)).toEqual(['t']);
+  });
+
+  it('refuses a snapshot that does not parse', () => {
+    expect(liveSessionSnapshotSchema.safeParse({ sessionId: 's', ended: false, members: [{ userId: 'p1' }] }).success).toBe(false);
   });
 });

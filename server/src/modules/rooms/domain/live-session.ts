@@ -1,5 +1,28 @@
+import { z } from 'zod';
 import type { LobbyEntry, ParticipantView, RoomRole } from '@hearth/protocol';
 import { RoomError, RoomErrorCode } from '../rooms.error';
+
+/**
+ * What outlives the process (see LiveStateStore): who is admitted, who
+ * waits since when (lobby order), mic locks. Connections and media do not:
+ * after a restart everyone is reconnecting.
+ */
+export const liveSessionSnapshotSchema = z.object({
+  sessionId: z.string().min(1),
+  ended: z.boolean(),
+  members: z.array(
+    z.object({
+      userId: z.string().min(1),
+      displayName: z.string(),
+      role: z.enum(['therapist', 'patient']),
+      state: z.enum(['waiting', 'admitted', 'left']),
+      /** ms since epoch */
+      waitingSince: z.number().nullable(),
+      micLocked: z.boolean(),
+    }),
+  ),
+});
+export type LiveSessionSnapshot = z.infer<typeof liveSessionSnapshotSchema>;
 
 export type PresenceState = 'waiting' | 'admitted' | 'left';
 
@@ -37,6 +60,47 @@ export class LiveSession {
 
   get isEnded(): boolean {
     return this.ended;
+  }
+
+  toSnapshot(): LiveSessionSnapshot {
+    return {
+      sessionId: this.sessionId,
+      ended: this.ended,
+      members: [...this.members.values()].map((m) => ({
+        userId: m.userId,
+        displayName: m.displayName,
+        role: m.role,
+        state: m.state,
+        waitingSince: m.waitingSince?.getTime() ?? null,
+        micLocked: m.micLocked,
+      })),
+    };
+  }
+
+  /**
+   * Rebuilds a session after a restart: everyone admitted keeps their place
+   * (disconnected since `now`, so the reconnect grace starts now), the lobby
+   * keeps its order for those who come back, mic locks hold. Media is off
+   * until each client publishes again.
+   */
+  static fromSnapshot(snap: LiveSessionSnapshot, now: Date): LiveSession {
+    const live = new LiveSession(snap.sessionId);
+    live.ended = snap.ended;
+    for (const m of snap.members) {
+      live.members.set(m.userId, {
+        userId: m.userId,
+        displayName: m.displayName,
+        role: m.role,
+        state: m.state,
+        connected: false,
+        disconnectedAt: m.state === 'admitted' ? now : null,
+        waitingSince: m.waitingSince === null ? null : new Date(m.waitingSince),
+        micOn: false,
+        cameraOn: false,
+        micLocked: m.micLocked,
+      });
+    }
+    return live;
   }
 
   member(userId: string): Member | undefined {

@@ -1,5 +1,5 @@
 import { TurnErrorCode } from '../turns.error';
-import { FloorState } from './floor';
+import { FloorState, floorSnapshotSchema } from './floor';
 
 const therapist = { userId: 't', role: 'therapist' as const };
 const patient = (userId: string) => ({ userId, role: 'patient' as const });
@@ -163,5 +163,53 @@ describe('FloorState', () => {
     floor.raiseHand('a');
     floor.raiseHand('a'); // no change
     expect(floor.view().revision).toBe(r0 + 1);
+  });
+});
+
+describe('FloorState snapshot', () => {
+  const roundTrip = (f: FloorState) => floorSnapshotSchema.parse(JSON.parse(JSON.stringify(f.toSnapshot())));
+
+  it('keeps the queue, the holder, the talking stick and the turn deadline across a restart', () => {
+    const clock = clockAt();
+    const floor = new FloorState('s', clock.now);
+    floor.setTalkingStick(true);
+    floor.setTimer(2);
+    floor.raiseHand('p1');
+    floor.raiseHand('p2');
+    floor.raiseHand('p3');
+    floor.grantNext();
+    const before = floor.view();
+
+    clock.advance(30_000);
+    const back = FloorState.fromSnapshot('s', roundTrip(floor), clock.now);
+    const after = back.view();
+    expect(after.holderUserId).toBe('p1');
+    expect(after.queue.map((q) => q.userId)).toEqual(['p2', 'p3']);
+    expect(after.queue).toEqual(before.queue);
+    expect(after.talkingStick).toBe(true);
+    expect(back.micAllowed('p2', 'patient')).toBe(false);
+    expect(back.micAllowed('p1', 'patient')).toBe(true);
+    // The deadline stays where it was (not a fresh two minutes), and clients see a newer revision.
+    expect(back.deadline()).toBe(floor.deadline());
+    expect(after.revision).toBeGreaterThan(before.revision);
+    clock.advance(90_000);
+    expect(back.expire()).toBe(true);
+    expect(back.holderUserId).toBe('p2');
+  });
+
+  it('keeps a go-around where it was', () => {
+    const floor = new FloorState('s', clockAt().now);
+    floor.startGoAround(['p1', 'p2', 'p3']);
+    floor.pass(patient('p1'));
+    const back = FloorState.fromSnapshot('s', roundTrip(floor));
+    expect(back.view().goAround).toEqual({ order: ['p1', 'p2', 'p3'], index: 1, spoken: [], passed: ['p1'] });
+    expect(back.holderUserId).toBe('p2');
+    back.grantNext();
+    back.grantNext();
+    expect(back.takeEndedRound()).toEqual({ spoken: ['p2', 'p3'], passed: ['p1'] });
+  });
+
+  it('refuses a snapshot that does not parse', () => {
+    expect(floorSnapshotSchema.safeParse({ queue: [], holder: 5 }).success).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FloorView, RoomRole } from '@hearth/protocol';
 import { TurnError, TurnErrorCode } from '../turns.error';
 
@@ -18,6 +19,25 @@ export interface RoundSummary {
   spoken: string[];
   passed: string[];
 }
+
+/** The floor as it outlives the process: the turn's countdown is a deadline (ms since epoch), re-armed on restore. */
+export const floorSnapshotSchema = z.object({
+  queue: z.array(z.object({ userId: z.string().min(1), raisedAt: z.number() })),
+  holder: z.string().min(1).nullable(),
+  talkingStick: z.boolean(),
+  turnMinutes: z.number().positive().nullable(),
+  turnEndsAt: z.number().nullable(),
+  round: z
+    .object({
+      order: z.array(z.string().min(1)),
+      index: z.number().int().nonnegative(),
+      spoken: z.array(z.string().min(1)),
+      passed: z.array(z.string().min(1)),
+    })
+    .nullable(),
+  revision: z.number().int().nonnegative(),
+});
+export type FloorSnapshot = z.infer<typeof floorSnapshotSchema>;
 
 /**
  * The floor of one live session as a plain state machine: the hand queue
@@ -41,6 +61,35 @@ export class FloorState {
     readonly sessionId: string,
     private readonly now: () => number = Date.now,
   ) {}
+
+  toSnapshot(): FloorSnapshot {
+    return {
+      queue: this.queue.map((q) => ({ ...q })),
+      holder: this.holder,
+      talkingStick: this.talkingStick,
+      turnMinutes: this.turnMinutes,
+      turnEndsAt: this.turnEndsAt,
+      round: this.round ? { order: [...this.round.order], index: this.round.index, spoken: [...this.round.spoken], passed: [...this.round.passed] } : null,
+      revision: this.revision,
+    };
+  }
+
+  /**
+   * The floor as it was. The revision goes on from where it was (clients drop
+   * older revisions); a deadline that passed while the server was down
+   * expires at the first `expire()`.
+   */
+  static fromSnapshot(sessionId: string, snap: FloorSnapshot, now: () => number = Date.now): FloorState {
+    const f = new FloorState(sessionId, now);
+    f.queue = snap.queue.map((q) => ({ ...q }));
+    f.holder = snap.holder;
+    f.talkingStick = snap.talkingStick;
+    f.turnMinutes = snap.turnMinutes;
+    f.turnEndsAt = snap.turnEndsAt;
+    f.round = snap.round ? { order: [...snap.round.order], index: snap.round.index, spoken: [...snap.round.spoken], passed: [...snap.round.passed] } : null;
+    f.revision = snap.revision + 1;
+    return f;
+  }
 
   get holderUserId(): string | null {
     return this.holder;

@@ -132,6 +132,20 @@ describe('LiveSession snapshot', () => {
     expect(back.expire(at(100 + 60), 60_000).map((m) => m.userId)).toEqual(['t']);
   });
 
+  it('keeps, across a restart, that a patient who left of their own accord may come back without a new admission', () => {
+    const s = new LiveSession('s');
+    s.arrive(therapist, at(0));
+    s.arrive(pat(1), at(1));
+    s.arrive(pat(2), at(2));
+    s.admit(['p1', 'p2']);
+    s.leave('p1');
+    s.remove('p2', at(3));
+    const back = LiveSession.fromSnapshot(liveSessionSnapshotSchema.parse(JSON.parse(JSON.stringify(s.toSnapshot()))), at(100));
+    expect(back.arrive(pat(1), at(101))).toEqual({ status: 'admitted', rejoined: false });
+    // A removed patient waits for a therapist again.
+    expect(back.arrive(pat(2), at(102))).toEqual({ status: 'waiting', position: 1 });
+  });
+
   it('refuses a snapshot that does not parse', () => {
     expect(liveSessionSnapshotSchema.safeParse({ sessionId: 's', ended: false, members: [{ userId: 'p1' }] }).success).toBe(false);
   });

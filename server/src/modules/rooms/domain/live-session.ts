@@ -19,6 +19,8 @@ export const liveSessionSnapshotSchema = z.object({
       /** ms since epoch */
       waitingSince: z.number().nullable(),
       micLocked: z.boolean(),
+      /** Left of their own accord and may come back without a second admission. */
+      mayReturn: z.boolean().optional(),
     }),
   ),
 });
@@ -73,6 +75,7 @@ export class LiveSession {
         state: m.state,
         waitingSince: m.waitingSince?.getTime() ?? null,
         micLocked: m.micLocked,
+        ...(m.mayReturn ? { mayReturn: true } : {}),
       })),
     };
   }
@@ -98,6 +101,7 @@ export class LiveSession {
         micOn: false,
         cameraOn: false,
         micLocked: m.micLocked,
+        ...(m.mayReturn ? { mayReturn: true } : {}),
       });
     }
     return live;

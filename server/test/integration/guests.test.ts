@@ -100,6 +100,14 @@ describe.each(DB_KINDS)('family guests on %s', (kind) => {
     const second = await redeem(tokenOf(approved.joinUrl!));
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ code: GuestErrorCode.AlreadyUsed });
+    // The patient's consent and the disclosure itself are in the patient's accounting of access.
+    const audited: { action: string; actor_user_id: string }[] = await app.dataSource.query(
+      `SELECT action, actor_user_id FROM audit_log WHERE subject_user_id = $1 AND object_id = $2 ORDER BY id`,
+      [alex.id, made.body.id],
+    );
+    expect(audited.map((a) => a.action)).toEqual(['guest.consent_approved', 'guest.disclosed']);
+    expect(audited[0]!.actor_user_id).toBe(alex.id);
+    expect(audited[1]!.actor_user_id).toBe(first.body.user.id);
     expect((await redeem('not-a-real-link-token')).body).toMatchObject({ code: GuestErrorCode.LinkInvalid });
     expect((await redeem('short')).status).toBe(400);
     expect((await redeem(`${made.body.id}.${'x'.repeat(43)}`)).body).toMatchObject({ code: GuestErrorCode.LinkInvalid });

@@ -23,7 +23,11 @@ export type AuditAction =
   | 'attendance.export_refused'
   | 'attendance.correct'
   | 'audit.read'
-  | 'audit.verify';
+  | 'audit.verify'
+  | 'guest.consent_approved'
+  | 'guest.consent_declined'
+  | 'guest.disclosed'
+  | 'guest.invite_revoked';
 
 /** Where a request came from. */
 export interface AuditOrigin {

@@ -9,6 +9,7 @@ import {
   type GuestInviteView,
   type RedeemGuestLinkResponse,
 } from '@hearth/protocol';
+import { AuditService } from '../audit/audit.service';
 import { AuthService, TOKEN_SIGNER, type Principal } from '../auth/auth.service';
 import { AuthSession } from '../auth/entities/auth-session.entity';
 import type { TokenSigner } from '../auth/tokens';
@@ -55,6 +56,7 @@ export class GuestsService {
   constructor(
     private readonly ds: DataSource,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
     @Inject(TOKEN_SIGNER) private readonly signer: TokenSigner,
   ) {}
 
@@ -104,6 +106,14 @@ export class GuestsService {
       invite.status = this.rule(() => revokeInvite(invite.status));
       invite.revokedAt = now;
       await repo.save(invite);
+      await this.audit.record({
+        actorUserId: p.userId,
+        action: 'guest.invite_revoked',
+        subjectUserId: invite.patientId,
+        objectType: 'guest_invite',
+        objectId: invite.id,
+        purpose: 'family session',
+      });
     }
     if (invite.guestUserId) {
       const signIns = await this.ds.getRepository(AuthSession).find({ where: { userId: invite.guestUserId } });
@@ -145,6 +155,16 @@ export class GuestsService {
     invite.status = this.rule(() => decideConsent(invite.status, decision));
     invite.consentDecidedAt = now;
     await repo.save(invite);
+    // 42 CFR Part 2: the patient's consent (or refusal) to disclose to this family member.
+    await this.audit.record({
+      actorUserId: p.userId,
+      action: decision === 'approve' ? 'guest.consent_approved' : 'guest.consent_declined',
+      subjectUserId: invite.patientId,
+      objectType: 'guest_invite',
+      objectId: invite.id,
+      purpose: 'family session',
+      details: { sessionId: invite.sessionId, relationship: invite.relationship },
+    });
     return { status: invite.status };
   }
 
@@ -191,6 +211,16 @@ export class GuestsService {
       await m.getRepository(SessionGuestEntity).insert({ sessionId: session.id, userId: user.id });
       await m.update(GuestInviteEntity, { id: invite.id }, { guestUserId: user.id });
       return user;
+    });
+    // The disclosure itself: this family member now joins the patient's session (who, to whom, when, why).
+    await this.audit.record({
+      actorUserId: guest.id,
+      action: 'guest.disclosed',
+      subjectUserId: invite.patientId,
+      objectType: 'guest_invite',
+      objectId: invite.id,
+      purpose: 'family session, consented by the patient',
+      details: { sessionId: session.id, relationship: invite.relationship, invitedBy: invite.invitedBy },
     });
     const login = await this.auth.signInGuest(guest, session.id, session.endsAt, now);
     return { ...login, sessionId: session.id };

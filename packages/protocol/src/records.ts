@@ -22,6 +22,8 @@ export enum RecordsErrorCode {
   NoteSigned = 'note_signed',
   NoteNotSigned = 'note_not_signed',
   WrongPassword = 'wrong_password',
+  /** Signing without a password needs a password sign-in within the last 15 minutes. */
+  PasswordNeeded = 'password_needed',
   AlreadyCosigned = 'already_cosigned',
   CannotCosignOwn = 'cannot_cosign_own',
   StaleNote = 'stale_note',
@@ -115,7 +117,13 @@ export const saveNoteBodySchema = z
   .strict();
 export type SaveNoteBody = z.infer<typeof saveNoteBodySchema>;
 
-export const signNoteBodySchema = z.object({ password: z.string().min(1).max(200) }).strict();
+/**
+ * Signing attests the signer's identity: with the password re-entered, or — within
+ * SIGN_WITHOUT_PASSWORD_MINUTES of a password sign-in (the idle logoff's window) —
+ * with the sign-in itself. Older sign-ins get `password_needed`.
+ */
+export const signNoteBodySchema = z.object({ password: z.string().min(1).max(200).optional() }).strict();
+export const SIGN_WITHOUT_PASSWORD_MINUTES = 15;
 export type SignNoteBody = z.infer<typeof signNoteBodySchema>;
 
 export const addendumBodySchema = z.object({ text: z.string().trim().min(1).max(RECORDS_LIMITS.addendumMax) }).strict();

@@ -174,6 +174,11 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     expect((await api(app, 'PUT', path, { token: therapist.token, body: { ...body, members: [{ userId: tokens.cotherapistId, text: 'x' }] } })).status).toBe(400);
     expect((await api(app, 'PUT', path, { token: therapist.token, body })).status).toBe(204);
     expect((await api(app, 'POST', `${path}/addenda`, { token: therapist.token, body: { text: 'too early' } })).status).toBe(409);
+    // A sign-in older than 15 minutes signs only with the password re-entered.
+    await ds.query(`UPDATE auth_sessions SET created_at = now() - interval '1 hour' WHERE user_id = $1`, [therapist.userId]);
+    const needsPassword = await api<{ code: string }>(app, 'POST', `${path}/sign`, { token: therapist.token, body: {} });
+    expect(needsPassword.status).toBe(403);
+    expect(needsPassword.body.code).toBe('password_needed');
     expect((await api(app, 'POST', `${path}/sign`, { token: therapist.token, body: { password: 'wrong-password' } })).status).toBe(403);
     expect((await api(app, 'POST', `${path}/sign`, { token: therapist.token, body: { password: 'hearth-demo' } })).status).toBe(204);
 
@@ -184,7 +189,8 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     await expect(ds.query(`UPDATE session_notes SET narrative = 'sneaky' WHERE session_id = $1`, [sessionId])).rejects.toThrow(/signed note/);
 
     expect((await api(app, 'POST', `${path}/cosign`, { token: therapist.token, body: { password: 'hearth-demo' } })).status).toBe(403);
-    expect((await api(app, 'POST', `${path}/cosign`, { token: tokens.cotherapist, body: { password: 'hearth-demo' } })).status).toBe(204);
+    // The co-therapist signed in moments ago: the sign-in itself attests who co-signs.
+    expect((await api(app, 'POST', `${path}/cosign`, { token: tokens.cotherapist, body: {} })).status).toBe(204);
     expect((await api(app, 'POST', `${path}/addenda`, { token: therapist.token, body: { text: '  ' } })).status).toBe(400);
     expect((await api(app, 'POST', `${path}/addenda`, { token: therapist.token, body: { text: 'Called patient after group: safe.' } })).status).toBe(201);
 

@@ -53,7 +53,10 @@ describe('session record page', () => {
       [`GET /api/sessions/${sessionId}/record`]: () => ({ status: 200, body: current }),
       [`PUT /api/sessions/${sessionId}/note`]: () => ({ status: 204 }),
       [`POST /api/sessions/${sessionId}/note/sign`]: (r) => {
-        if ((r.body as { password: string }).password !== 'hearth-demo') return { status: 403, body: { code: 'wrong_password', message: 'That password is not right.' } };
+        const { password } = r.body as { password?: string };
+        // An old sign-in: the server asks for the password before it signs.
+        if (password === undefined) return { status: 403, body: { code: 'password_needed', message: 'Re-enter your password to sign.' } };
+        if (password !== 'hearth-demo') return { status: 403, body: { code: 'wrong_password', message: 'That password is not right.' } };
         current = record({ status: 'signed', prefilled: false, narrative: 'Theme: shame', signedByUserId: therapistUser.id, signedByName: 'Dana Whitfield', signedAt: '2026-12-01T04:10:00.000Z' });
         return { status: 204 };
       },
@@ -76,6 +79,7 @@ describe('session record page', () => {
     expect(put.body).toMatchObject({ narrative: 'Theme: shame', members: [{ userId: alex, text: 'Attended 95 min.' }], version: 0 });
 
     await userEvent.click(screen.getByTestId('note-sign'));
+    expect(await screen.findByTestId('note-sign-dialog')).toBeInTheDocument();
     await userEvent.type(screen.getByTestId('note-sign-password'), 'nope');
     await userEvent.click(screen.getByTestId('note-sign-confirm'));
     expect(await screen.findByTestId('note-sign-error')).toHaveTextContent('That password is not right.');
@@ -88,6 +92,22 @@ describe('session record page', () => {
     expect(within(screen.getByTestId('note-member')).getByTestId('note-member-text')).toHaveAttribute('readonly');
     expect(screen.queryByTestId('note-save')).toBeNull();
     expect(screen.getByTestId('note-addendum')).toBeInTheDocument();
+  });
+
+  it('signs in one click when the sign-in is recent (the server accepts it without the password)', async () => {
+    let current = record();
+    const requests = installFakeApi({
+      [`GET /api/sessions/${sessionId}/record`]: () => ({ status: 200, body: current }),
+      [`POST /api/sessions/${sessionId}/note/sign`]: () => {
+        current = record({ status: 'signed', prefilled: false, signedByUserId: therapistUser.id, signedByName: 'Dana Whitfield', signedAt: '2026-12-01T04:10:00.000Z' });
+        return { status: 204 };
+      },
+    });
+    renderApp({ route: `/sessions/${sessionId}/record` });
+    await userEvent.click(await screen.findByTestId('note-sign'));
+    await waitFor(() => expect(screen.getByTestId('note-status')).toHaveTextContent('signed'));
+    expect(screen.queryByTestId('note-sign-dialog')).toBeNull();
+    expect(requests.find((r) => r.method === 'POST')!.body).toEqual({});
   });
 
   it('is read-only for a program admin: no save, sign or addendum', async () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { RECORDS_LIMITS, sessionRecordSchema, type AttendanceRow, type SessionRecord } from '@hearth/protocol';
+import { RECORDS_LIMITS, RecordsErrorCode, sessionRecordSchema, type AttendanceRow, type SessionRecord } from '@hearth/protocol';
 import { ApiError, apiRequest } from '../../realtime/api';
 import { LoadState } from '../admin/LoadState';
 import { useResource } from '../admin/resource';
@@ -275,6 +275,28 @@ function NotePanel({ data, onChanged }: { data: SessionRecord; onChanged: () => 
     if (timer.current) clearTimeout(timer.current);
   }, []);
 
+  const [signBusy, setSignBusy] = useState(false);
+  /** Signs (or co-signs); the password only when the server asks for it. Returns what went wrong, if anything. */
+  const signWith = async (kind: 'sign' | 'cosign', password?: string): Promise<ApiError | Error | null> => {
+    if (kind === 'sign' && saveState !== 'idle' && saveState !== 'saved' && !(await save())) return new Error('Save the draft first.');
+    try {
+      await apiRequest(`/api/sessions/${data.session.id}/note/${kind}`, { method: 'POST', token: accessToken, body: password === undefined ? {} : { password } });
+    } catch (e) {
+      return e instanceof ApiError ? e : new Error('Signing failed.');
+    }
+    setSigning(null);
+    onChanged();
+    return null;
+  };
+  /** One click when the sign-in is recent; otherwise the password dialog. */
+  const signNow = async (kind: 'sign' | 'cosign') => {
+    setSignBusy(true);
+    const problem = await signWith(kind);
+    setSignBusy(false);
+    if (problem instanceof ApiError && problem.code === RecordsErrorCode.PasswordNeeded) setSigning(kind);
+    else if (problem) setError(problem.message);
+  };
+
   const narrativeId = useId();
   return (
     <section className="panel note" aria-labelledby="note-heading" data-note-status={note.status}>
@@ -294,7 +316,7 @@ function NotePanel({ data, onChanged }: { data: SessionRecord; onChanged: () => 
         </p>
       ) : (
         <p className="muted">
-          {note.prefilled ? 'Prefilled with what Hearth recorded in the session; edit it, then sign.' : 'Draft: saved as you type.'} Patients never see notes.
+          {note.prefilled ? 'Prefilled with what Hearth recorded in the session; edit it, then sign.' : 'Draft: saved as you type.'} Signing locks it under your name (after 15 minutes signed in, Hearth asks for your password again). Patients never see notes.
         </p>
       )}
       {error && (
@@ -352,14 +374,14 @@ function NotePanel({ data, onChanged }: { data: SessionRecord; onChanged: () => 
           <button type="button" className="button button--secondary" onClick={() => void save()} data-testid="note-save">
             Save draft
           </button>
-          <button type="button" className="button button--primary" onClick={() => setSigning('sign')} data-testid="note-sign">
-            Sign note
+          <button type="button" className="button button--primary" disabled={signBusy} onClick={() => void signNow('sign')} data-testid="note-sign">
+            {signBusy ? 'Signing…' : 'Sign note'}
           </button>
         </div>
       )}
       {data.canCosign && (
         <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={() => setSigning('cosign')} data-testid="note-cosign">
+          <button type="button" className="button button--secondary" disabled={signBusy} onClick={() => void signNow('cosign')} data-testid="note-cosign">
             Co-sign
           </button>
         </div>
@@ -369,15 +391,8 @@ function NotePanel({ data, onChanged }: { data: SessionRecord; onChanged: () => 
           kind={signing}
           onCancel={() => setSigning(null)}
           onSign={async (password) => {
-            if (signing === 'sign' && saveState !== 'idle' && saveState !== 'saved' && !(await save())) return 'Save the draft first.';
-            try {
-              await apiRequest(`/api/sessions/${data.session.id}/note/${signing}`, { method: 'POST', token: accessToken, body: { password } });
-            } catch (e) {
-              return e instanceof ApiError ? e.message : 'Signing failed.';
-            }
-            setSigning(null);
-            onChanged();
-            return null;
+            const problem = await signWith(signing, password);
+            return problem?.message ?? null;
           }}
         />
       )}

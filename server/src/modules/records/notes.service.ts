@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AttendanceRow, NoteMember, SaveNoteBody, SessionNote } from '@hearth/protocol';
+import { SIGN_WITHOUT_PASSWORD_MINUTES, type AttendanceRow, type NoteMember, type SaveNoteBody, type SessionNote } from '@hearth/protocol';
 import type { Principal } from '../auth/auth.service';
 import { verifyPassword } from '../auth/password';
 import type { SessionForRecords } from './records-access';
@@ -101,9 +101,9 @@ export class NotesService {
   }
 
   /** Signs with the signer's password; a note never saved is signed as prefilled. */
-  async sign(p: Principal, s: SessionForRecords, attendance: readonly AttendanceRow[], password: string, now = new Date()): Promise<void> {
+  async sign(p: Principal, s: SessionForRecords, attendance: readonly AttendanceRow[], password: string | undefined, now = new Date()): Promise<void> {
     this.requireTherapist(s);
-    await this.checkPassword(p.userId, password);
+    await this.checkSigner(p, password, now);
     if (!(await this.load(this.ds.manager, s.row.id))) {
       const prefill = await this.prefill(s, attendance);
       await this.save(p, s, attendance, { narrative: prefill.narrative, members: [...prefill.members].map(([userId, text]) => ({ userId, text })) }, now);
@@ -115,9 +115,9 @@ export class NotesService {
     });
   }
 
-  async cosign(p: Principal, s: SessionForRecords, password: string, now = new Date()): Promise<void> {
+  async cosign(p: Principal, s: SessionForRecords, password: string | undefined, now = new Date()): Promise<void> {
     this.requireTherapist(s);
-    await this.checkPassword(p.userId, password);
+    await this.checkSigner(p, password, now);
     await this.ds.transaction(async (m) => {
       const row = await this.load(m, s.row.id, true);
       if (!row || row.status !== 'signed') throw new RecordsError(RecordsErrorCode.NoteNotSigned, 'The note must be signed before it is co-signed.');
@@ -181,6 +181,19 @@ export class NotesService {
 
   private requireTherapist(s: SessionForRecords): void {
     if (s.access !== 'therapist') throw new RecordsError(RecordsErrorCode.Forbidden, 'Only the session’s therapists write and sign its note.');
+  }
+
+  /**
+   * The signer proves who they are: the password re-entered, or a password
+   * sign-in (this very sign-in, not a refresh of an old one) recent enough.
+   */
+  private async checkSigner(p: Principal, password: string | undefined, now: Date): Promise<void> {
+    if (password !== undefined) return this.checkPassword(p.userId, password);
+    const rows: Raw[] = await this.ds.query('SELECT created_at FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [p.sessionId, p.userId]);
+    const signedInAt = rows[0] ? new Date(rows[0].created_at as string).getTime() : 0;
+    if (now.getTime() - signedInAt > SIGN_WITHOUT_PASSWORD_MINUTES * 60_000) {
+      throw new RecordsError(RecordsErrorCode.PasswordNeeded, 'Re-enter your password to sign.');
+    }
   }
 
   private async checkPassword(userId: string, password: string): Promise<void> {

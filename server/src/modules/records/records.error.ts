@@ -8,6 +8,7 @@ export class RecordsError extends DomainError<RecordsErrorCode> {
     switch (this.code) {
       case RecordsErrorCode.Forbidden:
       case RecordsErrorCode.WrongPassword:
+      case RecordsErrorCode.PasswordNeeded:
       case RecordsErrorCode.CannotCosignOwn:
         return 403;
       case RecordsErrorCode.NotFound:

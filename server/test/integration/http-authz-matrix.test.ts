@@ -56,6 +56,19 @@ const ROWS: Record<string, Row | 'public'> = {
     body: { title: '' },
     expect: statuses({ patient: 403, waiting: 403, otherPatient: 403 }, 400),
   },
+  // The audit log: program admins only.
+  'GET /api/audit': { method: 'GET', path: () => '/api/audit', expect: statuses({ admin: 200 }, 403) },
+  'GET /api/audit/verify': { method: 'GET', path: () => '/api/audit/verify', expect: statuses({ admin: 200 }, 403) },
+  'GET /api/audit/export.csv': { method: 'GET', path: () => '/api/audit/export.csv', expect: statuses({ admin: 200 }, 403) },
+  // A family guest's consent: only the patient the invitation names (none here) — everyone is refused.
+  'POST /api/guest-invites/:inviteId/consent': {
+    method: 'POST',
+    path: () => '/api/guest-invites/00000000-0000-4000-8000-000000000001/consent',
+    body: { decision: 'approve' },
+    expect: statuses({}, 403),
+  },
+  // No account: the link's token is the credential (guests.test.ts covers its refusals).
+  'POST /api/guest-links/redeem': 'public',
 };
 let scenarioId = '';
 

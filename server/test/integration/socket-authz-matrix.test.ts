@@ -45,8 +45,8 @@ const ALLOWED: Record<ClientEventName, Caller[]> = {
   'moderation:remove': [C],
   'media:setRtpCapabilities': [P, C],
   'media:createTransport': [P, C],
-  'media:connectTransport': [P, C],
-  'media:restartIce': [P, C],
+  'media:connectTransport': [P, W, C], // a waiting patient's media is prepared in the lobby (sent only once admitted)
+  'media:restartIce': [P, W, C], // a waiting patient's media is prepared in the lobby (sent only once admitted)
   'media:produce': [P, C],
   'media:resumeConsumer': [P, C],
   'media:setPreferredLayers': [P, C],
@@ -97,7 +97,7 @@ const ALLOWED: Record<ClientEventName, Caller[]> = {
   'media:setConsumerVisible': [P, C],
   'media:prepare': [P, W, C],
   'facilitation:state': [P, C],
-  'crisis:withdraw': [P, W],
+  'crisis:withdraw': ALL, // only the caller's own alert: anyone else's (or none) is not found, never withdrawn
   'crisis:resolve': [C],
 };
 

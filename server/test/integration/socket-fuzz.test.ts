@@ -10,6 +10,7 @@ import { MediaErrorCode } from '../../src/modules/media/media-error';
 import { RoleplayErrorCode } from '../../src/modules/roleplay/roleplay.error';
 import { RoomErrorCode } from '../../src/modules/rooms/rooms.error';
 import { TurnErrorCode } from '../../src/modules/turns/turns.error';
+import { ScreenShareErrorCode } from '@hearth/protocol';
 import { buildCast, restoreCast, type Cast } from '../helpers/cast';
 import type { Person } from '../helpers/room-helpers';
 import { request } from '../helpers/socket';
@@ -37,6 +38,7 @@ const KNOWN_CODES = new Set<string>([
   ...Object.values(RoleplayErrorCode),
   ...Object.values(RoomErrorCode),
   ...Object.values(TurnErrorCode),
+  ...Object.values(ScreenShareErrorCode),
 ]);
 KNOWN_CODES.delete('internal');
 

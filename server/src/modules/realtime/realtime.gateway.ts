@@ -184,11 +184,14 @@ const guestEvents = new Set<string>(GUEST_SOCKET_EVENTS);
  * A family guest's socket reaches only its own session and only the events a
  * guest may use; anything else is answered `forbidden` and never reaches a handler.
  */
+/** Events that name no session and reveal nothing about anyone (a ping; the SFU's codecs). */
+const SESSIONLESS_EVENTS = new Set<string>(['system:ping', 'media:capabilities']);
+
 export function guestEventFilter(scopeSessionId: string, packet: unknown[], next: (err?: Error) => void): void {
   const [event, payload] = packet;
   const ack = packet[packet.length - 1];
   const sessionId = payload && typeof payload === 'object' ? (payload as { sessionId?: unknown }).sessionId : undefined;
-  const allowed = typeof event === 'string' && guestEvents.has(event) && (event === 'system:ping' || sessionId === scopeSessionId);
+  const allowed = typeof event === 'string' && guestEvents.has(event) && (SESSIONLESS_EVENTS.has(event) || sessionId === scopeSessionId);
   if (allowed) return next();
   if (typeof ack === 'function') {
     (ack as (a: Ack<never>) => void)({

@@ -29,7 +29,7 @@ describe('the built app behind one URL', () => {
     expect(hearth.output()).toMatch(/hearth-demo/);
     const res = await fetch(`${hearth.url}/api/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', db: 'ok', mediasoupWorkers: 1 });
+    expect(await res.json()).toEqual({ status: 'ok', db: 'ok', mediasoupWorkers: 1, nodeId: expect.any(String), pid: expect.any(Number) });
   });
 
   it('asks a signed-out visitor of a deep link to sign in, and refuses a wrong password', async () => {

@@ -68,7 +68,7 @@ export class RoomClient {
   private sendTransport: types.Transport | null = null;
   private recvTransport: types.Transport | null = null;
   private readonly producers = new Map<'mic' | 'camera', types.Producer>();
-  private readonly consumers = new Map<string, { consumer: types.Consumer; userId: string; kind: 'audio' | 'video' }>();
+  private readonly consumers = new Map<string, { consumer: types.Consumer; userId: string; kind: 'audio' | 'video'; source: MediaSource }>();
   private joinRequest: RoomJoinRequest | null = null;
   /** Simulcast layer each remote user's video should get (by tile size); applied to new consumers too. */
   private readonly preferredLayers = new Map<string, number>();
@@ -194,7 +194,7 @@ export class RoomClient {
     if (this.preferredLayers.get(userId) === spatialLayer) return;
     this.preferredLayers.set(userId, spatialLayer);
     for (const [consumerId, c] of this.consumers) {
-      if (c.userId === userId && c.kind === 'video') await this.requestLayer(consumerId, spatialLayer);
+      if (c.userId === userId && c.kind === 'video' && c.source !== 'screen') await this.requestLayer(consumerId, spatialLayer);
     }
   }
 
@@ -208,7 +208,8 @@ export class RoomClient {
     if (visible) this.hiddenVideo.delete(userId);
     else this.hiddenVideo.add(userId);
     for (const [consumerId, c] of this.consumers) {
-      if (c.userId === userId && c.kind === 'video') await this.requestVisible(consumerId, visible);
+      // A tile's visibility is about the camera: a shared screen is shown on its own stage.
+      if (c.userId === userId && c.kind === 'video' && c.source !== 'screen') await this.requestVisible(consumerId, visible);
     }
   }
 
@@ -621,7 +622,7 @@ export class RoomClient {
       kind: info.kind,
       rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
     });
-    this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind });
+    this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind, source: info.source });
     if (info.source === 'screen') return this.showRemoteScreen(info, consumer);
     const media = { ...(this.current.remote[info.userId] ?? { audioPaused: false, videoPaused: false }) };
     if (info.kind === 'audio') {

@@ -448,6 +448,13 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                 selfRole={state.selfRole}
                 participants={state.participants}
               />
+              <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
+              {isTherapist ? (
+                <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
+              ) : (
+                <CheckinForm checkins={facilitation.checkins} />
+              )}
+              {/* Less urgent than the floor and check-ins: below them, so those stay in view at 1366×768. */}
               {isTherapist && state.session?.kind === 'family' && <GuestInvitePanel sessionId={state.session.id} />}
               {isTherapist && actions.allowScreenShare && (
                 <ScreenSharePanel
@@ -455,12 +462,6 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
                   participants={state.participants}
                   onAllow={(id, allowed) => void run(null, () => actions.allowScreenShare!(id, allowed))}
                 />
-              )}
-              <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
-              {isTherapist ? (
-                <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
-              ) : (
-                <CheckinForm checkins={facilitation.checkins} />
               )}
             </div>
             <ChatPanel

@@ -86,7 +86,10 @@ describe('screen sharing in real browsers', () => {
     expect(await alexShare.isDisabled()).toBe(true);
     expect(await alexShare.textContent()).toContain('Ask the therapist');
 
-    await therapist.page.locator(`[data-testid="screen-allow"][data-user-id="${alex.userId}"]`).check();
+    // The box shows what the server holds: it ticks once the server has the permission, not on the click itself.
+    const allow = therapist.page.locator(`[data-testid="screen-allow"][data-user-id="${alex.userId}"]`);
+    await allow.click();
+    await eventually(() => allow.isChecked(), Boolean, 'alex allowed on the therapist page');
     await eventually(() => alexShare.isEnabled(), Boolean, 'alex may share');
     await alexShare.click();
     await alex.page.getByTestId('screen-sharing-banner').waitFor();

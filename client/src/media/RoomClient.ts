@@ -316,6 +316,11 @@ export class RoomClient {
     const device = this.device;
     if (!device) throw new Error('The room’s media is not ready yet.');
     const info = await this.ask('media:createTransport', { sessionId: this.sessionId, direction: 'send' });
+    return this.createSendTransport(device, info);
+  }
+
+  /** Our one send transport: every producer on it (mic, camera, screen) is announced with its source. */
+  private createSendTransport(device: Device, info: TransportInfo): types.Transport {
     const send = this.wireTransport(device.createSendTransport(this.transportOptions(info)));
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.ask('media:produce', {
@@ -324,7 +329,7 @@ export class RoomClient {
         kind,
         source: appData.source as MediaSource,
         rtpParameters: rtpParameters as unknown as Record<string, unknown> & { codecs: Record<string, unknown>[] },
-        paused: false,
+        paused: Boolean(appData.paused),
       })
         .then(({ producerId }) => callback({ id: producerId }))
         .catch(errback);
@@ -522,20 +527,7 @@ export class RoomClient {
     sendInfo: TransportInfo,
     generation: number,
   ): Promise<void> {
-    const send = this.wireTransport(device.createSendTransport(this.transportOptions(sendInfo)));
-    send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      this.ask('media:produce', {
-        sessionId: this.sessionId,
-        transportId: send.id,
-        kind,
-        source: appData.source as MediaSource,
-        rtpParameters: rtpParameters as unknown as Record<string, unknown> & { codecs: Record<string, unknown>[] },
-        paused: Boolean(appData.paused),
-      })
-        .then(({ producerId }) => callback({ id: producerId }))
-        .catch(errback);
-    });
-    this.sendTransport = send;
+    const send = this.createSendTransport(device, sendInfo);
 
     const audio = stream.getAudioTracks()[0];
     const video = stream.getVideoTracks()[0];

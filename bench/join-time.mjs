@@ -42,7 +42,7 @@ function startServer() {
   return new Promise((resolve, reject) => {
     const onData = (d) => {
       out += d;
-      const m = /Hearth is running: (http:\/\/\S+)/.exec(out);
+      const m = /Hearth is running: (http:\/\/[^\s"]+)/.exec(out);
       if (m) resolve({ url: m[1].replace('localhost', '127.0.0.1'), stop: () => { child.kill('SIGTERM'); rmSync(dataDir, { recursive: true, force: true }); } });
     };
     child.stdout.on('data', onData);

@@ -116,7 +116,7 @@ function startServer() {
   return new Promise((resolve, reject) => {
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = /Hearth is running: (http:\/\/\S+)/.exec(out);
+      const m = /Hearth is running: (http:\/\/[^\s"]+)/.exec(out);
       if (m)
         resolve({
           url: m[1].replace('localhost', '127.0.0.1'),

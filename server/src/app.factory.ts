@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Logger, type LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-exception.filter';
+import { createRootLogger, logFormatOf, registerConfigSecrets } from './common/logging/logger';
 import { securityHeaders, trustProxySetting } from './common/security-headers';
 import type { AppConfig } from './config/config';
 import { openDatabase, type DatabaseTarget } from './database/data-source';
@@ -22,10 +25,16 @@ export interface HearthApp {
   /** This process in a cluster (NODE_ID or generated). */
   node: NodeIdentity;
   seeded: SeedSummary | null;
+  /** The process's pino logger (everything Nest logs goes through it). */
+  logger: PinoLogger;
   close(): Promise<void>;
 }
 
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+/** The process's logger from the configuration (main.ts makes it before the app, to report start-up failures). */
+export function rootLoggerFor(config: AppConfig, nodeId?: string): PinoLogger {
+  registerConfigSecrets(config);
+  return createRootLogger({ level: config.LOG_LEVEL, format: logFormatOf(config), base: nodeId ? { nodeId } : {} });
+}
 
 export function databaseTarget(config: AppConfig): DatabaseTarget {
   return config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: path.join(config.DATA_DIR, 'pglite') };
@@ -51,8 +60,10 @@ function resolveClientDist(config: AppConfig): string | undefined {
 /** Builds the whole server: database (migrated), mediasoup workers, Nest app. Does not listen. */
 export async function createHearthApp(
   config: AppConfig,
-  overrides: { database?: DatabaseTarget } = {},
+  overrides: { database?: DatabaseTarget; logger?: PinoLogger } = {},
 ): Promise<HearthApp> {
+  const node = NodeIdentity.fromConfig(config);
+  const logger = overrides.logger ?? rootLoggerFor(config, node.nodeId);
   const dataSource = await openDatabase(overrides.database ?? databaseTarget(config));
   let workerPool: WorkerPool | undefined;
   try {
@@ -62,11 +73,12 @@ export async function createHearthApp(
       rtcMinPort: config.RTC_MIN_PORT,
       rtcMaxPort: config.RTC_MAX_PORT,
     });
-    const node = NodeIdentity.fromConfig(config);
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, dataSource, workerPool, jwtSecret: resolveJwtSecret(config), node }),
-      { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), bodyParser: false, abortOnError: false },
+      AppModule.forRoot({ config, dataSource, workerPool, jwtSecret: resolveJwtSecret(config), node, logger }),
+      { bufferLogs: true, bodyParser: false, abortOnError: false },
     );
+    // Every `new Logger(...)` in the code base writes through pino from here on.
+    app.useLogger(app.get(NestPinoLogger));
     app.useBodyParser('json', { limit: '64kb' });
     app.useGlobalFilters(new HttpErrorFilter());
     app.disable('x-powered-by');
@@ -82,6 +94,7 @@ export async function createHearthApp(
       workerPool: pool,
       node,
       seeded,
+      logger,
       async close() {
         await app.close(); // closes the DataSource through TypeOrmModule
         pool.close();

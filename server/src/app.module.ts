@@ -1,5 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import { httpLoggingOptions } from './common/logging/logger';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { AuditModule } from './modules/audit/audit.module';
@@ -22,6 +25,8 @@ export interface AppDeps {
   jwtSecret: string;
   /** This process in a cluster; generated from the config when absent. */
   node?: NodeIdentity;
+  /** The process's pino logger (common/logging): Nest's Logger and the HTTP access lines write through it. */
+  logger: PinoLogger;
 }
 
 @Global()
@@ -47,6 +52,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(deps),
+        LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(deps.logger) }),
         TypeOrmModule.forRootAsync({
           useFactory: () => deps.dataSource.options,
           dataSourceFactory: async () => deps.dataSource,

@@ -4,8 +4,10 @@ import type { Response } from 'express';
 import { DomainError } from './domain-error';
 
 /**
- * Turns every error into `{ code, message }` JSON. Only the error's class and
- * stack are logged for 5xx — never the request body (it may hold health data).
+ * Turns every error into `{ code, message }` JSON. Only our own failures (5xx)
+ * are logged here, as the error's class, code and stack (common/logging); a
+ * client's mistake is the access log's one warn line with the code
+ * (`res.locals.errorCode`). Never the request body (it may hold health data).
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -15,7 +17,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = toHttpError(error);
-    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.name) : 'non-error thrown');
+    if (status >= 500) this.logger.error({ err: error, msg: 'request failed' });
+    res.locals.errorCode = body.code;
     const retryAfter = error instanceof DomainError ? (error as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(status).json(body);

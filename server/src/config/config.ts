@@ -88,6 +88,8 @@ export const envSchema = z
     /** Send Strict-Transport-Security (only when Hearth is reached over HTTPS, e.g. behind a TLS balancer). */
     HSTS: bool.default('false'),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    /** `json` (one object a line, for log shippers) or `pretty` (a terminal); unset → json in production, pretty elsewhere. */
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** Tests only (refused in production): answer these socket requests late. */
     HEARTH_TEST_DELAY_EVENTS: testDelayEvents.default(''),
   })

@@ -52,7 +52,7 @@ export async function startHearth(env: Record<string, string> = {}, timeoutMs = 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Hearth did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
     const check = () => {
-      const m = /Hearth is running: (http:\/\/\S+)/.exec(out);
+      const m = /Hearth is running: (http:\/\/[^\s"]+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1].replace('localhost', '127.0.0.1'));

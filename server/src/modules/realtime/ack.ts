@@ -32,8 +32,12 @@ export async function handleRequest<I, O>(
     for (const settle of settlers) await settle();
     return { ok: true, data };
   } catch (e) {
-    if (e instanceof DomainError) return { ok: false, error: e.toBody() };
-    logger.error(`${event} failed: ${e instanceof Error ? (e.stack ?? e.name) : 'non-error thrown'}`);
+    if (e instanceof DomainError) {
+      logger.debug(`${event} refused: ${e.code}`);
+      return { ok: false, error: e.toBody() };
+    }
+    // Ours, not the client's: class, code and stack (common/logging strips driver parameters).
+    logger.error({ err: e, event, msg: `${event} failed` });
     return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } };
   }
 }

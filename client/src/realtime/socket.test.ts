@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, type Ack } from '@hearth/protocol';
-import { createSocket, request, RequestError, type AckEmitter } from './socket';
+import { createSocket, request, RequestError, retryDelayAfterRefusal, type AckEmitter } from './socket';
 
 /** Records emits and lets the test answer (or not) each one. */
 function fakeEmitter() {
@@ -88,5 +88,18 @@ describe('createSocket', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('retryDelayAfterRefusal', () => {
+  it('waits out a refused handshake for too many connections, spread up to half again', () => {
+    const err = Object.assign(new Error('Too many connections'), { data: { code: 'rate_limited', message: 'x', retryAfterSeconds: 12 } });
+    expect(retryDelayAfterRefusal(err, () => 0)).toBe(12_000);
+    expect(retryDelayAfterRefusal(err, () => 1)).toBe(18_000);
+  });
+
+  it('does not retry refusals that waiting cannot fix', () => {
+    expect(retryDelayAfterRefusal(Object.assign(new Error('x'), { data: { code: 'unauthenticated', message: 'x' } }))).toBeNull();
+    expect(retryDelayAfterRefusal(new Error('xhr poll error'))).toBeNull();
   });
 });

@@ -31,7 +31,7 @@ export function createSocket({ token, url, autoConnect = true }: CreateSocketOpt
     cb({ token: (typeof token === 'function' ? token() : token) ?? '', protocolVersion: PROTOCOL_VERSION });
   // Reconnects by itself after a drop or a server restart: backoff 0.5 s → 5 s with ±50 % jitter,
   // so a restarted server is not hit by every client at the same instant.
-  return io(origin, {
+  const socket: HearthSocket = io(origin, {
     auth,
     autoConnect,
     transports: ['websocket', 'polling'],
@@ -39,6 +39,22 @@ export function createSocket({ token, url, autoConnect = true }: CreateSocketOpt
     reconnectionDelayMax: 5000,
     randomizationFactor: 0.5,
   });
+  // A handshake refused by the server's middleware is not retried by socket.io;
+  // one refused for too many connections from this network is, once its wait is over.
+  socket.on('connect_error', (err) => {
+    const delay = retryDelayAfterRefusal(err);
+    if (delay !== null && !socket.active) setTimeout(() => socket.connect(), delay);
+  });
+  return socket;
+}
+
+/** How long to wait before connecting again after a refused handshake, or null when retrying would not help. */
+export function retryDelayAfterRefusal(err: unknown, random: () => number = Math.random): number | null {
+  const data = (err as { data?: Partial<ErrorBody> } | null)?.data;
+  if (data?.code !== 'rate_limited') return null;
+  const seconds = typeof data.retryAfterSeconds === 'number' && data.retryAfterSeconds > 0 ? data.retryAfterSeconds : 5;
+  // Spread the returns of a clinic's worth of tabs behind one address.
+  return Math.round(seconds * 1000 * (1 + 0.5 * random()));
 }
 
 /** Events that are requests: their last parameter is an ack callback. */

@@ -20,6 +20,8 @@ export interface ErrorBody {
   issues?: { path: string; message: string }[];
   /** `session_elsewhere`: the node hosting the session; reconnect with `?node=<nodeId>` (the balancer routes it there). */
   hostNodeId?: string;
+  /** `rate_limited`: whole seconds before trying again (a refused socket handshake carries it in `connect_error`'s data). */
+  retryAfterSeconds?: number;
 }
 
 /** Every socket request is acknowledged with this. */
@@ -31,4 +33,6 @@ export const errorBodySchema = z.object({
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   hostNodeId: z.string().optional(),
+  /** `rate_limited`: whole seconds before trying again (a refused socket handshake carries it in `connect_error`'s data). */
+  retryAfterSeconds: z.number().int().min(0).optional(),
 });

@@ -83,6 +83,8 @@ export const envSchema = z
     LOGIN_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(250),
     /** Multiplies every per-user socket event budget (tests and load benchmarks raise it). */
     SOCKET_RATE_LIMIT_SCALE: z.coerce.number().min(0.1).max(100_000).default(1),
+    /** Socket handshakes allowed from one IP address per minute (all nodes together with REDIS_URL); over it, `connect_error` `rate_limited`. */
+    SOCKET_CONNECTS_PER_IP: z.coerce.number().int().min(5).max(1_000_000).default(300),
     /** Express `trust proxy`: unset when clients connect directly; `1` (hops), `loopback` or a subnet behind a balancer, so per-IP limits see the client's address. */
     TRUST_PROXY: z.string().regex(/^(true|\d{1,2}|[0-9a-fA-F:.,/ ]+|loopback|linklocal|uniquelocal)$/, 'must be true, a hop count, loopback or addresses').optional(),
     /** Send Strict-Transport-Security (only when Hearth is reached over HTTPS, e.g. behind a TLS balancer). */

@@ -18,6 +18,7 @@ import {
   systemPingSchema,
   type Ack,
   type ClientToServerEvents,
+  type ErrorBody,
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
@@ -28,6 +29,7 @@ import { AuthService } from '../auth/auth.service';
 import { handleRequest } from './ack';
 import { Notifier } from './notifier';
 import { SocketActivity } from './socket-activity';
+import { SocketConnectLimits } from './socket-connect-limits';
 import { SocketEventLimits } from './socket-event-limits';
 import { requestRetries } from './request-retries';
 
@@ -37,8 +39,8 @@ export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, In
 const handshakeSchema = z.object({ token: z.string().min(1).max(4096), protocolVersion: z.number().int() });
 
 /** Error passed to socket.io's `connect_error` on the client: `err.message` and `err.data`. */
-function connectError(code: string, message: string): Error & { data: { code: string; message: string } } {
-  return Object.assign(new Error(message), { data: { code, message } });
+function connectError(code: string, message: string, extra: { retryAfterSeconds?: number } = {}): Error & { data: ErrorBody } {
+  return Object.assign(new Error(message), { data: { code, message, ...extra } });
 }
 
 /**
@@ -56,12 +58,20 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
     private readonly notifier: Notifier,
     private readonly limits: SocketEventLimits,
     private readonly activity: SocketActivity,
+    private readonly connectLimits: SocketConnectLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async afterInit(server: HearthServer): Promise<void> {
     this.server = server;
     this.notifier.attach(server);
+    // Per-IP handshake budget first: a flood of handshakes costs no token check.
+    server.use((socket, next) => {
+      this.connectLimits.take(socket.request).then(
+        (limited) => (limited ? next(connectError(limited.code, limited.message, { retryAfterSeconds: limited.retryAfterSeconds })) : next()),
+        () => next(),
+      );
+    });
     server.use((socket, next) => {
       const parsed = handshakeSchema.safeParse(socket.handshake.auth);
       if (!parsed.success) return next(connectError('unauthenticated', 'Sign in to continue.'));

@@ -19,6 +19,7 @@ import { RoleplayGateway } from './roleplay.gateway';
 import { RoomsGateway } from './rooms.gateway';
 import { SessionSocketRooms } from './session-socket-rooms';
 import { SocketActivity } from './socket-activity';
+import { SocketConnectLimits } from './socket-connect-limits';
 import { SocketEventLimits } from './socket-event-limits';
 import { LimitsModule } from '../limits/limits.module';
 import { ScreenShareGateway } from './screenshare.gateway';
@@ -41,7 +42,7 @@ const liveRooms = RoomsModule.register(SchedulingSessionDirectory, [SchedulingMo
     RoleplayModule.register(liveRooms),
     ScreenShareModule.register(liveRooms),
   ],
-  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway, FacilitationStateGateway, SessionSocketRooms, SocketEventLimits, SocketActivity],
+  providers: [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway, FacilitationStateGateway, SessionSocketRooms, SocketEventLimits, SocketConnectLimits, SocketActivity],
   exports: [RealtimeGateway],
 })
 export class RealtimeModule {}

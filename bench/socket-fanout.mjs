@@ -109,7 +109,7 @@ function startServer() {
   // HEARTH_SERVER_MAIN: another build of the server (default: the one `hearth build` makes).
   const main = process.env.HEARTH_SERVER_MAIN ?? path.join(root, 'server/dist/main.js');
   const proc = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1', SOCKET_RATE_LIMIT_SCALE: '1000' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1', SOCKET_RATE_LIMIT_SCALE: '1000', SOCKET_CONNECTS_PER_IP: '100000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

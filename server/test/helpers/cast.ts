@@ -3,7 +3,7 @@ import { ok } from './facilitation';
 import { connectAs, CONSENT, inProgressGroupSession, SAFETY, type Person } from './room-helpers';
 import { createCohort, createMember, createOneToOne, createProgram, enroll, expectStatus } from './scheduling';
 import { connectSocket, request } from './socket';
-import type { TestApp } from './test-app';
+import { api, type TestApp } from './test-app';
 
 /** Every kind of caller of a live session's socket events. */
 export const CALLERS = ['patient', 'waiting', 'otherPatient', 'cotherapist', 'otherTherapist', 'admin'] as const;
@@ -100,3 +100,57 @@ export async function restoreCast(cast: Cast): Promise<boolean> {
   return true;
 }
 
+
+/**
+ * Family guests of the demo family session (patient1's, led by the cast's therapist):
+ * `guest` acts on its own session, `otherGuest` (another guest of it) on the cast's
+ * group session — a guest of another session.
+ */
+export const GUEST_CALLERS = ['guest', 'otherGuest'] as const;
+export type GuestCaller = (typeof GUEST_CALLERS)[number];
+
+export interface Guests {
+  familySessionId: string;
+  /** The family session's therapist on a socket of its own (admits the guest there). */
+  familyTherapist: Person;
+  guests: Record<GuestCaller, Person>;
+}
+
+/** Invites, has the patient approve, and redeems two guest links; `guest` is admitted to the family session. */
+export async function addGuests(app: TestApp, cast: Cast): Promise<Guests> {
+  const familySessionId = app.seeded!.schedule!.familySessionId;
+  const patient = cast.callers.patient; // patient1: the family session's patient
+  const guestFor = async (name: string): Promise<Person> => {
+    const made = expectStatus(
+      await api<{ id: string }>(app, 'POST', `/api/sessions/${familySessionId}/guest-invites`, {
+        token: cast.therapist.token,
+        body: { name, relationship: 'sister' },
+      }),
+      201,
+    );
+    expectStatus(await api(app, 'POST', `/api/guest-invites/${made.id}/consent`, { token: patient.token, body: { decision: 'approve' } }), 200);
+    const list = await api<{ id: string; joinUrl: string | null }[]>(app, 'GET', `/api/sessions/${familySessionId}/guest-invites`, { token: cast.therapist.token });
+    const url = list.body.find((i) => i.id === made.id)!.joinUrl!;
+    const linkToken = decodeURIComponent(url.slice(url.indexOf('/guest/') + '/guest/'.length));
+    const redeemed = expectStatus(
+      await api<{ accessToken: string; user: { id: string } }>(app, 'POST', '/api/guest-links/redeem', { body: { token: linkToken } }),
+      200,
+    );
+    const socket = await connectSocket(app.baseUrl, { token: redeemed.accessToken });
+    return { email: '', userId: redeemed.user.id, token: redeemed.accessToken, socket };
+  };
+  const guest = await guestFor('Dana');
+  const otherGuest = await guestFor('Robin');
+  const familyTherapist: Person = { ...cast.therapist, socket: await connectSocket(app.baseUrl, { token: cast.therapist.token }) };
+  const g: Guests = { familySessionId, familyTherapist, guests: { guest, otherGuest } };
+  await restoreGuests(g);
+  return g;
+}
+
+/** The guest back in its family session's room (events under test may have taken it out). */
+export async function restoreGuests(g: Guests): Promise<void> {
+  const sessionId = g.familySessionId;
+  ok(await request(g.familyTherapist.socket, 'room:join', { sessionId }));
+  await request(g.guests.guest.socket, 'room:join', { sessionId, consent: CONSENT });
+  await request(g.familyTherapist.socket, 'lobby:admit', { sessionId, userIds: [g.guests.guest.userId] });
+}

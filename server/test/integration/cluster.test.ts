@@ -41,7 +41,7 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     db = await createTestDatabase('postgres');
     data = serverData('url' in db.target ? db.target.url : undefined);
     // The failover test polls room:join until the lease moves; per-user join limits are not what it tests.
-    const env = { ...data.env, REDIS_URL, SOCKET_RATE_LIMIT_SCALE: '100' };
+    const env = { ...data.env, REDIS_URL, SOCKET_RATE_LIMIT_SCALE: '100', SOCKET_CONNECTS_PER_IP: '100000' };
     a = await startServerProcess(await freePort(), { ...env, NODE_ID: `a-${process.pid}`, RTC_MIN_PORT: '41000', RTC_MAX_PORT: '41999' });
     b = await startServerProcess(await freePort(), { ...env, NODE_ID: `b-${process.pid}`, RTC_MIN_PORT: '42000', RTC_MAX_PORT: '42999' });
     for (const who of ['therapist', 'patient1']) {

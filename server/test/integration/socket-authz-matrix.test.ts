@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { MetadataScanner } from '@nestjs/core';
 import { MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@nestjs/websockets/constants';
-import { CLIENT_EVENTS, clientEventSchemas, type ClientEventName } from '@hearth/protocol';
+import { CLIENT_EVENTS, clientEventSchemas, GUEST_SOCKET_EVENTS, type ClientEventName } from '@hearth/protocol';
 import { ChatGateway } from '../../src/modules/realtime/chat.gateway';
 import { CheckinsGateway } from '../../src/modules/realtime/checkins.gateway';
 import { CrisisGateway } from '../../src/modules/realtime/crisis.gateway';
@@ -12,7 +12,7 @@ import { RoleplayGateway } from '../../src/modules/realtime/roleplay.gateway';
 import { RoomsGateway } from '../../src/modules/realtime/rooms.gateway';
 import { ScreenShareGateway } from '../../src/modules/realtime/screenshare.gateway';
 import { TurnsGateway } from '../../src/modules/realtime/turns.gateway';
-import { buildCast, CALLERS, restoreCast, type Caller, type Cast } from '../helpers/cast';
+import { addGuests, buildCast, CALLERS, GUEST_CALLERS, restoreCast, restoreGuests, type Caller, type Cast, type GuestCaller, type Guests } from '../helpers/cast';
 import { connectSocket, request } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { arbitraryFor } from '../helpers/zod-arbitrary';
@@ -27,30 +27,37 @@ jest.setTimeout(300_000);
  * *refused* means one of the authorization codes below. A bad token never
  * gets a socket at all. (HTTP routes: scheduling-authz.test.ts and
  * http-authz-matrix.test.ts.)
+ *
+ * Family guests are callers too: `guest` (admitted to the demo family session)
+ * aims each event at its own session, `otherGuest` (a guest of that family
+ * session) at the group session.
  */
+type MatrixCaller = Caller | GuestCaller;
 const P = 'patient';
 const W = 'waiting';
 const C = 'cotherapist';
-const ALL: Caller[] = [...CALLERS];
+const G = 'guest';
+const ALL: MatrixCaller[] = [...CALLERS, ...GUEST_CALLERS];
+const ALL_BUT_GUESTS: MatrixCaller[] = [...CALLERS];
 
-/** Who may use each event on the demo group session. Everyone else must be refused. */
-const ALLOWED: Record<ClientEventName, Caller[]> = {
+/** Who may use each event on its session (the group's; a `guest`'s own family session). Everyone else must be refused. */
+const ALLOWED: Record<ClientEventName, MatrixCaller[]> = {
   'system:ping': ALL,
-  'room:join': [P, W, C],
-  'room:leave': ALL, // leaving what you are not in is a no-op
+  'room:join': [P, W, C, G],
+  'room:leave': [...ALL_BUT_GUESTS, G], // leaving what you are not in is a no-op; a guest names only its own session
   'room:end': [C],
   'lobby:admit': [C],
   'moderation:mute': [C],
   'moderation:unlockMic': [C],
   'moderation:remove': [C],
-  'media:setRtpCapabilities': [P, C],
-  'media:createTransport': [P, C],
-  'media:connectTransport': [P, W, C], // a waiting patient's media is prepared in the lobby (sent only once admitted)
-  'media:restartIce': [P, W, C], // a waiting patient's media is prepared in the lobby (sent only once admitted)
-  'media:produce': [P, C],
-  'media:resumeConsumer': [P, C],
-  'media:setPreferredLayers': [P, C],
-  'media:setSelf': [P, C],
+  'media:setRtpCapabilities': [P, C, G],
+  'media:createTransport': [P, C, G],
+  'media:connectTransport': [P, W, C, G], // a waiting patient's media is prepared in the lobby (sent only once admitted)
+  'media:restartIce': [P, W, C, G], // a waiting patient's media is prepared in the lobby (sent only once admitted)
+  'media:produce': [P, C, G],
+  'media:resumeConsumer': [P, C, G],
+  'media:setPreferredLayers': [P, C, G],
+  'media:setSelf': [P, C, G],
   'chat:send': [P, C],
   'chat:delete': [C],
   'chat:history': [P, C],
@@ -89,15 +96,15 @@ const ALLOWED: Record<ClientEventName, Caller[]> = {
   'roleplay:submitFeedback': [P, C],
   'roleplay:showDebrief': [C],
   'roleplay:end': [C],
-  'screen:state': [P, C],
+  'screen:state': [P, C, G],
   'screen:start': [C], // patients only once a therapist allows them
   'screen:stop': [C], // the payload names someone else's share: therapists only
   'screen:allow': [C],
   'media:capabilities': ALL, // the SFU's codecs, asked before entering: nothing about anyone
-  'media:setConsumerVisible': [P, C],
-  'media:prepare': [P, W, C],
+  'media:setConsumerVisible': [P, C, G],
+  'media:prepare': [P, W, C, G],
   'facilitation:state': [P, C],
-  'crisis:withdraw': ALL, // only the caller's own alert: anyone else's (or none) is not found, never withdrawn
+  'crisis:withdraw': ALL_BUT_GUESTS, // only the caller's own alert: anyone else's (or none) is not found, never withdrawn
   'crisis:resolve': [C],
 };
 
@@ -114,7 +121,9 @@ const AUTHZ_CODES = new Set([
 ]);
 
 /** Refused callers first, so an allowed caller's side effects (a removal, the end) come last. */
-const CALL_ORDER: Caller[] = ['otherPatient', 'otherTherapist', 'admin', 'waiting', 'patient', 'cotherapist'];
+const CALL_ORDER: MatrixCaller[] = ['otherGuest', 'otherPatient', 'otherTherapist', 'admin', 'waiting', 'guest', 'patient', 'cotherapist'];
+/** Events that name no session: a guest of any session may use them. */
+const SESSIONLESS: ClientEventName[] = ['system:ping', 'media:capabilities'];
 /** Events whose allowed use changes who is where: run last, ending last of all. */
 const LAST: ClientEventName[] = ['room:leave', 'room:end'];
 const EVENTS_IN_ORDER = [...CLIENT_EVENTS.filter((e) => !LAST.includes(e)), ...LAST];
@@ -122,21 +131,32 @@ const EVENTS_IN_ORDER = [...CLIENT_EVENTS.filter((e) => !LAST.includes(e)), ...L
 describe('socket authorization matrix: every event × every caller (PostgreSQL, mediasoup)', () => {
   let app: TestApp;
   let cast: Cast;
+  let guests: Guests;
   const outcomes: string[] = [];
+  const started = Date.now();
 
   beforeAll(async () => {
     app = await startTestApp('postgres', { SOCKET_RATE_LIMIT_SCALE: '100' });
     cast = await buildCast(app);
+    guests = await addGuests(app, cast);
   });
   afterAll(async () => {
-    if (outcomes.length) process.stdout.write(`socket authz matrix: ${outcomes.length} calls over ${EVENTS_IN_ORDER.length} events × ${CALLERS.length} callers\n`);
+    if (outcomes.length) {
+      process.stdout.write(
+        `socket authz matrix: ${outcomes.length} calls over ${EVENTS_IN_ORDER.length} events × ${CALL_ORDER.length} callers in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    }
     if (process.env.HEARTH_AUTHZ_REPORT) writeFileSync(process.env.HEARTH_AUTHZ_REPORT, outcomes.join('\n'));
-    for (const p of [...Object.values(cast?.callers ?? {}), cast?.therapist, cast?.bystander]) p?.socket.close();
+    const people = [...Object.values(cast?.callers ?? {}), cast?.therapist, cast?.bystander, ...Object.values(guests?.guests ?? {}), guests?.familyTherapist];
+    for (const p of people) p?.socket.close();
     await app?.stop();
   });
 
   it('has a row for every event of the protocol, and the server handles exactly those events', () => {
     expect(Object.keys(ALLOWED).sort()).toEqual([...CLIENT_EVENTS].sort());
+    // A guest may use only the protocol's guest events, and a guest of another session only those naming no session.
+    expect(CLIENT_EVENTS.filter((e) => ALLOWED[e].includes('guest') && !GUEST_SOCKET_EVENTS.includes(e))).toEqual([]);
+    expect(CLIENT_EVENTS.filter((e) => ALLOWED[e].includes('otherGuest')).sort()).toEqual([...SESSIONLESS].sort());
     const scanner = new MetadataScanner();
     const handled: string[] = [];
     for (const gateway of [RealtimeGateway, RoomsGateway, ChatGateway, TurnsGateway, CheckinsGateway, CrisisGateway, RoleplayGateway, ScreenShareGateway, FacilitationStateGateway]) {
@@ -158,9 +178,13 @@ describe('socket authorization matrix: every event × every caller (PostgreSQL, 
 
   it.each(EVENTS_IN_ORDER)('%s', async (event) => {
     expect(await restoreCast(cast)).toBe(true);
-    const seen: { caller: Caller; refused: boolean; code: string }[] = [];
+    await restoreGuests(guests);
+    const seen: { caller: MatrixCaller; refused: boolean; code: string }[] = [];
     for (const caller of CALL_ORDER) {
-      const ack = (await request<unknown>(cast.callers[caller].socket, event, payloadFor(event, cast), 15_000)) as {
+      const isGuest = caller === 'guest' || caller === 'otherGuest';
+      const socket = isGuest ? guests.guests[caller].socket : cast.callers[caller].socket;
+      const target = caller === 'guest' ? { ...cast, sessionId: guests.familySessionId } : cast;
+      const ack = (await request<unknown>(socket, event, payloadFor(event, target), 15_000)) as {
         ok: boolean;
         error?: { code: string };
       };

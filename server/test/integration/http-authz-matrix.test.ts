@@ -1,4 +1,4 @@
-import { buildCast, CALLERS, type Caller, type Cast } from '../helpers/cast';
+import { addGuests, buildCast, CALLERS, type Caller, type Cast, type Guests } from '../helpers/cast';
 import { api, startTestApp, type TestApp } from '../helpers/test-app';
 
 jest.setTimeout(300_000);
@@ -72,28 +72,64 @@ const ROWS: Record<string, Row | 'public'> = {
 };
 let scenarioId = '';
 
+/**
+ * Family guests × every route the server registers (scheduling's included),
+ * generated from Express's route list: a guest's scoped sign-in is refused
+ * (403) everywhere except the routes listed here, so a new route is checked
+ * with a guest the day it lands, and one that lets guests in needs a row.
+ * `guest` names its own family session in `:sessionId`, `otherGuest` the group.
+ */
+const GUEST_ROUTES: Record<string, { guest: number; otherGuest: number } | 'public'> = {
+  'GET /api/auth/me': { guest: 200, otherGuest: 200 },
+  'POST /api/auth/logout': { guest: 204, otherGuest: 204 }, // ends the guest's own sign-in: run last
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/refresh': 'public',
+  'GET /api/health': 'public',
+  'GET /api/calendar/:file': 'public', // the feed's token is in the file name
+  'POST /api/guest-links/redeem': 'public',
+};
+
+function registeredRoutes(app: TestApp): string[] {
+  const router = (app.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router;
+  // `/{*path}` layers are middleware Nest mounts on every path (the access log of nestjs-pino), not routes.
+  return router.stack
+    .filter((l) => l.route && l.route.path !== '/{*path}')
+    .flatMap((l) => Object.keys(l.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${l.route!.path}`));
+}
+
+/** A concrete path for a route pattern: the given session, a made-up id for every other parameter. */
+function concrete(route: string, sessionId: string): string {
+  return route
+    .split(' ')[1]!
+    .replace(':sessionId', sessionId)
+    .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-00000000000a');
+}
+
 describe('HTTP authorization matrix: routes outside scheduling × every caller (PostgreSQL)', () => {
   let app: TestApp;
   let cast: Cast;
+  let guests: Guests;
   let calls = 0;
+  let guestCalls = 0;
+  const started = Date.now();
 
   beforeAll(async () => {
     app = await startTestApp('postgres');
     cast = await buildCast(app);
+    guests = await addGuests(app, cast);
     const list = await api<{ id: string }[]>(app, 'GET', '/api/roleplay/scenarios', { token: cast.therapist.token });
     scenarioId = list.body[0]!.id;
   });
   afterAll(async () => {
-    if (calls) process.stdout.write(`http authz matrix: ${calls} calls over ${Object.keys(ROWS).length} routes × ${WHO.length} callers\n`);
-    for (const p of [...Object.values(cast?.callers ?? {}), cast?.therapist, cast?.bystander]) p?.socket.close();
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (calls) process.stdout.write(`http authz matrix: ${calls} calls over ${Object.keys(ROWS).length} routes × ${WHO.length} callers, ${guestCalls} guest calls over every registered route × 2 guests, in ${seconds} s\n`);
+    const people = [...Object.values(cast?.callers ?? {}), cast?.therapist, cast?.bystander, ...Object.values(guests?.guests ?? {}), guests?.familyTherapist];
+    for (const p of people) p?.socket.close();
     await app?.stop();
   });
 
   it('covers every route the server registers (here or in scheduling-authz.test.ts)', () => {
-    const router = (app.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router;
-    const routes = router.stack
-      .filter((l) => l.route)
-      .flatMap((l) => Object.keys(l.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${l.route!.path}`));
+    const routes = registeredRoutes(app);
     expect(routes.length).toBeGreaterThan(20);
     const uncovered = routes.filter((r) => !ROWS[r] && !SCHEDULING_PREFIXES.some((p) => r.split(' ')[1]!.startsWith(p)));
     expect(uncovered).toEqual([]);
@@ -112,6 +148,27 @@ describe('HTTP authorization matrix: routes outside scheduling × every caller (
       if (res.status < 300) row.check?.(who, res.body, cast);
     }
     expect(seen).toEqual(row.expect);
+  });
+
+  it("refuses a family guest's sign-in on every route but its own few, for its session and any other", async () => {
+    const routes = registeredRoutes(app).filter((r) => GUEST_ROUTES[r] !== 'public');
+    // Logging out ends the sign-in: last.
+    routes.sort((a, b) => Number(a === 'POST /api/auth/logout') - Number(b === 'POST /api/auth/logout'));
+    const seen: Record<string, { guest: number; otherGuest: number }> = {};
+    const expected: Record<string, { guest: number; otherGuest: number }> = {};
+    for (const route of routes) {
+      const method = route.split(' ')[0]!;
+      const row = GUEST_ROUTES[route];
+      expected[route] = row && row !== 'public' ? row : { guest: 403, otherGuest: 403 };
+      const call = async (who: 'guest' | 'otherGuest', sessionId: string) => {
+        guestCalls++;
+        const res = await api(app, method, concrete(route, sessionId), { token: guests.guests[who].token, body: method === 'GET' ? undefined : {} });
+        return res.status;
+      };
+      seen[route] = { guest: await call('guest', guests.familySessionId), otherGuest: await call('otherGuest', cast.sessionId) };
+    }
+    expect(Object.keys(seen).length).toBeGreaterThan(40);
+    expect(seen).toEqual(expected);
   });
 
   async function freshToken(who: Caller): Promise<string> {

@@ -65,6 +65,7 @@ export function createRootLogger(opts: RootLoggerOptions): PinoLogger {
     (opts.format === 'pretty'
       ? pinoPretty({
           sync: true,
+          singleLine: true,
           translateTime: 'SYS:HH:MM:ss.l',
           ignore: 'pid,hostname,context,nodeId',
           messageFormat: '{if context}[{context}] {end}{msg}',

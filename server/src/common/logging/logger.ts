@@ -60,17 +60,20 @@ export function createRootLogger(opts: RootLoggerOptions): PinoLogger {
       },
     },
   };
+  // Through process.stdout (synchronous for files and pipes on Linux): the start banner
+  // and the log lines keep their order, and tests can watch what the process writes.
   const destination =
     opts.destination ??
     (opts.format === 'pretty'
       ? pinoPretty({
           sync: true,
           singleLine: true,
+          destination: process.stdout,
           translateTime: 'SYS:HH:MM:ss.l',
           ignore: 'pid,hostname,context,nodeId',
           messageFormat: '{if context}[{context}] {end}{msg}',
         })
-      : pino.destination({ fd: 1, sync: true }));
+      : process.stdout);
   return pino(options, destination);
 }
 

@@ -41,6 +41,7 @@ describe('log redaction', () => {
       `token ${jwt} refresh ${refresh} Bearer abc.def redis://:hunter2@redis:6379 postgresql://u:p4ss@db/x /guest/${id}.sig?x=1 user ${id}`,
     );
     for (const secret of [jwt, refresh, 'abc.def', 'hunter2', 'p4ss', '.sig']) expect(s).not.toContain(secret);
+    expect(scrubString('GET /api/calendar/short-token.ics 200')).toBe(`GET /api/calendar/${REDACTED} 200`);
     expect(s).toContain(`user ${id}`);
   });
 

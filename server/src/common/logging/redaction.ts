@@ -71,6 +71,8 @@ const PATTERNS: [RegExp, string][] = [
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']*@/gi, `$1${REDACTED}@`],
   // guest links carry their own secret
   [/\/guest\/[^\s/?#"']+/g, `/guest/${REDACTED}`],
+  // so do calendar feed URLs
+  [/\/api\/calendar\/[^\s/?#"']+/g, `/api/calendar/${REDACTED}`],
   // opaque tokens: refresh tokens, HMACs, random secrets (ids are 36 characters and stay)
   [/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g, REDACTED],
   // password=… in query strings or messages

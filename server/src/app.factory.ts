@@ -7,10 +7,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-exception.filter';
-import { createRootLogger, logFormatOf, registerConfigSecrets } from './common/logging/logger';
+import { createRootLogger, httpLoggingOptions, logFormatOf, registerConfigSecrets } from './common/logging/logger';
 import { securityHeaders, trustProxySetting } from './common/security-headers';
 import type { AppConfig } from './config/config';
 import { openDatabase, type DatabaseTarget } from './database/data-source';
@@ -79,6 +80,8 @@ export async function createHearthApp(
     );
     // Every `new Logger(...)` in the code base writes through pino from here on.
     app.useLogger(app.get(NestPinoLogger));
+    // The access log first, so even a request the body parser refuses gets its one line.
+    app.use(pinoHttp(httpLoggingOptions(logger)));
     app.useBodyParser('json', { limit: '64kb' });
     app.useGlobalFilters(new HttpErrorFilter());
     app.disable('x-powered-by');

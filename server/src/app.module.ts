@@ -2,7 +2,6 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { httpLoggingOptions } from './common/logging/logger';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { AuditModule } from './modules/audit/audit.module';
@@ -52,7 +51,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(deps),
-        LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(deps.logger) }),
+        // The access log's pino-http is mounted by app.factory before the body parser (so a malformed
+        // body still gets its line); nestjs-pino binds its request logger and routes Nest's Logger to pino.
+        LoggerModule.forRoot({ pinoHttp: { logger: deps.logger }, useExisting: true }),
         TypeOrmModule.forRootAsync({
           useFactory: () => deps.dataSource.options,
           dataSourceFactory: async () => deps.dataSource,

@@ -7,6 +7,7 @@
  * be one JSON object, and none may hold a planted value, a token, a password or a
  * secret from its configuration.
  */
+import { writeFileSync } from 'node:fs';
 import { CONSENT_VERSION } from '@hearth/protocol';
 import { ok } from '../helpers/facilitation';
 import { freePort, serverData, startServerProcess, type ServerData, type ServerProcess } from '../helpers/server-process';
@@ -116,6 +117,8 @@ describe('logging: structured and free of health data and secrets', () => {
     // Graceful stop flushes everything the process had to say.
     await server.kill('SIGTERM');
     lines = server.output().split('\n').filter((l) => l.trim() !== '');
+    // HEARTH_LOG_CAPTURE=<file> keeps what the server wrote, to read it.
+    if (process.env.HEARTH_LOG_CAPTURE) writeFileSync(process.env.HEARTH_LOG_CAPTURE, `${lines.join('\n')}\n`);
   });
 
   it('writes one JSON object a line with a level, a time and a message', () => {

@@ -61,9 +61,9 @@ function resolveClientDist(config: AppConfig): string | undefined {
 /** Builds the whole server: database (migrated), mediasoup workers, Nest app. Does not listen. */
 export async function createHearthApp(
   config: AppConfig,
-  overrides: { database?: DatabaseTarget; logger?: PinoLogger } = {},
+  overrides: { database?: DatabaseTarget; logger?: PinoLogger; node?: NodeIdentity } = {},
 ): Promise<HearthApp> {
-  const node = NodeIdentity.fromConfig(config);
+  const node = overrides.node ?? NodeIdentity.fromConfig(config);
   const logger = overrides.logger ?? rootLoggerFor(config, node.nodeId);
   const dataSource = await openDatabase(overrides.database ?? databaseTarget(config));
   let workerPool: WorkerPool | undefined;

@@ -5,6 +5,7 @@ import { createHearthApp, databaseTarget, rootLoggerFor } from './app.factory';
 import { logFormatOf } from './common/logging/logger';
 import { scrubString, serializeError } from './common/logging/redaction';
 import { DatabaseStartError, describeTarget } from './database/data-source';
+import { NodeIdentity } from './modules/cluster/node-identity';
 import { WorkerStartError } from './modules/media/worker-pool';
 
 /** JSON lines when LOG_FORMAT says so (or production), plain text for a person otherwise. */
@@ -51,12 +52,13 @@ async function main(): Promise<void> {
     if (e instanceof ConfigError) fail('bad configuration', `${e.message}\nSee the configuration table in README.md.`);
     throw e;
   }
-  const log = rootLoggerFor(config);
+  const node = NodeIdentity.fromConfig(config);
+  const log = rootLoggerFor(config, node.nodeId);
   logger = log;
   if (json) routeProcessWarnings(log);
   let hearth;
   try {
-    hearth = await createHearthApp(config, { logger: log });
+    hearth = await createHearthApp(config, { logger: log, node });
   } catch (e) {
     if (e instanceof DatabaseStartError) fail('database unavailable', e.message);
     if (e instanceof WorkerStartError) fail('mediasoup worker unavailable', e.message);

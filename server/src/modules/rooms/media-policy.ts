@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { types } from 'mediasoup';
-import type { ConsumerInfo, MediaPrepared, MediaSource, SelfSource } from '@hearth/protocol';
+import { MIC_HOLD_NOTES, type ConsumerInfo, type MediaPrepared, type MediaSource, type SelfSource } from '@hearth/protocol';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
@@ -127,10 +127,9 @@ export class MediaPolicy {
 
   /** Own mic/camera on or off; the SFU pauses the producer too, so "off" is off for everyone. */
   async setSelf(entry: LiveRoom, room: MediaRoom, userId: string, source: SelfSource, on: boolean): Promise<void> {
-    const current = entry.live.member(userId);
-    if (source === 'mic' && on && current && !current.micLocked && !entry.rules.micAllowed(entry.live, userId)) {
-      throw new RoomError(RoomErrorCode.FloorNotHeld, 'Your microphone is held off for now (talking stick or a role-play scene): wait for your turn.');
-    }
+    // The shared order (packages/protocol `micHold`): the group's rules first, then the therapist's lock (setMedia).
+    const hold = source === 'mic' && on ? entry.rules.groupHold(entry.live, userId) : null;
+    if (hold) throw new RoomError(RoomErrorCode.FloorNotHeld, `${MIC_HOLD_NOTES[hold]}: wait for your turn.`);
     const m = entry.live.setMedia(userId, source, on);
     await room.setProducerPaused(userId, source, !on);
     this.pushes.participant(entry, m);

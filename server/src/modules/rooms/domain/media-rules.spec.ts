@@ -99,4 +99,17 @@ describe('MediaRules: who hears and sees whom', () => {
     expect(rules.partitionOf('p2')).toBeNull();
     expect(rules.micAllowed(live, 'p2')).toBe(true);
   });
+  it('names the hold in the shared order (talking stick before scene), whichever gate was set first', () => {
+    const live = session();
+    const rules = new MediaRules();
+    rules.setGate('spotlight', (id, role) => role === 'therapist' || id === 'p1');
+    expect(rules.groupHold(live, 'p2')).toBe('scene');
+    rules.setGate('floor', (id, role) => role === 'therapist' || id === 'p3');
+    expect(rules.groupHold(live, 'p2')).toBe('talking_stick');
+    expect(rules.groupHold(live, 'p1')).toBe('talking_stick');
+    expect(rules.groupHold(live, 'p3')).toBe('scene');
+    expect(rules.groupHold(live, 't')).toBeNull();
+    rules.setPartition('side-room', ['p2'], 'x');
+    expect(rules.groupHold(live, 'p2')).toBeNull();
+  });
 });

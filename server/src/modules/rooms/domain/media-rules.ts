@@ -1,4 +1,4 @@
-import type { ParticipantView, RoomRole } from '@hearth/protocol';
+import { MIC_HOLDS, type MicHold, type ParticipantView, type RoomRole } from '@hearth/protocol';
 import type { LiveSession, Member } from './live-session';
 
 /** Whether a member's microphone may be live; therapists' rules come from the feature (e.g. turns). */
@@ -12,6 +12,12 @@ export type MicGateName = 'floor' | 'spotlight';
  */
 export type PartitionLayer = 'side-room' | 'breakout';
 const PARTITION_LAYERS: PartitionLayer[] = ['side-room', 'breakout'];
+
+/** A hold the group's rules put on a microphone (the therapist's lock is the member's own). */
+export type GroupMicHold = Exclude<MicHold, 'therapist_lock'>;
+/** Which gate enforces which of the shared holds (packages/protocol mic-rules); asked in MIC_HOLDS order. */
+const GATE_OF_HOLD: Record<GroupMicHold, MicGateName> = { talking_stick: 'floor', scene: 'spotlight' };
+const GROUP_HOLDS = MIC_HOLDS.filter((h): h is GroupMicHold => h !== 'therapist_lock');
 
 /**
  * Who hears and sees whom in one live session, as plain rules (no Nest, no
@@ -74,10 +80,24 @@ export class MediaRules {
   /** Whether the gates let this member's microphone be live; members in a side room or a sub-room are never gated. */
   micAllowed(live: LiveSession, userId: string): boolean {
     if (this.gates.size === 0 || this.partitionOf(userId) !== null) return true;
+    if (!live.member(userId)) return false;
+    return this.groupHold(live, userId) === null;
+  }
+
+  /**
+   * Which of the group's rules holds this microphone, the first in the
+   * shared order (`MIC_HOLDS`), or null. Like `groupMicHold` on the client,
+   * a side room or a sub-room is beyond the floor and the scene.
+   */
+  groupHold(live: LiveSession, userId: string): GroupMicHold | null {
+    if (this.gates.size === 0 || this.partitionOf(userId) !== null) return null;
     const m = live.member(userId);
-    if (!m) return false;
-    for (const gate of this.gates.values()) if (!gate(userId, m.role)) return false;
-    return true;
+    if (!m) return null;
+    for (const hold of GROUP_HOLDS) {
+      const gate = this.gates.get(GATE_OF_HOLD[hold]);
+      if (gate && !gate(userId, m.role)) return hold;
+    }
+    return null;
   }
 
   /** A participant as others see them: a microphone the floor rules hold off shows as off and locked. */

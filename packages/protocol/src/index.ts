@@ -22,3 +22,5 @@ export * from './guests';
 export * from './join';
 export * from './viewing';
 export * from './cluster';
+export * from './join-window';
+export * from './mic-rules';

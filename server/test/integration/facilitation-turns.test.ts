@@ -1,4 +1,4 @@
-import type { FloorView } from '@hearth/protocol';
+import { MIC_HOLD_NOTES, type FloorView } from '@hearth/protocol';
 import { admittedGroup, mediaRoom, ok, settle, type Group } from '../helpers/facilitation';
 import { collect, nextEvent, opusSendParameters, type Person } from '../helpers/room-helpers';
 import { connectSocket, request } from '../helpers/socket';
@@ -112,7 +112,7 @@ describe('turn-taking with real socket.io clients and a real mediasoup worker', 
       expect(pausedAtTherapist.filter((e) => e.paused)).toHaveLength(2); // p1's and p2's audio stopped reaching the therapist
       expect(await request(p2.socket, 'media:setSelf', { sessionId: g.sessionId, source: 'mic', on: true })).toMatchObject({
         ok: false,
-        error: { code: 'floor_not_held' },
+        error: { code: 'floor_not_held', message: expect.stringContaining(MIC_HOLD_NOTES.talking_stick) },
       });
     });
 

@@ -1,4 +1,4 @@
-import type { RoleplayState, RoleplayView, ScenarioView } from '@hearth/protocol';
+import { MIC_HOLD_NOTES, type RoleplayState, type RoleplayView, type ScenarioView } from '@hearth/protocol';
 import { RoomsService } from '../../src/modules/rooms/rooms.service';
 import { admittedGroup, mediaRoom, ok, settle, type Group } from '../helpers/facilitation';
 import { collect, nextEvent, opusSendParameters, type Person } from '../helpers/room-helpers';
@@ -197,7 +197,11 @@ describe.each(DB_KINDS)('role-play with real socket.io clients and a real medias
       expect(v.scene.status).toBe('running');
       expect(v.spotlightUserIds.sort()).toEqual([p1.userId, p2.userId].sort());
       expect([micPaused(p1), micPaused(p2), micPaused(p3), micPaused(p4)]).toEqual([false, false, true, true]);
-      expect(await request(p3.socket, 'media:setSelf', { sessionId: sid(), source: 'mic', on: true })).toMatchObject(refused('floor_not_held'));
+      // The reason is the shared rule's (packages/protocol mic-rules), the words the client shows under the button.
+      expect(await request(p3.socket, 'media:setSelf', { sessionId: sid(), source: 'mic', on: true })).toMatchObject({
+        ok: false,
+        error: { code: 'floor_not_held', message: expect.stringContaining(MIC_HOLD_NOTES.scene) },
+      });
       // Paused is still the scene: observers stay muted.
       ok(await request(therapist.socket, 'roleplay:pauseScene', { sessionId: sid() }));
       expect(micPaused(p3)).toBe(true);

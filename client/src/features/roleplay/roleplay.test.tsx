@@ -246,4 +246,50 @@ describe('RoomView during a scene', () => {
     expect(screen.queryByText('The therapist has muted your microphone for now.')).toBeNull();
     f.close();
   });
+  /** Kim's room, as the server would send it: floor and exercise as given, Kim's mic as the server shows it. */
+  async function kimsRoom(floor: { talkingStick: boolean; holderUserId: string | null }, exercise: RoleplayView, kimMicLocked: boolean) {
+    const socket = new FakeSocket({
+      'chat:history': () => ok({ messages: [] }),
+      'turn:state': () => ok({ sessionId: SESSION, revision: 1, queue: [], turnMinutes: null, turnEndsAt: null, serverTime: new Date().toISOString(), goAround: null, ...floor }),
+      'checkin:state': () => ok({ open: null, mine: null }),
+      'crisis:state': () => ok({ alerts: [], sideRooms: [] }),
+      'roleplay:state': () => ok(stateFor(exercise)),
+    });
+    const f = new Facilitation(socket.asSocket, SESSION, () => KIM);
+    f.refresh();
+    await act(flush);
+    await act(flush);
+    const state: RoomState = {
+      ...initialRoomState,
+      phase: 'in-room',
+      connection: 'connected',
+      selfUserId: KIM,
+      selfRole: 'patient',
+      participants: people.map((p) => (p.userId === KIM ? { ...p, micOn: false, micLocked: kimMicLocked } : p)),
+      micOn: false,
+    };
+    render(<RoomView state={state} actions={actions} hasMicrophone hasCamera facilitation={f} />);
+    return f;
+  }
+
+  it('holds an observer’s microphone during a scene from the shared rule, before the server’s lock arrives', async () => {
+    const f = await kimsRoom({ talkingStick: false, holderUserId: null }, running(), false);
+    const mic = screen.getByTestId('toggle-mic');
+    expect(mic).toBeDisabled();
+    expect(mic).toHaveTextContent('Held during the scene');
+    f.close();
+  });
+
+  it('lets the talking stick stop at a breakout sub-room’s door, as the server does', async () => {
+    const breakouts = [
+      { id: 'b1', name: 'Pair 1', userIds: [ALEX, KIM], assignments: [], therapistUserIds: [] },
+      { id: 'b2', name: 'Pair 2', userIds: [SAM], assignments: [], therapistUserIds: [] },
+    ];
+    const f = await kimsRoom({ talkingStick: true, holderUserId: SAM }, view({ breakouts }), false);
+    const mic = screen.getByTestId('toggle-mic');
+    expect(mic).toBeEnabled();
+    expect(mic).toHaveTextContent('Off');
+    expect(screen.queryByTestId('floor-lock-banner')).toBeNull();
+    f.close();
+  });
 });

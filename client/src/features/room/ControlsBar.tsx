@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { MIC_HOLD_NOTES, type MicHold } from '@hearth/protocol';
 import { ConfirmDialog } from './ConfirmDialog';
 import { CameraIcon, CameraOffIcon, EndIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
 
@@ -12,22 +13,19 @@ export interface HandControl {
   onLower(): void;
 }
 
-/** Why the microphone cannot be turned on while the talking stick is with someone else. */
-export const FLOOR_LOCK_NOTE = 'Only the person holding the floor can speak';
-
 export interface ControlsBarProps {
   micOn: boolean;
   cameraOn: boolean;
-  /** A therapist muted us: the microphone cannot be turned on. */
-  micLocked: boolean;
   hasMicrophone: boolean;
   hasCamera: boolean;
   isTherapist: boolean;
   busy: { mic: boolean; camera: boolean };
-  /** Talking stick: someone else holds the floor, so our microphone stays off. */
-  floorLocked?: boolean;
-  /** A role-play scene holds observers' microphones until it ends. */
-  sceneHeld?: boolean;
+  /**
+   * Why our microphone cannot be turned on now (talking stick, a role-play
+   * scene, the therapist's lock), from the rule the server enforces
+   * (`micHold` in packages/protocol); null: it can.
+   */
+  micHold?: MicHold | null;
   hand?: HandControl | null;
   /** The `share-screen` control, when the room offers it. */
   screenShare?: ReactNode;
@@ -41,13 +39,11 @@ export interface ControlsBarProps {
 export function ControlsBar({
   micOn,
   cameraOn,
-  micLocked,
   hasMicrophone,
   hasCamera,
   isTherapist,
   busy,
-  floorLocked = false,
-  sceneHeld = false,
+  micHold = null,
   hand = null,
   screenShare = null,
   onToggleMic,
@@ -57,17 +53,7 @@ export function ControlsBar({
 }: ControlsBarProps) {
   // Leaving and ending are asked once more: one stray tap must not end anyone's group.
   const [confirming, setConfirming] = useState<'leave' | 'end' | null>(null);
-  const micNote = !hasMicrophone
-    ? 'No microphone'
-    : floorLocked
-      ? FLOOR_LOCK_NOTE
-      : sceneHeld && micLocked
-        ? 'Held during the scene'
-        : micLocked
-        ? 'Muted by therapist'
-        : micOn
-          ? 'On'
-          : 'Off';
+  const micNote = !hasMicrophone ? 'No microphone' : micHold ? MIC_HOLD_NOTES[micHold] : micOn ? 'On' : 'Off';
   const cameraNote = !hasCamera ? 'No camera' : cameraOn ? 'On' : 'Off';
   return (
     <div className="controls" role="toolbar" aria-label="Your microphone, camera and leaving">
@@ -78,13 +64,13 @@ export function ControlsBar({
           data-testid="toggle-mic"
           aria-pressed={micOn}
           aria-describedby="toggle-mic-note"
-          disabled={!hasMicrophone || micLocked || floorLocked || busy.mic}
-          title={floorLocked ? FLOOR_LOCK_NOTE : undefined}
+          disabled={!hasMicrophone || micHold !== null || busy.mic}
+          title={micHold ? MIC_HOLD_NOTES[micHold] : undefined}
           onClick={onToggleMic}
         >
           {micOn ? <MicIcon /> : <MicOffIcon />}
           <span className="control__label">Microphone</span>
-          <span className={`control__note${floorLocked ? ' control__note--floor' : ''}`} id="toggle-mic-note">
+          <span className={`control__note${micHold === 'talking_stick' ? ' control__note--floor' : ''}`} id="toggle-mic-note">
             {micNote}
           </span>
         </button>

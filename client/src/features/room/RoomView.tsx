@@ -1,5 +1,5 @@
 import { useCallback, useId, useRef, useState, useSyncExternalStore } from 'react';
-import type { ParticipantView } from '@hearth/protocol';
+import { MIC_HOLD_NOTES, micHold, type MicHold, type ParticipantView } from '@hearth/protocol';
 import type { Facilitation } from '../../facilitation/Facilitation';
 import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
 import { initialCrisisState, type CrisisState } from '../../facilitation/CrisisClient';
@@ -20,7 +20,7 @@ import { ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from 
 import { DebriefOverlay } from '../roleplay/DebriefOverlay';
 import { RoleplayPanel } from '../roleplay/RoleplayPanel';
 import { useNow } from '../schedule/useNow';
-import { ControlsBar, FLOOR_LOCK_NOTE, type HandControl } from './ControlsBar';
+import { ControlsBar, type HandControl } from './ControlsBar';
 import { gridLayout, layerForTile, NARROW_WIDTH } from './gridLayout';
 import { LobbyPanel } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
@@ -168,10 +168,20 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   const self = state.participants.find((p) => p.userId === state.selfUserId);
   const floor = floorState.floor;
   const sideRoomOf = (userId: string) => crisisState.sideRooms.some((r) => r.userIds.includes(userId));
-  // Talking stick: a patient without the floor (and not in a side room) cannot speak.
-  const floorLockedFor = (p: ParticipantView) =>
-    Boolean(floor?.talkingStick) && p.role === 'patient' && floor?.holderUserId !== p.userId && !sideRoomOf(p.userId);
-  const selfFloorLocked = Boolean(self && floorLockedFor(self));
+  // Who may unmute: the rule the server enforces (packages/protocol mic-rules). The talking
+  // stick and a main-room scene stop at a crisis side room's or a role-play sub-room's door.
+  const micHoldFor = (p: ParticipantView): MicHold | null =>
+    micHold({
+      userId: p.userId,
+      role: p.role,
+      inPartition: sideRoomOf(p.userId) || breakoutOf(exercise, p.userId) !== null,
+      lockedByTherapist: p.micLocked,
+      floor,
+      spotlightUserIds: exercise?.spotlightUserIds,
+    });
+  const floorLockedFor = (p: ParticipantView) => micHoldFor(p) === 'talking_stick';
+  const selfMicHold = self ? micHoldFor(self) : null;
+  const selfFloorLocked = selfMicHold === 'talking_stick';
   const handPosition = (userId: string) => {
     const i = floor?.queue.findIndex((h) => h.userId === userId) ?? -1;
     return i === -1 ? null : i + 1;
@@ -228,9 +238,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
     return !exercise.breakouts.some((b) => b.userIds.includes(userId) || b.therapistUserIds.includes(userId));
   };
   const spotlight = exercise?.spotlightUserIds ?? [];
-  const sceneHeldFor = (p: ParticipantView) =>
-    spotlight.length > 0 && p.role === 'patient' && !spotlight.includes(p.userId) && Boolean(exercise?.observerUserIds.includes(p.userId));
-  const selfSceneHeld = Boolean(self && sceneHeldFor(self));
+  const sceneHeldFor = (p: ParticipantView) => micHoldFor(p) === 'scene';
+  const selfSceneHeld = selfMicHold === 'scene';
   const tiles = spotlightFirst(
     orderTiles(selfView ? [selfView, ...others] : others, state.selfUserId).filter((p) => inView(p.userId)),
     spotlight,
@@ -294,7 +303,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       {facilitation && <TherapistAwayBanner crisis={facilitation.crisis} />}
       {selfFloorLocked ? (
         <p className="room__banner room__banner--info" role="status" data-testid="floor-lock-banner">
-          Talking stick: {FLOOR_LOCK_NOTE.toLowerCase()}. Raise your hand to ask for a turn.
+          Talking stick: {MIC_HOLD_NOTES.talking_stick.toLowerCase()}. Raise your hand to ask for a turn.
         </p>
       ) : selfSceneHeld ? (
         <p className="room__banner room__banner--info" role="status" data-testid="scene-hold-banner">
@@ -489,13 +498,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       <ControlsBar
         micOn={state.micOn}
         cameraOn={state.cameraOn}
-        micLocked={self?.micLocked ?? false}
         hasMicrophone={hasMicrophone}
         hasCamera={hasCamera}
         isTherapist={isTherapist}
         busy={busy}
-        floorLocked={selfFloorLocked}
-        sceneHeld={selfSceneHeld}
+        micHold={selfMicHold}
         hand={hand}
         screenShare={
           actions.startScreenShare ? (

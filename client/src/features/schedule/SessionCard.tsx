@@ -1,8 +1,7 @@
 import { useId } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { SESSION_TYPE_LABELS } from '@hearth/protocol';
+import { isJoinWindowOpen, joinOpensAt, SESSION_TYPE_LABELS } from '@hearth/protocol';
 import { formatRange, formatStartsIn, formatTime } from './formatSessionTime';
-import { isJoinable, joinOpensAt } from './isJoinable';
 import type { MySession } from './mySessions';
 
 const kindLabels: Record<MySession['kind'], string> = {
@@ -24,7 +23,7 @@ function sessionStatus(session: MySession, now: number): string {
   }
   if (now >= end) return 'This session has ended.';
   if (now >= start) return `In progress · ends at ${formatTime(new Date(end), session.timeZone)}`;
-  if (isJoinable(session, now)) return `Starts ${formatStartsIn(start - now)} · you can join now`;
+  if (isJoinWindowOpen(session, now)) return `Starts ${formatStartsIn(start - now)} · you can join now`;
   const opens = joinOpensAt(session);
   const minutesBefore = Math.round((start - opens.getTime()) / 60_000);
   return `You can join from ${formatTime(opens, session.timeZone)}, ${minutesBefore} minutes before it starts.`;
@@ -45,7 +44,7 @@ export function SessionCard({ session, now, isNext, canJoin = true }: SessionCar
   const statusId = useId();
   const start = new Date(session.startsAt);
   const end = new Date(session.endsAt);
-  const joinable = isJoinable(session, now);
+  const joinable = isJoinWindowOpen(session, now);
   const cancelled = session.status === 'cancelled';
   const ended = now >= end.getTime();
   const therapists = session.therapistNames?.filter(Boolean) ?? [];

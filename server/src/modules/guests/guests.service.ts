@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   GuestErrorCode,
   guestJoinPath,
+  joinOpensAt,
   type CreateGuestInviteBody,
   type GuestConsentRequest,
   type GuestInviteView,
@@ -13,7 +14,6 @@ import { AuditService } from '../audit/audit.service';
 import { AuthService, TOKEN_SIGNER, type Principal } from '../auth/auth.service';
 import { AuthSession } from '../auth/entities/auth-session.entity';
 import type { TokenSigner } from '../auth/tokens';
-import { joinOpensAt } from '../scheduling/domain/join-window';
 import { SessionGuestEntity } from '../scheduling/entities';
 import { displayNameFor, fullName, type DisplayNamePolicy } from '../users/display-name';
 import { User } from '../users/entities/user.entity';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, QueryFailedError, type Repository } from 'typeorm';
-import type { DebriefView, FeedbackView, RoleplayState, RoleplayView, YourRole } from '@hearth/protocol';
+import { sceneAllowsMic, type DebriefView, type FeedbackView, type RoleplayState, type RoleplayView, type YourRole } from '@hearth/protocol';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
 import { LiveStateStore } from '../rooms/live-state/live-state.store';
@@ -234,7 +234,7 @@ export class RoleplayService implements OnModuleInit, OnModuleDestroy {
     await this.rooms.setMicGate(
       sessionId,
       'spotlight',
-      ex.spotlightActive() ? (id, role) => role === 'therapist' || ex.isPlayer(id) : null,
+      ex.spotlightActive() ? (id, role) => sceneAllowsMic(ex.spotlightUserIds(), id, role) : null,
     );
     await this.applyPartitions(sessionId, entry);
     await this.saveRounds(entry);

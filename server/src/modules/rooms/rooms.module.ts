@@ -6,7 +6,15 @@ import { SafetyCheckRecord } from './entities/safety-check.entity';
 import { SessionEnding } from './entities/session-ending.entity';
 import { SessionLeases } from '../cluster/session-leases';
 import { LiveStateStore } from './live-state/live-state.store';
+import { Admission } from './admission';
+import { LiveRooms } from './live-rooms';
+import { MediaPolicy } from './media-policy';
+import { Presence } from './presence';
+import { RoomPushes } from './room-pushes';
 import { RoomsService } from './rooms.service';
+import { SafetyCheckRecorder } from './safety-check-recorder';
+import { SessionHosting } from './session-hosting';
+import { SessionMedia } from './session-media';
 import { PlacementController } from './placement.controller';
 import { SafetyCheckController } from './safety-check.controller';
 import { SessionPlacement } from './session-placement';
@@ -21,7 +29,23 @@ export class RoomsModule {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
       controllers: [SafetyCheckController, PlacementController],
-      providers: [RoomsService, AttendanceRecorder, LiveStateStore, SessionPlacement, SessionLeases, { provide: SessionDirectory, useExisting: directory }],
+      providers: [
+        RoomsService,
+        // RoomsService's collaborators (see its JSDoc); features call RoomsService only.
+        LiveRooms,
+        RoomPushes,
+        MediaPolicy,
+        SessionMedia,
+        Presence,
+        SessionHosting,
+        SafetyCheckRecorder,
+        Admission,
+        AttendanceRecorder,
+        LiveStateStore,
+        SessionPlacement,
+        SessionLeases,
+        { provide: SessionDirectory, useExisting: directory },
+      ],
       exports: [RoomsService, LiveStateStore, SessionPlacement],
     };
   }

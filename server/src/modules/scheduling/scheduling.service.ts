@@ -29,13 +29,12 @@ import type {
   UpdateSessionBody,
   WeekHours,
 } from '@hearth/protocol';
-import { SCHEDULING_LIMITS, sessionViewKindOf } from '@hearth/protocol';
+import { isJoinWindowOpen, joinOpensAt, SCHEDULING_LIMITS, sessionViewKindOf } from '@hearth/protocol';
 import type { Principal } from '../auth/auth.service';
 import { hashPassword } from '../auth/password';
 import { sha256 } from '../auth/tokens';
 import { displayNameFor, fullName } from '../users/display-name';
 import { User } from '../users/entities/user.entity';
-import { isJoinWindowOpen, joinOpensAt } from './domain/join-window';
 import { localDateOf } from './domain/local-time';
 import { toRfc5545, parseRecurrenceRule } from './domain/recurrence';
 import { summariseWeek, weekOf } from './domain/week';
@@ -541,7 +540,7 @@ export class SchedulingService {
     return {
       session: session!,
       role: row.myRole ?? 'none',
-      joinWindowOpen: isJoinWindowOpen(row, row.joinWindowMinutesBefore, now),
+      joinWindowOpen: isJoinWindowOpen(row, now, row.joinWindowMinutesBefore),
       displayName,
       participants,
     };
@@ -622,7 +621,7 @@ export class SchedulingService {
       endsAt: r.endsAt.toISOString(),
       timeZone: r.timeZone,
       joinOpensAt: joinOpensAt(r, r.joinWindowMinutesBefore).toISOString(),
-      joinable: isJoinWindowOpen(r, r.joinWindowMinutesBefore, now),
+      joinable: isJoinWindowOpen(r, now, r.joinWindowMinutesBefore),
       therapistNames: (peopleBySession.get(r.id) ?? []).filter((x) => x.role === 'therapist').map((x) => fullName(x)),
       myRole: r.myRole ?? fallbackRole ?? 'admin',
     }));

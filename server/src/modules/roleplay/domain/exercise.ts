@@ -272,6 +272,11 @@ export class Exercise {
   }
 
   /** Everyone who plays a role anywhere now (to tell each their role). */
+  /** The players a scene running in the main room puts in the spotlight (empty otherwise); see `sceneAllowsMic`. */
+  spotlightUserIds(): string[] {
+    return this.spotlightActive() ? this.playerIds() : [];
+  }
+
   playerIds(): string[] {
     const ids = this.breakouts
       ? this.breakouts.flatMap((b) => [...b.assignments.values()])
@@ -303,7 +308,7 @@ export class Exercise {
         endsAt: this.status === 'running' && this.endsAt ? new Date(this.endsAt).toISOString() : null,
         remainingSeconds: this.status === 'paused' && this.remainingMs !== null ? Math.ceil(this.remainingMs / 1000) : null,
       },
-      spotlightUserIds: this.spotlightActive() ? [...players] : [],
+      spotlightUserIds: this.spotlightUserIds(),
       breakouts: this.breakouts ? this.breakouts.map((b) => this.breakoutView(b)) : null,
       debrief: this.debrief,
       serverTime: new Date(this.now()).toISOString(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FloorView, RoomRole } from '@hearth/protocol';
+import { floorAllowsMic, type FloorView, type RoomRole } from '@hearth/protocol';
 import { TurnError, TurnErrorCode } from '../turns.error';
 
 /** Who asks: the floor rules differ for therapists and patients. */
@@ -106,7 +106,7 @@ export class FloorState {
 
   /** Whether a microphone may be live under the floor rules. */
   micAllowed(userId: string, role: RoomRole): boolean {
-    return !this.talkingStick || role === 'therapist' || userId === this.holder;
+    return floorAllowsMic({ talkingStick: this.talkingStick, holderUserId: this.holder }, userId, role);
   }
 
   /** Joins the end of the queue; raising again keeps the first place. Returns whether anything changed. */

@@ -1,0 +1,254 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { types } from 'mediasoup';
+import { MIC_HOLD_NOTES, type ConsumerInfo, type MediaPrepared, type MediaSource, type SelfSource } from '@hearth/protocol';
+import { MediaService } from '../media/media.service';
+import type { MediaRoom } from '../media/media-room';
+import { Notifier } from '../realtime/notifier';
+import type { Member } from './domain/live-session';
+import type { MicGate, MicGateName, PartitionLayer } from './domain/media-rules';
+import type { LiveRoom } from './live-rooms';
+import { RoomPushes } from './room-pushes';
+import { RoomError, RoomErrorCode } from './rooms.error';
+
+/**
+ * Whether a member may send a source beyond mic and camera (the screen share):
+ * the feature that owns the source decides; without a policy it is refused.
+ */
+export type ProducePolicy = (sessionId: string, userId: string) => boolean;
+
+/**
+ * Who hears and sees whom, applied to the SFU: consumers follow the media
+ * partitions (side rooms, breakouts), microphones follow the mic gates
+ * (talking stick, spotlight), extra sources follow their feature's policy.
+ * The rules themselves are the session's MediaRules; this applies them.
+ */
+@Injectable()
+export class MediaPolicy {
+  private readonly logger = new Logger('Rooms');
+  private readonly producePolicies = new Map<MediaSource, ProducePolicy>();
+
+  constructor(
+    private readonly media: MediaService,
+    private readonly notifier: Notifier,
+    private readonly pushes: RoomPushes,
+  ) {}
+
+  /** Lets a feature decide who may send `source` (e.g. the screen share); see ProducePolicy. */
+  setProducePolicy(source: Exclude<MediaSource, SelfSource>, policy: ProducePolicy): void {
+    this.producePolicies.set(source, policy);
+  }
+
+  /**
+   * Both transports at once and a consumer for everything the caller may see
+   * now, in one answer. A repeated prepare replaces the caller's earlier media.
+   */
+  async prepareMedia(entry: LiveRoom, room: MediaRoom, userId: string, caps: types.RtpCapabilities, send: boolean): Promise<MediaPrepared> {
+    if (room.hasPeer(userId)) room.removePeer(userId);
+    entry.lobbyMedia.delete(userId);
+    const [recvInfo, sendInfo] = await Promise.all([
+      room.createTransport(userId, 'recv'),
+      send ? room.createTransport(userId, 'send') : Promise.resolve(null),
+    ]);
+    room.setRtpCapabilities(userId, caps);
+    const consumers: ConsumerInfo[] = [];
+    for (const producer of room.producersExcept(userId)) {
+      if (!entry.rules.canReceive(entry.live, userId, producer.appData.peerId)) continue;
+      try {
+        consumers.push(await room.consume(userId, producer.id));
+      } catch (e) {
+        this.logger.warn(`consume skipped: ${e instanceof Error ? e.message : 'unknown'}`);
+      }
+    }
+    return { recv: recvInfo, send: sendInfo, consumers };
+  }
+
+  /** The client can receive: consume everything it may see. */
+  async consumeAllowed(entry: LiveRoom, room: MediaRoom, userId: string): Promise<void> {
+    for (const producer of room.producersExcept(userId)) {
+      if (entry.rules.canReceive(entry.live, userId, producer.appData.peerId)) await this.consumeFor(room, userId, producer.id);
+    }
+  }
+
+  async produce(
+    entry: LiveRoom,
+    room: MediaRoom,
+    userId: string,
+    p: { transportId: string; kind: types.MediaKind; source: MediaSource; rtpParameters: types.RtpParameters; paused: boolean },
+  ): Promise<{ producerId: string }> {
+    if (p.source !== 'mic' && p.source !== 'camera') {
+      // A screen share needs the room: nothing beyond mic and camera is prepared in the lobby.
+      if (!entry.live.isAdmitted(userId)) throw new RoomError(RoomErrorCode.NotAdmitted, 'You are not in this session’s room.');
+      return this.produceExtra(entry, room, userId, { ...p, source: p.source });
+    }
+    if (!entry.live.isAdmitted(userId)) {
+      // In the lobby: nothing leaves the SFU until admission, which applies what the patient wants.
+      const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, true);
+      entry.lobbyMedia.set(userId, { ...entry.lobbyMedia.get(userId), [p.source]: !p.paused });
+      return { producerId: producer.id };
+    }
+    const member = entry.live.member(userId);
+    // What the person asked for, and what the floor rules let through at the SFU.
+    const wanted = !p.paused && !(p.source === 'mic' && !!member?.micLocked);
+    const paused = !wanted || (p.source === 'mic' && !entry.rules.micAllowed(entry.live, userId));
+    const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, paused);
+    if (member) {
+      entry.live.setMedia(userId, p.source, wanted);
+      this.pushes.participant(entry, member);
+    }
+    for (const peerId of room.peerIds()) {
+      if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
+      if (entry.rules.canReceive(entry.live, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
+    }
+    return { producerId: producer.id };
+  }
+
+  /**
+   * A source beyond mic and camera (the screen share): allowed only by its
+   * feature's policy, never gated by the floor, received like any media
+   * (same partitions: side rooms and breakouts apply).
+   */
+  private async produceExtra(
+    entry: LiveRoom,
+    room: MediaRoom,
+    userId: string,
+    p: { transportId: string; kind: types.MediaKind; source: Exclude<MediaSource, SelfSource>; rtpParameters: types.RtpParameters; paused: boolean },
+  ): Promise<{ producerId: string }> {
+    const policy = this.producePolicies.get(p.source);
+    if (!policy || !policy(entry.live.sessionId, userId)) {
+      throw new RoomError(RoomErrorCode.SourceNotAllowed, 'Start sharing first; only the person sharing sends a screen.');
+    }
+    const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, p.paused);
+    for (const peerId of room.peerIds()) {
+      if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
+      if (entry.rules.canReceive(entry.live, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
+    }
+    return { producerId: producer.id };
+  }
+
+  /** Own mic/camera on or off; the SFU pauses the producer too, so "off" is off for everyone. */
+  async setSelf(entry: LiveRoom, room: MediaRoom, userId: string, source: SelfSource, on: boolean): Promise<void> {
+    // The shared order (packages/protocol `micHold`): the group's rules first, then the therapist's lock (setMedia).
+    const hold = source === 'mic' && on ? entry.rules.groupHold(entry.live, userId) : null;
+    if (hold) throw new RoomError(RoomErrorCode.FloorNotHeld, `${MIC_HOLD_NOTES[hold]}: wait for your turn.`);
+    const m = entry.live.setMedia(userId, source, on);
+    await room.setProducerPaused(userId, source, !on);
+    this.pushes.participant(entry, m);
+  }
+
+  /** A therapist locked (or unlocked) a member's mic: a locked mic pauses at the SFU, and everyone is told. */
+  async applyMicLock(entry: LiveRoom, m: Member): Promise<void> {
+    if (m.micLocked) await this.media.getRoom(entry.live.sessionId)?.setProducerPaused(m.userId, 'mic', true);
+    this.pushes.participant(entry, m);
+  }
+
+  /** Sets (or with null lifts) a named mic gate and applies all gates now. */
+  async setMicGate(entry: LiveRoom, name: MicGateName, gate: MicGate | null): Promise<void> {
+    entry.rules.setGate(name, gate);
+    await this.applyMicGates(entry);
+  }
+
+  /** Moves members into (or with null out of) a partition of `layer`, then consumers and mics follow. */
+  async setMediaPartition(entry: LiveRoom, userIds: string[], partition: string | null, layer: PartitionLayer): Promise<void> {
+    entry.rules.setPartition(layer, userIds, partition);
+    await this.reconcileConsumers(entry);
+    if (entry.rules.hasGates) await this.applyMicGates(entry);
+  }
+
+  /** Someone left the room for good (left, removed, grace expired): out of any side room. */
+  async forget(entry: LiveRoom, userId: string): Promise<void> {
+    if (entry.rules.forget(userId)) await this.reconcileConsumers(entry);
+  }
+
+  /**
+   * Gated microphones pause at the SFU, allowed ones resume if their owner
+   * has them on (so a mic comes back as it was); changes are pushed.
+   */
+  private async applyMicGates(entry: LiveRoom): Promise<void> {
+    const room = this.media.getRoom(entry.live.sessionId);
+    const changed = [];
+    for (const { member: m, allowed, changed: didChange } of entry.rules.evaluateGates(entry.live)) {
+      if (didChange) changed.push(m);
+      const shouldPause = !(m.micOn && allowed);
+      const paused = room?.isProducerPaused(m.userId, 'mic');
+      if (room && paused !== undefined && paused !== shouldPause) await room.setProducerPaused(m.userId, 'mic', shouldPause);
+    }
+    for (const m of changed) this.pushes.participant(entry, m);
+  }
+
+  /** After a partition change: close consumers no longer allowed, create newly allowed ones. */
+  private async reconcileConsumers(entry: LiveRoom): Promise<void> {
+    const room = this.media.getRoom(entry.live.sessionId);
+    if (!room) return;
+    for (const viewerId of room.peerIds()) {
+      const consuming = room.consumersOf(viewerId);
+      for (const c of consuming) {
+        if (!entry.rules.canReceive(entry.live, viewerId, c.producerPeerId)) room.closeConsumer(viewerId, c.consumerId);
+      }
+      if (!room.peer(viewerId).rtpCapabilities) continue;
+      const have = new Set(consuming.map((c) => c.producerId));
+      for (const producer of room.producersExcept(viewerId)) {
+        if (have.has(producer.id) || producer.closed) continue;
+        if (entry.rules.canReceive(entry.live, viewerId, producer.appData.peerId)) await this.consumeFor(room, viewerId, producer.id);
+      }
+    }
+  }
+
+  /**
+   * Right after admission: resume the prepared producers at the SFU as the
+   * member wants them, then consume in both directions (nothing to create on
+   * the client but consumers).
+   */
+  async startPreparedMedia(entry: LiveRoom, userId: string): Promise<void> {
+    const room = this.media.getRoom(entry.live.sessionId);
+    const m = entry.live.member(userId);
+    if (!room || !m || !room.hasPeer(userId)) return;
+    const peer = room.peer(userId);
+    if (room.isProducerPaused(userId, 'mic') === true && m.micOn && !m.micLocked && entry.rules.micAllowed(entry.live, userId)) {
+      await room.setProducerPaused(userId, 'mic', false);
+    }
+    if (room.isProducerPaused(userId, 'camera') === true && m.cameraOn) await room.setProducerPaused(userId, 'camera', false);
+    // Admitting several at once: someone admitted earlier in the loop may already consume this one.
+    const consumes = (viewerId: string, producerId: string) => room.consumersOf(viewerId).some((c) => c.producerId === producerId);
+    if (peer.rtpCapabilities) {
+      for (const producer of room.producersExcept(userId)) {
+        if (!consumes(userId, producer.id) && entry.rules.canReceive(entry.live, userId, producer.appData.peerId)) {
+          await this.consumeFor(room, userId, producer.id);
+        }
+      }
+    }
+    for (const producer of [...peer.producers.values()]) {
+      for (const viewerId of room.peerIds()) {
+        if (viewerId === userId || !room.peer(viewerId).rtpCapabilities || consumes(viewerId, producer.id)) continue;
+        if (entry.rules.canReceive(entry.live, viewerId, userId)) await this.consumeFor(room, viewerId, producer.id);
+      }
+    }
+  }
+
+  /** Someone speaking in a side room is news only inside it. */
+  pushActiveSpeaker(entry: LiveRoom | undefined, sessionId: string, userId: string | null): void {
+    const partition = userId && entry ? entry.rules.partitionOf(userId) : null;
+    const partitioned = entry ? entry.rules.partitionedUserIds() : [];
+    if (!entry || !partition) {
+      this.notifier.toSession(sessionId, { except: partitioned }, 'room:activeSpeakerChanged', {
+        sessionId,
+        userId,
+      });
+      return;
+    }
+    for (const id of partitioned) {
+      if (entry.rules.partitionOf(id) === partition) this.notifier.toUser(id, 'room:activeSpeakerChanged', { sessionId, userId });
+    }
+  }
+
+  private async consumeFor(room: MediaRoom, viewerId: string, producerId: string): Promise<void> {
+    let consumer: ConsumerInfo;
+    try {
+      consumer = await room.consume(viewerId, producerId);
+    } catch (e) {
+      // A browser that cannot receive one stream still receives the others.
+      this.logger.warn(`consume skipped: ${e instanceof Error ? e.message : 'unknown'}`);
+      return;
+    }
+    this.notifier.toUser(viewerId, 'media:consumerCreated', { sessionId: room.id, consumer });
+  }
+}

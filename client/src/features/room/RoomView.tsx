@@ -16,7 +16,7 @@ import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
 import { TherapistAwayBanner } from '../crisis/TherapistAwayBanner';
 import { FloorPanel } from '../turns/FloorPanel';
 import { GuestInvitePanel } from '../guests/GuestInvitePanel';
-import { ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from '../screenshare/ScreenShare';
+import { ScreenAudio, ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from '../screenshare/ScreenShare';
 import { DebriefOverlay } from '../roleplay/DebriefOverlay';
 import { RoleplayPanel } from '../roleplay/RoleplayPanel';
 import { useNow } from '../schedule/useNow';
@@ -251,6 +251,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   // Screen share: someone else's screen goes large, the tiles to a strip.
   const remoteScreen = state.remoteScreen && state.remoteScreen.userId !== state.selfUserId ? state.remoteScreen : null;
   const presenting = remoteScreen !== null;
+  const remoteScreenAudio = state.remoteScreenAudio && state.remoteScreenAudio.userId !== state.selfUserId ? state.remoteScreenAudio : null;
+  const sharingSound = Boolean(state.localScreen?.getAudioTracks?.().some((t) => t.readyState !== 'ended'));
   const sharing = state.localScreen !== null;
   const mayShare = isTherapist || Boolean(state.selfUserId && state.screenShare?.allowedUserIds.includes(state.selfUserId));
   const stopSharing = () => void run('screen', () => actions.stopScreenShare?.() ?? Promise.resolve());
@@ -331,7 +333,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         </p>
       )}
 
-      {sharing && <SharingBanner onStop={stopSharing} />}
+      {sharing && <SharingBanner onStop={stopSharing} withSound={sharingSound} />}
+      {remoteScreenAudio && <ScreenAudio userId={remoteScreenAudio.userId} track={remoteScreenAudio.track} onBlocked={onAudioBlocked} />}
 
       <div
         className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}${presenting ? ' room__body--presenting' : ''}`}
@@ -341,6 +344,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
             userId={remoteScreen.userId}
             name={nameOf(remoteScreen.userId)}
             track={remoteScreen.track}
+            audio={remoteScreenAudio?.userId === remoteScreen.userId ? remoteScreenAudio.track : undefined}
             onStop={isTherapist && actions.stopScreenShareOf ? () => void run(null, () => actions.stopScreenShareOf!(remoteScreen.userId)) : undefined}
           />
         )}

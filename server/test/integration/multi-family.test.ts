@@ -23,8 +23,11 @@ describe.each(DB_KINDS)('a multi-family group on %s', (kind) => {
   let therapist: Who;
   let alex: Who; // patient1
   let jordan: Who; // patient2
-  let casey: Who; // patient3, in the group, invites nobody
+  let casey: Who; // patient3 (Sam), in the group: no guest in the first tests
   const sockets: TestSocket[] = [];
+  /** Set by the second test: the therapist's socket in the room, and the admitted guests. */
+  let therapistSocket: TestSocket;
+  let admittedGuests: { id: string; name: string; socket: TestSocket }[] = [];
 
   const invite = (body: unknown) => api<GuestInviteView>(app, 'POST', `/api/sessions/${groupId}/guest-invites`, { token: therapist.token, body });
   const invites = async () => (await api<GuestInviteView[]>(app, 'GET', `/api/sessions/${groupId}/guest-invites`, { token: therapist.token })).body;
@@ -103,7 +106,7 @@ describe.each(DB_KINDS)('a multi-family group on %s', (kind) => {
   });
 
   it('with both consents, each guest reaches only this session, and both are in its room under their names', async () => {
-    const sam = (await invite({ name: 'Sam', relationship: 'brother', patientId: jordan.id })).body;
+    const sam = (await invite({ name: 'Robin', relationship: 'brother', patientId: jordan.id })).body;
     expect((await decide(sam.id, jordan)).status).toBe(200);
     const all = await invites();
     const danaInvite = all.find((i) => i.name === 'Dana')!;
@@ -116,10 +119,13 @@ describe.each(DB_KINDS)('a multi-family group on %s', (kind) => {
       expect(res.body.sessionId).toBe(groupId);
       guests.push({ invite: inv, id: res.body.user.id, token: res.body.accessToken, name: res.body.user.displayName });
     }
-    expect(guests.map((g) => g.name)).toEqual(['Dana (sister of Alex)', 'Sam (brother of Jordan)']);
+    expect(guests.map((g) => g.name)).toEqual(['Dana (sister of Alex)', 'Robin (brother of Jordan)']);
 
     const t = await socketFor(therapist.token);
+    therapistSocket = t;
     expect(await request<JoinResult>(t, 'room:join', { sessionId: groupId })).toMatchObject({ ok: true, data: { status: 'admitted' } });
+    // Said before any guest came (see the chat test below).
+    expect(await request(t, 'chat:send', { sessionId: groupId, text: 'Before any guest' })).toMatchObject({ ok: true });
 
     for (const g of guests) {
       // Nothing outside this session: no schedule, no other session (Alex's own family 1:1 included), no invites.
@@ -133,14 +139,67 @@ describe.each(DB_KINDS)('a multi-family group on %s', (kind) => {
       expect(await request(t, 'lobby:admit', { sessionId: groupId, userIds: [g.id] })).toMatchObject({ ok: true });
       const { room } = await admitted;
       expect(room.participants.find((p) => p.userId === g.id)).toMatchObject({ displayName: g.name });
+      admittedGuests.push({ id: g.id, name: g.name, socket: s });
     }
     // The therapist's room holds both guests, each named for whom they came with.
     const state = await request<JoinResult>(t, 'room:join', { sessionId: groupId });
     const names = state.ok && state.data.status === 'admitted' ? state.data.room.participants.map((p) => p.displayName) : [];
-    expect(names).toEqual(expect.arrayContaining(['Dana (sister of Alex)', 'Sam (brother of Jordan)']));
+    expect(names).toEqual(expect.arrayContaining(['Dana (sister of Alex)', 'Robin (brother of Jordan)']));
 
     // Riley's declined link still admits no one.
     const riley = all.find((i) => i.name === 'Riley')!;
     expect(riley.joinUrl).toBeNull();
+  });
+
+  it('a guest reads and writes the group chat from their admission on, under their name, and has no private messages', async () => {
+    const t = therapistSocket;
+    const [dana] = admittedGuests;
+    type History = { messages: { text: string; fromDisplayName: string; toUserId: string | null }[] };
+    const texts = async (s: TestSocket) => {
+      const h = await request<History>(s, 'chat:history', { sessionId: groupId });
+      if (!h.ok) throw new Error(JSON.stringify(h));
+      return h.data.messages.map((m) => m.text);
+    };
+    // Said before Pat (patient3's mother) comes; a private word between therapist and patient, never a guest's.
+    expect(await request(t, 'chat:send', { sessionId: groupId, text: 'Before Pat came' })).toMatchObject({ ok: true });
+    expect(await request(t, 'chat:send', { sessionId: groupId, text: 'Just for Dana', toUserId: dana!.id })).toMatchObject({
+      ok: false,
+      error: { code: 'chat_recipient_not_allowed' },
+    });
+    // Dana came after "Before any guest": she reads from her admission on.
+    expect(await texts(dana!.socket)).toEqual(['Before Pat came']);
+
+    const pat = (await invite({ name: 'Pat <b>', relationship: 'mother', patientId: casey.id })).body;
+    expect((await decide(pat.id, casey)).status).toBe(200);
+    const url = (await invites()).find((i) => i.id === pat.id)!.joinUrl!;
+    const signIn = (await redeem(url)).body;
+    const s = await socketFor(signIn.accessToken);
+    expect(await request(s, 'room:join', { sessionId: groupId, consent: CONSENT })).toMatchObject({ ok: true, data: { status: 'waiting' } });
+    const admitted = nextEvent(s, 'room:admitted');
+    expect(await request(t, 'lobby:admit', { sessionId: groupId, userIds: [signIn.user.id] })).toMatchObject({ ok: true });
+    await admitted;
+
+    // Nothing from before Pat came.
+    expect(await texts(s)).toEqual([]);
+    // Pat writes to the group, named as who they are to whom (markup kept as text for clients to show as text).
+    const atTherapist = nextEvent(t, 'chat:messageSent', (p) => p.message.fromUserId === signIn.user.id);
+    const atDana = nextEvent(dana!.socket, 'chat:messageSent', (p) => p.message.fromUserId === signIn.user.id);
+    const sent = await request<{ fromDisplayName: string; toUserId: string | null; text: string }>(s, 'chat:send', { sessionId: groupId, text: 'Hello <i>all</i>' });
+    expect(sent).toMatchObject({ ok: true, data: { fromDisplayName: 'Pat <b> (mother of Sam)', toUserId: null, text: 'Hello <i>all</i>' } });
+    expect((await atTherapist).message.fromDisplayName).toBe('Pat <b> (mother of Sam)');
+    await atDana;
+    // No private messages from a guest, to a patient or a therapist.
+    for (const toUserId of [therapist.id, casey.id]) {
+      expect(await request(s, 'chat:send', { sessionId: groupId, text: 'psst', toUserId })).toMatchObject({
+        ok: false,
+        error: { code: 'chat_recipient_not_allowed' },
+      });
+    }
+    // Pat still cannot delete or change the chat's rules.
+    expect(await request(s, 'chat:setPatientPrivateChat', { sessionId: groupId, allowed: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await texts(s)).toEqual(['Hello <i>all</i>']);
+    expect(await texts(dana!.socket)).toEqual(['Before Pat came', 'Hello <i>all</i>']);
+    // The therapist sees everything said in the group, the guest's message included.
+    expect(await texts(t)).toEqual(['Before any guest', 'Before Pat came', 'Hello <i>all</i>']);
   });
 });

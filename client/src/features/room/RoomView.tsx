@@ -1,5 +1,6 @@
 import { useCallback, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
+import type { ChatClient } from '../../facilitation/ChatClient';
 import type { Facilitation } from '../../facilitation/Facilitation';
 import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
 import { initialCrisisState, type CrisisState } from '../../facilitation/CrisisClient';
@@ -59,6 +60,8 @@ export interface RoomViewProps {
   hasCamera: boolean;
   /** Chat, turns, check-ins and crisis of this session (the page owns it; absent in bare room tests). */
   facilitation?: Facilitation | null;
+  /** A family guest's group chat (guests get no other group tools). */
+  guestChat?: ChatClient | null;
 }
 
 interface Subscribable<S> {
@@ -85,7 +88,7 @@ function useCrisis(store: Subscribable<CrisisState> | undefined): CrisisState {
 }
 
 /** The live session after pre-join: waiting room, the room itself, or the end. */
-export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitation }: RoomViewProps) {
+export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitation, guestChat }: RoomViewProps) {
   const [leaving, setLeaving] = useState(false);
   const leave = useCallback(() => {
     setLeaving(true);
@@ -114,7 +117,7 @@ export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitatio
       );
     case 'in-room':
       return (
-        <RoomStage state={state} actions={actions} hasMicrophone={hasMicrophone} hasCamera={hasCamera} facilitation={facilitation} />
+        <RoomStage state={state} actions={actions} hasMicrophone={hasMicrophone} hasCamera={hasCamera} facilitation={facilitation} guestChat={guestChat} />
       );
     case 'ended':
       return <SessionEnded sessionTitle={state.session?.title ?? null} recordSessionId={state.selfRole === 'therapist' ? state.session?.id : undefined} />;
@@ -132,7 +135,7 @@ export function orderTiles(participants: ParticipantView[], selfUserId: string |
     .map(({ p }) => p);
 }
 
-function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: RoomViewProps) {
+function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, guestChat }: RoomViewProps) {
   const titleId = useId();
   const isTherapist = state.selfRole === 'therapist';
   const [error, setError] = useState<string | null>(null);
@@ -475,6 +478,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
               participants={state.participants}
               onUnreadChange={setUnread}
             />
+          </aside>
+        ) : guestChat ? (
+          <aside className="room-side" aria-label="Group chat">
+            <ChatPanel chat={guestChat} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} groupOnly />
           </aside>
         ) : (
           isTherapist && (

@@ -47,7 +47,7 @@ const ALLOWED: Record<ClientEventName, Caller[]> = {
   'media:createTransport': [P, C],
   'media:connectTransport': [P, W, C], // a waiting patient's media is prepared in the lobby (sent only once admitted)
   'media:restartIce': [P, W, C], // a waiting patient's media is prepared in the lobby (sent only once admitted)
-  'media:produce': [P, C],
+  'media:produce': [P, W, C], // mic and camera are prepared in the lobby (paused until admission); a screen needs the room
   'media:resumeConsumer': [P, C],
   'media:setPreferredLayers': [P, C],
   'media:setSelf': [P, C],

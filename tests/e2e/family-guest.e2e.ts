@@ -80,6 +80,10 @@ describe('a family member joins a family session as a guest', () => {
     await eventually(() => dana.getByTestId('enter-lobby').isEnabled(), Boolean, 'dana devices');
     await dana.getByTestId('enter-lobby').click();
     await dana.getByTestId('lobby-waiting').waitFor();
+    // Said before Dana comes in: never shown to her.
+    await therapist.page.getByTestId('chat-input').fill('Before Dana came');
+    await therapist.page.getByTestId('chat-send').click();
+    await therapist.page.locator('[data-testid="chat-message"]', { hasText: 'Before Dana came' }).waitFor();
 
     // The therapist admits her; she is in the room and sees the therapist.
     const admit = therapist.page.locator('[data-testid="admit-user"]');
@@ -99,8 +103,19 @@ describe('a family member joins a family session as a guest', () => {
       (texts) => texts.some((t) => t.includes('Dana <b>Rivera</b> (sister of Alex)')),
       'therapist sees Dana by name and relationship',
     );
-    // No group tools, no schedule for a guest.
-    expect(await dana.getByTestId('chat-input').count()).toBe(0);
+    // The group chat, from now on: Dana writes to everyone (no private recipients), under her name as text.
+    await dana.getByTestId('chat-input').fill('Hello from Dana');
+    expect(await dana.getByTestId('chat-recipient').locator('option').allTextContents()).toEqual(['Everyone']);
+    await dana.getByTestId('chat-send').click();
+    const atTherapist = therapist.page.locator('[data-testid="chat-message"]', { hasText: 'Hello from Dana' });
+    await atTherapist.waitFor();
+    expect(await atTherapist.textContent()).toContain('Dana <b>Rivera</b> (sister of Alex)');
+    await therapist.page.getByTestId('chat-input').fill('Welcome, Dana');
+    await therapist.page.getByTestId('chat-send').click();
+    await dana.locator('[data-testid="chat-message"]', { hasText: 'Welcome, Dana' }).waitFor();
+    expect(await dana.locator('[data-testid="chat-message"]', { hasText: 'Before Dana came' }).count()).toBe(0);
+    // No other group tools, no schedule for a guest.
+    expect(await dana.getByTestId('raise-hand').count()).toBe(0);
     expect(await dana.getByTestId('crisis-button').count()).toBe(0);
     await screenshot(dana, 'family-guest-in-room');
     await screenshot(therapist.page, 'family-therapist-room');

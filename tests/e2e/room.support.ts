@@ -107,6 +107,8 @@ export function framesShown(page: Page, userId: string): Promise<number> {
 
 interface Counters {
   audioBytesReceived: number;
+  /** A shared screen's sound, apart from the microphone. */
+  screenAudioBytesReceived: number;
   videoBytesReceived: number;
   videoFramesDecoded: number;
 }
@@ -118,7 +120,7 @@ export function receivedFrom(page: Page, userId: string): Promise<Counters> {
       .__hearthRoom;
     if (!room) throw new Error('no window.__hearthRoom');
     const stats = await room.getInboundStats();
-    return stats.byUser[id] ?? { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 };
+    return stats.byUser[id] ?? { audioBytesReceived: 0, screenAudioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 };
   }, userId);
 }
 

@@ -81,6 +81,16 @@ describe('scheduling from the staff pages', () => {
     await admin.getByTestId('create-program-done').getByRole('link', { name: 'Weekend Teen IOP' }).click();
     await admin.getByTestId('program-title').waitFor();
 
+    // Tracks: the program runs its specialty's (Adolescents); the admin adds LGBTQ+.
+    const trackSections = () => admin.getByTestId('program-track-section').evaluateAll((els) => els.map((e) => e.getAttribute('data-track')));
+    await admin.getByTestId('program-track-section').first().waitFor();
+    expect(await trackSections()).toEqual(['adolescents']);
+    await admin.getByText('Change the tracks this program runs').click();
+    await admin.locator('[data-testid="program-track"][value="lgbtq"]').check();
+    await admin.getByTestId('program-tracks-submit').click();
+    await admin.getByTestId('program-tracks-done').waitFor();
+    expect(await trackSections()).toEqual(['adolescents', 'lgbtq']);
+
     // Two accounts: a therapist and a patient. A short password is refused by the form, not lost.
     await admin.getByText('Create an account').click();
     await admin.getByTestId('member-first-name').fill('Robin');
@@ -114,9 +124,11 @@ describe('scheduling from the staff pages', () => {
     // A cohort led by Robin.
     await admin.getByText('Create a cohort').click();
     await admin.getByTestId('cohort-name').fill('Teen A');
-    await admin.getByTestId('cohort-track').fill('weekend');
+    await admin.getByTestId('cohort-track').selectOption('lgbtq');
     await admin.getByTestId('cohort-lead').selectOption({ label: 'Robin Hale' });
     await admin.getByTestId('create-cohort-submit').click();
+    // Listed under its track.
+    await admin.locator('[data-testid="program-track-section"][data-track="lgbtq"] [data-testid="cohort-row"]').getByText('Teen A').waitFor();
     await shoot(admin, '02-program-detail');
     await admin.getByTestId('create-cohort-done').getByRole('link', { name: 'Teen A' }).click();
     await admin.getByTestId('cohort-title').waitFor();

@@ -4,11 +4,12 @@
  * the whole screen: --auto-select-desktop-capture-source); both patients'
  * pages decode frames from the large `screen-video`, with the tiles in a
  * strip; the therapist sees that they share and stops with one click; the
- * share is gone on both pages. A patient cannot share until the therapist
+ * share (and its sound: the fake capture gives an audio track) is gone on
+ * both pages. A patient cannot share until the therapist
  * allows it, and then the therapist sees their screen.
  */
 import type { Browser, Page } from 'playwright-core';
-import { apiLogin, DESKTOP, eventually, gatherInRoom, liveGroupSessionId, PHONE, screenshot, signIn, type Person } from './room.support';
+import { apiLogin, DESKTOP, eventually, gatherInRoom, liveGroupSessionId, PHONE, receivedFrom, screenshot, signIn, type Person } from './room.support';
 import { startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
@@ -17,6 +18,18 @@ jest.setTimeout(240_000);
 const screenVideo = (page: Page, userId: string) => page.locator(`video[data-testid="screen-video"][data-user-id="${userId}"]`);
 const screenFrames = (page: Page, userId: string) =>
   screenVideo(page, userId).evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+
+/**
+ * The share's sound reaches `viewer` on its own <audio> (headless Chromium's
+ * fake capture gives getDisplayMedia an audio track): bytes of the
+ * `screenAudio` consumer arrive, apart from the microphone's, and keep coming.
+ */
+async function expectScreenSound(viewer: Person, from: Person): Promise<void> {
+  await viewer.page.locator(`audio[data-testid="screen-audio"][data-user-id="${from.userId}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+  const bytes = () => receivedFrom(viewer.page, from.userId).then((s) => s.screenAudioBytesReceived);
+  const first = await eventually(bytes, (n) => n > 0, `${viewer.email} first screen sound`, 30_000);
+  await eventually(bytes, (n) => n > first, `${viewer.email} screen sound keeps coming`, 30_000);
+}
 
 /** The shared screen reaches `viewer`: frames decoded, and more of them a moment later. */
 async function expectScreenFrames(viewer: Person, from: Person): Promise<void> {
@@ -65,6 +78,8 @@ describe('screen sharing in real browsers', () => {
     expect(await share.getAttribute('aria-pressed')).toBe('true');
 
     await Promise.all([expectScreenFrames(alex, therapist), expectScreenFrames(blake, therapist)]);
+    await Promise.all([expectScreenSound(alex, therapist), expectScreenSound(blake, therapist)]);
+    expect(await therapist.page.getByTestId('screen-sharing-banner').textContent()).toContain('and its sound');
     for (const viewer of [alex, blake]) {
       expect(await viewer.page.locator('.room-grid--strip [data-testid="participant-tile"]').count()).toBe(3);
     }
@@ -76,6 +91,7 @@ describe('screen sharing in real browsers', () => {
     await share.click();
     for (const viewer of [alex, blake]) {
       await eventually(() => viewer.page.getByTestId('screen-video').count(), (n) => n === 0, `${viewer.email} screen gone`);
+      await eventually(() => viewer.page.getByTestId('screen-audio').count(), (n) => n === 0, `${viewer.email} screen sound gone`);
     }
     await eventually(() => share.getAttribute('aria-pressed'), (v) => v === 'false', 'therapist share button off');
     expect(await therapist.page.getByTestId('screen-sharing-banner').count()).toBe(0);

@@ -93,6 +93,7 @@ describe('RoomClient (no media)', () => {
     const { client } = setup();
     await expect(client.getInboundStats()).resolves.toEqual({
       audioBytesReceived: 0,
+      screenAudioBytesReceived: 0,
       videoBytesReceived: 0,
       videoFramesDecoded: 0,
       byUser: {},
@@ -160,6 +161,109 @@ describe('RoomClient on a slow server', () => {
     socket.fire('room:removed', { sessionId: SESSION, reason: 'The therapist moved you back to the waiting room.' });
     await jest.advanceTimersByTimeAsync(0);
     expect(client.state.phase).toBe('waiting');
+    client.close();
+  });
+});
+
+/**
+ * The share's sound (`screenAudio`): sent beside the screen when the browser
+ * gave an audio track, stopped with it, and played on the receiving side.
+ * jsdom has no WebRTC: the mediasoup-client transport is a recording stand-in.
+ */
+describe('RoomClient: a screen share with sound', () => {
+  const view = (sharerUserId: string | null) => ({ sessionId: SESSION, sharerUserId, startedAt: null, allowedUserIds: [] });
+  const track = (kind: 'audio' | 'video') => {
+    const t: { kind: string; readyState: string; stop: jest.Mock; addEventListener: jest.Mock; contentHint: string } = {
+      kind,
+      readyState: 'live',
+      stop: jest.fn(() => {
+        t.readyState = 'ended';
+      }),
+      addEventListener: jest.fn(),
+      contentHint: '',
+    };
+    return t;
+  };
+  const displayStream = (...tracks: ReturnType<typeof track>[]) =>
+    ({
+      getVideoTracks: () => tracks.filter((t) => t.kind === 'video'),
+      getAudioTracks: () => tracks.filter((t) => t.kind === 'audio'),
+      getTracks: () => tracks,
+    }) as unknown as MediaStream;
+
+  function withSendTransport() {
+    const { socket, client } = setup({ 'screen:start': () => ok(view('me')), 'screen:stop': () => ok(view(null)), 'room:leave': () => ok({}) });
+    const produced: { source: string; track: unknown; close: jest.Mock }[] = [];
+    const send = {
+      id: 'send-1',
+      closed: false,
+      close: jest.fn(),
+      produce: jest.fn(async (o: { track: unknown; appData: { source: string } }) => {
+        const p = { id: `p${produced.length}`, source: o.appData.source, track: o.track, close: jest.fn() };
+        produced.push(p);
+        return p;
+      }),
+    };
+    Object.assign(client as unknown as Record<string, unknown>, { device: {}, sendTransport: send });
+    return { socket, client, produced };
+  }
+
+  it('sends the sound as its own `screenAudio` producer and stops both with the share', async () => {
+    const { socket, client, produced } = withSendTransport();
+    const [video, audio] = [track('video'), track('audio')];
+    await client.startScreenShare(displayStream(video, audio));
+    expect(produced.map((p) => [p.source, p.track])).toEqual([
+      ['screen', video],
+      ['screenAudio', audio],
+    ]);
+    expect(socket.requests('screen:start')).toHaveLength(1);
+
+    await client.stopScreenShare();
+    expect(produced.every((p) => p.close.mock.calls.length > 0)).toBe(true);
+    expect(video.stop).toHaveBeenCalled();
+    expect(audio.stop).toHaveBeenCalled();
+    expect(socket.requests('screen:stop')).toHaveLength(1);
+    expect(client.state.localScreen).toBeNull();
+    client.close();
+  });
+
+  it('a capture without sound shares the picture alone', async () => {
+    const { client, produced } = withSendTransport();
+    await client.startScreenShare(displayStream(track('video')));
+    expect(produced.map((p) => p.source)).toEqual(['screen']);
+    client.close();
+  });
+
+  it('a therapist taking over stops our sound as well as our picture', async () => {
+    const { socket, client, produced } = withSendTransport();
+    await client.startScreenShare(displayStream(track('video'), track('audio')));
+    socket.fire('screen:stateChanged', view('therapist-1'));
+    expect(produced.map((p) => p.close.mock.calls.length > 0)).toEqual([true, true]);
+    client.close();
+  });
+
+  it('plays someone else’s screen sound, and drops it when the SFU closes it', async () => {
+    const { socket, client } = setup({ 'media:resumeConsumer': () => ok({}), 'room:leave': () => ok({}) });
+    const remoteTrack = { kind: 'audio' };
+    const recv = {
+      id: 'recv-1',
+      closed: false,
+      close: jest.fn(),
+      consume: jest.fn(async (o: { id: string }) => ({ id: o.id, track: remoteTrack, close: jest.fn(), closed: false })),
+    };
+    Object.assign(client as unknown as Record<string, unknown>, { recvTransport: recv });
+    socket.fire('media:consumerCreated', {
+      sessionId: SESSION,
+      consumer: { consumerId: 'c-sound', producerId: 'p-sound', userId: 'therapist-1', kind: 'audio', source: 'screenAudio', rtpParameters: {}, producerPaused: false },
+    });
+    await flush();
+    expect(client.state.remoteScreenAudio).toEqual({ userId: 'therapist-1', consumerId: 'c-sound', track: remoteTrack });
+    // Not the therapist's microphone: their tile's sound is untouched.
+    expect(client.state.remote['therapist-1']?.audio).toBeUndefined();
+    expect(socket.requests('media:resumeConsumer')).toEqual([{ sessionId: SESSION, consumerId: 'c-sound' }]);
+
+    socket.fire('media:consumerClosed', { sessionId: SESSION, consumerId: 'c-sound' });
+    expect(client.state.remoteScreenAudio).toBeNull();
     client.close();
   });
 });

@@ -19,7 +19,10 @@ import { initialRoomState, upsertParticipant, type RoomState } from './roomState
 type Listener = () => void;
 
 export interface InboundCounters {
+  /** Microphones. */
   audioBytesReceived: number;
+  /** A shared screen's sound (`screenAudio`), apart from the microphone. */
+  screenAudioBytesReceived: number;
   videoBytesReceived: number;
   videoFramesDecoded: number;
 }
@@ -77,6 +80,8 @@ export class RoomClient {
   private mediaGeneration = 0;
   /** Our screen share's producer (its own, beside mic and camera). */
   private screenProducer: types.Producer | null = null;
+  /** The share's sound (a tab's or the system's), when the browser offered it: source `screenAudio`. */
+  private screenAudioProducer: types.Producer | null = null;
   /** Consumer pushes that arrive while `media:prepare` is in flight (no receive transport yet). */
   private pendingConsumers: ConsumerInfo[] | null = null;
   /** After admission with lobby-prepared media: starts sending once the first remote track is consumed. */
@@ -218,15 +223,17 @@ export class RoomClient {
    * cheap "is media flowing" probe for diagnostics and browser tests.
    */
   async getInboundStats(): Promise<InboundStats> {
-    const totals: InboundStats = { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0, byUser: {} };
+    const zero = (): InboundCounters => ({ audioBytesReceived: 0, screenAudioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 });
+    const totals: InboundStats = { ...zero(), byUser: {} };
     const entries = [...this.consumers.values()].filter(({ consumer }) => !consumer.closed);
     const reports = await Promise.all(entries.map(({ consumer }) => consumer.getStats().catch(() => null)));
-    entries.forEach(({ userId }, i) => {
-      const mine = (totals.byUser[userId] ??= { audioBytesReceived: 0, videoBytesReceived: 0, videoFramesDecoded: 0 });
+    entries.forEach(({ userId, source }, i) => {
+      const mine = (totals.byUser[userId] ??= zero());
       reports[i]?.forEach((entry: { type?: string; kind?: string; bytesReceived?: number; framesDecoded?: number }) => {
         if (entry.type !== 'inbound-rtp') return;
         for (const sum of [totals, mine]) {
-          if (entry.kind === 'audio') sum.audioBytesReceived += entry.bytesReceived ?? 0;
+          if (entry.kind === 'audio' && source === 'screenAudio') sum.screenAudioBytesReceived += entry.bytesReceived ?? 0;
+          else if (entry.kind === 'audio') sum.audioBytesReceived += entry.bytesReceived ?? 0;
           if (entry.kind === 'video') {
             sum.videoBytesReceived += entry.bytesReceived ?? 0;
             sum.videoFramesDecoded += entry.framesDecoded ?? 0;
@@ -242,8 +249,9 @@ export class RoomClient {
   /**
    * Shares a screen the user picked with getDisplayMedia: claims the share on
    * the server (a therapist takes over; others need a therapist's allowance),
-   * then sends it as its own producer, tuned for text. Stopping from the
-   * browser's own bar (the track ends) stops the share too.
+   * then sends it as its own producer, tuned for text, and its sound (when
+   * the browser gave an audio track) as a `screenAudio` producer. Stopping
+   * from the browser's own bar (the track ends) stops the share too.
    */
   async startScreenShare(stream: MediaStream): Promise<void> {
     const track = stream.getVideoTracks()[0];
@@ -266,10 +274,35 @@ export class RoomClient {
       this.screenProducer = producer;
       track.addEventListener('ended', () => void this.stopScreenShare(), { once: true });
       this.patch({ localScreen: stream });
+      await this.sendScreenAudio(send, stream);
     } catch (e) {
       stream.getTracks().forEach((t) => t.stop());
       await this.ask('screen:stop', { sessionId: this.sessionId }).catch(() => undefined);
       throw e;
+    }
+  }
+
+  /**
+   * The share's sound goes out as its own producer; without it the picture is
+   * still shared (a window, or a browser that offers no sound), so a refusal
+   * here stops only the sound.
+   */
+  private async sendScreenAudio(send: types.Transport, stream: MediaStream): Promise<void> {
+    const audio = stream.getAudioTracks()[0];
+    if (!audio || audio.readyState === 'ended') return;
+    try {
+      const producer = await send.produce({
+        track: audio,
+        codecOptions: { opusStereo: true, opusDtx: false },
+        appData: { source: 'screenAudio' },
+        stopTracks: false,
+      });
+      this.screenAudioProducer?.close();
+      this.screenAudioProducer = producer;
+      // The share may have stopped while the sound was being set up.
+      if (!this.current.localScreen) this.endLocalScreen();
+    } catch {
+      audio.stop();
     }
   }
 
@@ -300,6 +333,8 @@ export class RoomClient {
   private endLocalScreen(): void {
     this.screenProducer?.close();
     this.screenProducer = null;
+    this.screenAudioProducer?.close();
+    this.screenAudioProducer = null;
     const local = this.current.localScreen;
     if (!local) return;
     local.getTracks().forEach((t) => t.stop());
@@ -307,7 +342,8 @@ export class RoomClient {
   }
 
   private async showRemoteScreen(info: ConsumerInfo, consumer: types.Consumer): Promise<void> {
-    this.patch({ remoteScreen: { userId: info.userId, consumerId: consumer.id, track: consumer.track } });
+    const remote = { userId: info.userId, consumerId: consumer.id, track: consumer.track };
+    this.patch(info.source === 'screenAudio' ? { remoteScreenAudio: remote } : { remoteScreen: remote });
     await this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
   }
 
@@ -615,7 +651,7 @@ export class RoomClient {
       rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
     });
     this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind, source: info.source });
-    if (info.source === 'screen') return this.showRemoteScreen(info, consumer);
+    if (info.source === 'screen' || info.source === 'screenAudio') return this.showRemoteScreen(info, consumer);
     const media = { ...(this.current.remote[info.userId] ?? { audioPaused: false, videoPaused: false }) };
     if (info.kind === 'audio') {
       media.audio = consumer.track;
@@ -652,6 +688,7 @@ export class RoomClient {
     entry.consumer.close();
     this.consumers.delete(consumerId);
     if (this.current.remoteScreen?.consumerId === consumerId) this.patch({ remoteScreen: null });
+    if (this.current.remoteScreenAudio?.consumerId === consumerId) this.patch({ remoteScreenAudio: null });
     const media = this.current.remote[entry.userId];
     if (!media) return;
     const next = { ...media };
@@ -692,6 +729,7 @@ export class RoomClient {
     this.producers.clear();
     this.endLocalScreen();
     if (this.current.remoteScreen) this.patch({ remoteScreen: null });
+    if (this.current.remoteScreenAudio) this.patch({ remoteScreenAudio: null });
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;

@@ -42,6 +42,8 @@ export interface RoomState {
   screenShare: ScreenShareView | null;
   /** The shared screen we receive from someone else. */
   remoteScreen: { userId: string; consumerId: string; track: MediaStreamTrack } | null;
+  /** That share's sound, when the sharer's browser sent one (source `screenAudio`). */
+  remoteScreenAudio: { userId: string; consumerId: string; track: MediaStreamTrack } | null;
   /** Our own screen while we share it. */
   localScreen: MediaStream | null;
 }
@@ -63,6 +65,7 @@ export const initialRoomState: RoomState = {
   message: null,
   screenShare: null,
   remoteScreen: null,
+  remoteScreenAudio: null,
   localScreen: null,
 };
 

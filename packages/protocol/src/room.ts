@@ -69,9 +69,19 @@ export const rtpCapabilitiesSchema = z
   .passthrough();
 
 export type MediaKind = 'audio' | 'video';
-/** `screen`: a shared screen, window or tab (see screenshare.ts), its own producer beside the camera. */
-export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
+/**
+ * `screen`: a shared screen, window or tab (see screenshare.ts), its own producer beside the camera;
+ * `screenAudio`: that share's sound (a tab's or the system's), when the browser offers it — under
+ * the same rules and to the same receivers as `screen`, never gated by the talking stick.
+ */
+export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen', 'screenAudio']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
+/** Which kind each source sends: microphone and screen sound are audio, the rest video. */
+export function mediaKindOfSource(source: MediaSource): MediaKind {
+  return source === 'mic' || source === 'screenAudio' ? 'audio' : 'video';
+}
+/** The sources a screen share consists of: closed together when the share stops. */
+export const SCREEN_SHARE_SOURCES = ['screen', 'screenAudio'] as const satisfies readonly MediaSource[];
 /** What a participant turns on and off themselves. */
 export const selfSourceSchema = z.enum(['mic', 'camera']);
 export type SelfSource = z.infer<typeof selfSourceSchema>;

@@ -46,6 +46,47 @@ const theme = z.string().trim().min(1).max(200);
 export const programSpecialtySchema = z.enum(['adult', 'adolescent', 'young_adult', 'women', 'men', 'lgbtq', 'veterans', 'other']);
 export type ProgramSpecialty = z.infer<typeof programSpecialtySchema>;
 
+/**
+ * The specialised tracks a program may run (programs → tracks → cohorts). A
+ * program picks which it runs; every cohort belongs to one of them.
+ */
+export const programTrackSchema = z.enum(['adults', 'adolescents', 'women', 'men', 'lgbtq', 'veterans']);
+export type ProgramTrack = z.infer<typeof programTrackSchema>;
+export const PROGRAM_TRACKS = programTrackSchema.options;
+
+/** A track in the clinic's words. */
+export const PROGRAM_TRACK_LABELS: Record<ProgramTrack, string> = {
+  adults: 'Adults',
+  adolescents: 'Adolescents',
+  women: 'Women',
+  men: 'Men',
+  lgbtq: 'LGBTQ+',
+  veterans: 'Veterans',
+};
+
+/** The track a program of this specialty runs unless its admin picks others. */
+export function defaultTrackFor(specialty: ProgramSpecialty): ProgramTrack {
+  switch (specialty) {
+    case 'adolescent':
+      return 'adolescents';
+    case 'women':
+    case 'men':
+    case 'lgbtq':
+    case 'veterans':
+      return specialty;
+    default:
+      return 'adults';
+  }
+}
+
+/** A set of tracks: no repeats, at least one, in the canonical order. */
+const trackSetSchema = z
+  .array(programTrackSchema)
+  .min(1, 'a program runs at least one track')
+  .max(PROGRAM_TRACKS.length)
+  .refine((t) => new Set(t).size === t.length, 'must not repeat a track')
+  .transform((t) => PROGRAM_TRACKS.filter((x) => t.includes(x)));
+
 /** How a patient's name is shown to other patients of the program. */
 export const displayNamePolicySchema = z.enum(['full_name', 'first_name', 'initials']);
 export type DisplayNamePolicy = z.infer<typeof displayNamePolicySchema>;
@@ -115,6 +156,8 @@ export const createProgramBodySchema = z
     displayNamePolicy: displayNamePolicySchema.default('first_name'),
     /** How early the join button opens before a session starts. */
     joinWindowMinutesBefore: z.number().int().min(0).max(120).default(15),
+    /** The tracks it runs; default: the one its specialty suggests (defaultTrackFor). */
+    tracks: trackSetSchema.optional(),
   })
   .strict();
 export type CreateProgramBody = z.infer<typeof createProgramBodySchema>;
@@ -125,6 +168,8 @@ export const updateProgramBodySchema = z
     weeklyHoursTarget: z.number().min(1).max(40).multipleOf(0.25),
     displayNamePolicy: displayNamePolicySchema,
     joinWindowMinutesBefore: z.number().int().min(0).max(120),
+    /** Every track it runs from now on; one that still has cohorts cannot be dropped (409). */
+    tracks: trackSetSchema,
   })
   .partial()
   .strict()
@@ -139,6 +184,8 @@ export const programSchema = z.object({
   weeklyHoursTarget: z.number(),
   displayNamePolicy: displayNamePolicySchema,
   joinWindowMinutesBefore: z.number().int(),
+  /** The tracks it runs, in PROGRAM_TRACKS order. */
+  tracks: z.array(programTrackSchema),
   createdAt: z.string(),
 });
 export type Program = z.infer<typeof programSchema>;
@@ -171,8 +218,8 @@ export type Member = z.infer<typeof memberSchema>;
 export const createCohortBodySchema = z
   .object({
     name: z.string().trim().min(1).max(120),
-    /** Free text such as "evening" or "veterans". */
-    track: z.string().trim().min(1).max(80).optional(),
+    /** One of the program's tracks; may be left out when the program runs only one. */
+    track: programTrackSchema.optional(),
     therapistId: uuidSchema,
     coTherapistIds: z.array(uuidSchema).max(SCHEDULING_LIMITS.maxCoTherapists).default([]),
   })
@@ -188,7 +235,7 @@ export const cohortSchema = z.object({
   programId: uuidSchema,
   programName: z.string(),
   name: z.string(),
-  track: z.string().nullable(),
+  track: programTrackSchema,
   timeZone: z.string(),
   therapists: z.array(cohortTherapistSchema),
   activePatientCount: z.number().int(),
@@ -349,6 +396,8 @@ export const sessionViewSchema = z.object({
   seriesId: uuidSchema.nullable(),
   cohortId: uuidSchema.nullable(),
   cohortName: z.string().nullable(),
+  /** The cohort's track (group sessions); null for 1:1 sessions. */
+  track: programTrackSchema.nullable(),
   /** `family` for any session whose format is family (see sessionViewKindOf). */
   kind: sessionViewKindSchema,
   format: sessionFormatSchema,

@@ -279,9 +279,10 @@ export interface SocketData {
 
 /**
  * What a family guest's socket may ask: be in the room, send and receive
- * media, see (and, if allowed, give) a screen share — always for their own
- * session. Chat, turns, check-ins, crisis, role-play and every therapist
- * event are refused on the server.
+ * media, see (and, if allowed, give) a screen share, read and write the group
+ * chat (only what was said since they were admitted; no private messages) —
+ * always for their own session. Turns, check-ins, crisis, role-play and every
+ * therapist event are refused on the server.
  */
 export const GUEST_SOCKET_EVENTS: readonly (keyof ClientToServerEvents)[] = [
   'system:ping',
@@ -301,4 +302,6 @@ export const GUEST_SOCKET_EVENTS: readonly (keyof ClientToServerEvents)[] = [
   'screen:state',
   'screen:start',
   'screen:stop',
+  'chat:history',
+  'chat:send',
 ];

@@ -71,7 +71,7 @@ export async function ensureDemoSchedule(
     if (!cohort) {
       cohort = await book.createCohort(program, {
         name: DEMO_COHORT_NAME,
-        track: 'evening',
+        track: 'adults',
         therapistId: id(emails.therapist),
         coTherapistIds: [id(emails.cotherapist)],
       });

@@ -122,11 +122,13 @@ describe.each(DB_KINDS)('family guests on %s', (kind) => {
 
     const g = await connectSocket(app.baseUrl, { token: guest });
     sockets.push(g);
-    // No other session, no chat history, no check-ins, no crisis, no therapist events.
+    // No other session (its chat included), no check-ins, no crisis, no therapist events.
     for (const [event, payload] of [
       ['room:join', { sessionId: liveGroupId, consent: CONSENT }],
-      ['chat:history', { sessionId: familyId }],
-      ['chat:send', { sessionId: familyId, text: 'hi' }],
+      ['chat:history', { sessionId: liveGroupId }],
+      ['chat:send', { sessionId: liveGroupId, text: 'hi' }],
+      ['chat:delete', { sessionId: familyId, messageId: made.body.id }],
+      ['chat:setPatientPrivateChat', { sessionId: familyId, allowed: true }],
       ['checkin:state', { sessionId: familyId }],
       ['checkin:submit', { sessionId: familyId, checkinId: made.body.id, mood: 5, craving: 0 }],
       ['crisis:raise', { sessionId: familyId }],
@@ -137,6 +139,8 @@ describe.each(DB_KINDS)('family guests on %s', (kind) => {
     ] as const) {
       expect([event, await request(g, event, payload)]).toEqual([event, { ok: false, error: expect.objectContaining({ code: 'forbidden' }) }]);
     }
+    // Not in the room yet: no chat either.
+    expect(await request(g, 'chat:history', { sessionId: familyId })).toMatchObject({ ok: false, error: { code: 'not_admitted' } });
     // The pre-join: consent to the group agreement (no safety check for a guest), then the lobby.
     expect(await request(g, 'room:join', { sessionId: familyId })).toMatchObject({ ok: false, error: { code: 'consent_required' } });
     const waiting = await request<JoinResult>(g, 'room:join', { sessionId: familyId, consent: CONSENT });

@@ -54,13 +54,13 @@ const ALLOWED: Record<ClientEventName, MatrixCaller[]> = {
   'media:createTransport': [P, C, G],
   'media:connectTransport': [P, W, C, G], // a waiting patient's media is prepared in the lobby (sent only once admitted)
   'media:restartIce': [P, W, C, G], // a waiting patient's media is prepared in the lobby (sent only once admitted)
-  'media:produce': [P, C, G],
+  'media:produce': [P, W, C, G], // mic and camera are prepared in the lobby (paused until admission); a screen needs the room
   'media:resumeConsumer': [P, C, G],
   'media:setPreferredLayers': [P, C, G],
   'media:setSelf': [P, C, G],
-  'chat:send': [P, C],
+  'chat:send': [P, C, G], // a family guest chats with the group from their admission on
   'chat:delete': [C],
-  'chat:history': [P, C],
+  'chat:history': [P, C, G], // a guest's history starts at their admission
   'chat:setPatientPrivateChat': [C],
   'turn:state': [P, C],
   'turn:raiseHand': [P, C],

@@ -7,6 +7,7 @@ import {
   createSeriesResponseSchema,
   enrollmentSchema,
   memberSchema,
+  PROGRAM_TRACK_LABELS,
   sessionListSchema,
   type CohortRoster,
   type CreateSeriesResponse,
@@ -58,7 +59,7 @@ function CohortAdmin({ roster, onRosterChanged }: { roster: CohortRoster; onRost
         {cohort.name}
       </h1>
       <p className="page__lede">
-        {cohort.track ? `${cohort.track} track · ` : ''}
+        {PROGRAM_TRACK_LABELS[cohort.track]} track ·{' '}
         {cohort.therapists.map((t) => `${t.displayName} (${t.role === 'lead' ? 'lead' : 'co-therapist'})`).join(', ')} · times in{' '}
         {cohort.timeZone.replace(/_/g, ' ')}
       </p>

@@ -48,7 +48,8 @@ describe('ProgramDetailPage', () => {
     await userEvent.click(screen.getByTestId('create-cohort-submit'));
 
     expect(await screen.findByTestId('create-cohort-done')).toHaveTextContent('Created Evening B');
-    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ name: 'Evening B', therapistId: therapistUser.id, coTherapistIds: [uuid(902)] });
+    // The program runs one track: the cohort goes into it.
+    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ name: 'Evening B', track: 'adults', therapistId: therapistUser.id, coTherapistIds: [uuid(902)] });
     expect(screen.getAllByTestId('cohort-row')).toHaveLength(2);
   });
 
@@ -73,5 +74,75 @@ describe('ProgramDetailPage', () => {
     await userEvent.click(screen.getByTestId('create-member-submit'));
     expect(await screen.findByTestId('create-member-error')).toHaveTextContent('already exists');
     expect(screen.getByLabelText('E-mail')).toHaveValue('patient1@hearth.test');
+  });
+
+  describe('tracks', () => {
+    const twoTracks = { ...program, tracks: ['adults', 'veterans'] as const };
+    const vets = { ...cohort, id: uuid(6), name: 'Vets Tuesday', track: 'veterans' as const };
+    const serveTwoTracks = (extra: Parameters<typeof installFakeApi>[0] = {}) =>
+      serveProgram({
+        [`GET /api/admin/programs/${program.id}`]: () => ({ status: 200, body: { ...twoTracks, tracks: [...twoTracks.tracks] } }),
+        'GET /api/me/cohorts': () => ({ status: 200, body: [cohort, vets] }),
+        ...extra,
+      });
+
+    it('lists the tracks the program runs with the cohorts under each', async () => {
+      serveTwoTracks();
+      renderApp({ route: `/admin/programs/${program.id}` });
+      const sections = await screen.findAllByTestId('program-track-section');
+      expect(sections.map((s) => s.dataset.track)).toEqual(['adults', 'veterans']);
+      expect(within(sections[0]!).getByRole('heading', { name: 'Adults track' })).toBeInTheDocument();
+      expect(within(sections[0]!).getAllByTestId('cohort-row').map((r) => r.dataset.cohortId)).toEqual([cohort.id]);
+      expect(within(sections[1]!).getByRole('heading', { name: 'Veterans track' })).toBeInTheDocument();
+      expect(within(sections[1]!).getAllByTestId('cohort-row').map((r) => r.dataset.cohortId)).toEqual([vets.id]);
+    });
+
+    it('the cohort form picks one of the program’s tracks, and asks for one when there are several', async () => {
+      const requests = serveTwoTracks({
+        [`POST /api/admin/programs/${program.id}/cohorts`]: ({ body }) => ({ status: 201, body: { ...vets, id: uuid(7), name: (body as { name: string }).name } }),
+      });
+      renderApp({ route: `/admin/programs/${program.id}` });
+      await screen.findAllByTestId('member-row');
+      await userEvent.click(screen.getByText('Create a cohort'));
+      const track = screen.getByLabelText('Track');
+      expect(within(track).getAllByRole('option').map((o) => o.textContent)).toEqual(['Choose…', 'Adults', 'Veterans']);
+      await userEvent.type(screen.getByLabelText('Cohort name'), 'Vets Thursday');
+      await userEvent.selectOptions(screen.getByLabelText('Lead therapist'), therapistUser.id);
+      await userEvent.click(screen.getByTestId('create-cohort-submit'));
+      expect(track).toHaveAccessibleDescription(expect.stringContaining('Choose one of the program’s tracks.'));
+      expect(requests.some((r) => r.method === 'POST')).toBe(false);
+
+      await userEvent.selectOptions(track, 'veterans');
+      await userEvent.click(screen.getByTestId('create-cohort-submit'));
+      expect(await screen.findByTestId('create-cohort-done')).toHaveTextContent('Created Vets Thursday');
+      expect(requests.find((r) => r.method === 'POST')?.body).toMatchObject({ name: 'Vets Thursday', track: 'veterans' });
+      const vetsSection = screen.getAllByTestId('program-track-section').find((s) => s.dataset.track === 'veterans')!;
+      expect(within(vetsSection).getAllByTestId('cohort-row')).toHaveLength(2);
+    });
+
+    it('changes the tracks the program runs, and shows why the server keeps one', async () => {
+      let refuse = true;
+      const requests = serveTwoTracks({
+        [`PATCH /api/admin/programs/${program.id}`]: ({ body }) =>
+          refuse
+            ? { status: 409, body: { code: 'invalid_state', message: 'Move these cohorts to another track first: Vets Tuesday (Veterans).' } }
+            : { status: 200, body: { ...program, tracks: (body as { tracks: string[] }).tracks } },
+      });
+      renderApp({ route: `/admin/programs/${program.id}` });
+      await screen.findAllByTestId('program-track-section');
+      await userEvent.click(screen.getByText('Change the tracks this program runs'));
+      await userEvent.click(screen.getByRole('checkbox', { name: 'Veterans' }));
+      await userEvent.click(screen.getByTestId('program-tracks-submit'));
+      expect(await screen.findByTestId('program-tracks-error')).toHaveTextContent('Vets Tuesday (Veterans)');
+
+      refuse = false;
+      await userEvent.click(screen.getByRole('checkbox', { name: 'Veterans' }));
+      await userEvent.click(screen.getByRole('checkbox', { name: 'Women' }));
+      await userEvent.click(screen.getByTestId('program-tracks-submit'));
+      expect(await screen.findByTestId('program-tracks-done')).toBeInTheDocument();
+      expect(requests.filter((r) => r.method === 'PATCH').at(-1)?.body).toEqual({ tracks: ['adults', 'women', 'veterans'] });
+      const sections = await screen.findAllByTestId('program-track-section');
+      expect(sections.map((s) => s.dataset.track)).toEqual(['adults', 'women', 'veterans']);
+    });
   });
 });

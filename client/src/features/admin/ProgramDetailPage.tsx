@@ -6,11 +6,15 @@ import {
   createCohortBodySchema,
   createMemberBodySchema,
   memberSchema,
+  PROGRAM_TRACK_LABELS,
+  PROGRAM_TRACKS,
   programSchema,
   roleSchema,
+  updateProgramBodySchema,
   type Cohort,
   type Member,
   type Program,
+  type ProgramTrack,
   type Role,
 } from '@hearth/protocol';
 import { useAuth } from '../auth/AuthProvider';
@@ -37,13 +41,13 @@ export function ProgramDetailPage() {
         <Link to="/admin/programs">Programs</Link>
       </p>
       <LoadState resource={program.state} what="this program" testId="program" onRetry={program.reload}>
-        {(data) => <ProgramDetail program={data} />}
+        {(data) => <ProgramDetail program={data} onChanged={(next) => program.update(() => next)} />}
       </LoadState>
     </section>
   );
 }
 
-function ProgramDetail({ program }: { program: Program }) {
+function ProgramDetail({ program, onChanged }: { program: Program; onChanged: (program: Program) => void }) {
   const members = useResource(`/api/admin/programs/${program.id}/members`, memberListSchema);
   const cohorts = useResource('/api/me/cohorts', cohortListSchema);
   const memberList = members.state.status === 'ready' ? members.state.data : [];
@@ -80,31 +84,48 @@ function ProgramDetail({ program }: { program: Program }) {
 
       <section className="panel" aria-labelledby="cohorts-heading">
         <h2 className="panel__title" id="cohorts-heading">
-          Cohorts
+          Tracks and cohorts
         </h2>
         <LoadState resource={cohorts.state} what="the cohorts" testId="cohorts" onRetry={cohorts.reload}>
           {(all) => {
             const mine = all.filter((c) => c.programId === program.id);
-            return mine.length === 0 ? (
-              <p className="muted">No cohorts yet.</p>
-            ) : (
-              <ul className="staff-list">
-                {mine.map((cohort) => (
-                  <li key={cohort.id} className="staff-list__row" data-testid="cohort-row" data-cohort-id={cohort.id}>
-                    <Link to={`/admin/programs/${program.id}/cohorts/${cohort.id}`} className="staff-list__title">
-                      {cohort.name}
-                    </Link>
-                    <span className="staff-list__meta">
-                      {cohort.track ? `${cohort.track} · ` : ''}
-                      {cohort.activePatientCount} {cohort.activePatientCount === 1 ? 'patient' : 'patients'} ·{' '}
-                      {cohort.therapists.map((t) => t.displayName).join(', ')}
-                    </span>
-                  </li>
-                ))}
-              </ul>
+            // Every track the program runs, and (defensively) any track a cohort still names.
+            const tracks = PROGRAM_TRACKS.filter((t) => program.tracks.includes(t) || mine.some((c) => c.track === t));
+            return (
+              <div className="track-list">
+                {tracks.map((track) => {
+                  const inTrack = mine.filter((c) => c.track === track);
+                  const headingId = `track-${track}-heading`;
+                  return (
+                    <section key={track} className="track-list__track" data-testid="program-track-section" data-track={track} aria-labelledby={headingId}>
+                      <h3 className="track-list__title" id={headingId}>
+                        {PROGRAM_TRACK_LABELS[track]} track
+                      </h3>
+                      {inTrack.length === 0 ? (
+                        <p className="muted">No cohorts in this track yet.</p>
+                      ) : (
+                        <ul className="staff-list">
+                          {inTrack.map((cohort) => (
+                            <li key={cohort.id} className="staff-list__row" data-testid="cohort-row" data-cohort-id={cohort.id}>
+                              <Link to={`/admin/programs/${program.id}/cohorts/${cohort.id}`} className="staff-list__title">
+                                {cohort.name}
+                              </Link>
+                              <span className="staff-list__meta">
+                                {cohort.activePatientCount} {cohort.activePatientCount === 1 ? 'patient' : 'patients'} ·{' '}
+                                {cohort.therapists.map((t) => t.displayName).join(', ')}
+                              </span>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </section>
+                  );
+                })}
+              </div>
             );
           }}
         </LoadState>
+        <ProgramTracksForm program={program} onSaved={onChanged} />
         <CreateCohortForm
           program={program}
           members={memberList}
@@ -246,7 +267,8 @@ export function CreateCohortForm({
   const { accessToken } = useAuth();
   const therapists = members.filter((m) => m.role === 'therapist');
   const [name, setName] = useState('');
-  const [track, setTrack] = useState('');
+  const onlyTrack = program.tracks.length === 1 ? program.tracks[0]! : '';
+  const [track, setTrack] = useState<ProgramTrack | ''>(onlyTrack);
   const [therapistId, setTherapistId] = useState('');
   const [coTherapistIds, setCoTherapistIds] = useState<string[]>([]);
   const [created, setCreated] = useState<Cohort | null>(null);
@@ -258,13 +280,16 @@ export function CreateCohortForm({
     setCreated(null);
     const checked = checkBody(createCohortBodySchema, {
       name,
-      track: track.trim() === '' ? undefined : track,
+      track: track === '' ? undefined : track,
       therapistId,
       coTherapistIds: coTherapistIds.filter((id) => id !== therapistId),
     });
-    if (!checked.ok) {
-      const f = checked.failure;
+    // The server names the track when the program runs only one; with several, the admin picks.
+    const noTrack = track === '' && program.tracks.length > 1;
+    if (!checked.ok || noTrack) {
+      const f = checked.ok ? { message: 'Check the highlighted field.', fields: {} as Record<string, string> } : checked.failure;
       if (f.fields.therapistId) f.fields.therapistId = 'Choose the lead therapist.';
+      if (f.fields.track || noTrack) f.fields.track = 'Choose one of the program’s tracks.';
       return setFailure(f);
     }
     const cohort = await run(() =>
@@ -274,7 +299,7 @@ export function CreateCohortForm({
       onCreated(cohort);
       setCreated(cohort);
       setName('');
-      setTrack('');
+      setTrack(onlyTrack);
       setCoTherapistIds([]);
     }
   }
@@ -289,8 +314,23 @@ export function CreateCohortForm({
           <Field label="Cohort name" error={fields.name}>
             {(p) => <input {...p} className="field__input" data-testid="cohort-name" value={name} onChange={(e) => setName(e.target.value)} />}
           </Field>
-          <Field label="Track (optional)" hint="For example: evening, veterans." error={fields.track}>
-            {(p) => <input {...p} className="field__input" data-testid="cohort-track" value={track} onChange={(e) => setTrack(e.target.value)} />}
+          <Field label="Track" hint="One of the tracks this program runs." error={fields.track}>
+            {(p) => (
+              <select
+                {...p}
+                className="field__input"
+                data-testid="cohort-track"
+                value={track}
+                onChange={(e) => setTrack(e.target.value as ProgramTrack | '')}
+              >
+                {program.tracks.length > 1 && <option value="">Choose…</option>}
+                {program.tracks.map((t) => (
+                  <option key={t} value={t}>
+                    {PROGRAM_TRACK_LABELS[t]}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
         </div>
         <Field
@@ -346,6 +386,57 @@ export function CreateCohortForm({
             Create cohort
           </SubmitButton>
         </div>
+      </form>
+    </details>
+  );
+}
+
+/** Admin: which tracks the program runs (a track that still has cohorts stays; the server says which). */
+function ProgramTracksForm({ program, onSaved }: { program: Program; onSaved: (program: Program) => void }) {
+  const { accessToken } = useAuth();
+  const [tracks, setTracks] = useState<ProgramTrack[]>(program.tracks);
+  const [saved, setSaved] = useState(false);
+  const { pending, failure, setFailure, run } = useSubmit();
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const checked = checkBody(updateProgramBodySchema, { tracks });
+    if (!checked.ok) return setFailure(checked.failure);
+    const next = await run(() => callApi(`/api/admin/programs/${program.id}`, programSchema, { method: 'PATCH', body: checked.body, token: accessToken }));
+    if (next) {
+      onSaved(next);
+      setTracks(next.tracks);
+      setSaved(true);
+    }
+  }
+
+  const toggle = (t: ProgramTrack, on: boolean) => setTracks((list) => (on ? [...list, t] : list.filter((x) => x !== t)));
+
+  return (
+    <details className="disclosure">
+      <summary className="disclosure__summary">Change the tracks this program runs</summary>
+      <form className="form" onSubmit={onSubmit} noValidate aria-busy={pending} data-testid="program-tracks">
+        <fieldset className="fieldset">
+          <legend className="field__label">Tracks</legend>
+          <div className="checks">
+            {PROGRAM_TRACKS.map((t) => (
+              <label key={t} className="check">
+                <input type="checkbox" data-testid="program-track" value={t} checked={tracks.includes(t)} onChange={(e) => toggle(t, e.target.checked)} />
+                {PROGRAM_TRACK_LABELS[t]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <FormAlert failure={failure} testId="program-tracks-error" />
+        {saved && (
+          <p className="notice notice--success" role="status" data-testid="program-tracks-done">
+            Saved: {program.tracks.map((t) => PROGRAM_TRACK_LABELS[t]).join(', ')}.
+          </p>
+        )}
+        <SubmitButton pending={pending} testId="program-tracks-submit">
+          Save tracks
+        </SubmitButton>
       </form>
     </details>
   );

@@ -14,6 +14,7 @@ export const program: Program = {
   weeklyHoursTarget: 9,
   displayNamePolicy: 'first_name',
   joinWindowMinutesBefore: 15,
+  tracks: ['adults'],
   createdAt: '2025-11-01T00:00:00.000Z',
 };
 
@@ -22,7 +23,7 @@ export const cohort: Cohort = {
   programId: program.id,
   programName: program.name,
   name: 'Evening A',
-  track: 'evening',
+  track: 'adults',
   timeZone: 'America/Phoenix',
   therapists: [{ userId: therapistUser.id, displayName: 'Dana Whitfield', role: 'lead' }],
   activePatientCount: 1,
@@ -42,6 +43,7 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     seriesId: null,
     cohortId: cohort.id,
     cohortName: cohort.name,
+    track: cohort.track,
     kind: 'group',
     format: 'group_therapy',
     title: 'Evening group',

@@ -12,6 +12,8 @@ export interface ChatPanelProps {
   participants: ParticipantView[];
   /** Messages from others not yet seen (the log is out of view); for the phones' tab badge. */
   onUnreadChange?(count: number): void;
+  /** A family guest: the group chat only, no private messages. */
+  groupOnly?: boolean;
 }
 
 /** Who this person may message: everyone, the therapists (patients), anyone (therapists). */
@@ -32,7 +34,7 @@ function timeOf(iso: string): string {
 }
 
 /** Group chat with private messages to (and from) therapists. Text is rendered as text, never as HTML. */
-export function ChatPanel({ chat, selfUserId, selfRole, participants, onUnreadChange }: ChatPanelProps) {
+export function ChatPanel({ chat, selfUserId, selfRole, participants, onUnreadChange, groupOnly = false }: ChatPanelProps) {
   const headingId = useId();
   const inputId = useId();
   const toId = useId();
@@ -47,8 +49,8 @@ export function ChatPanel({ chat, selfUserId, selfRole, participants, onUnreadCh
   const isTherapist = selfRole === 'therapist';
 
   const recipients = useMemo(
-    () => recipientsFor(selfUserId, selfRole, participants, patientPrivateChatAllowed),
-    [selfUserId, selfRole, participants, patientPrivateChatAllowed],
+    () => (groupOnly ? [] : recipientsFor(selfUserId, selfRole, participants, patientPrivateChatAllowed)),
+    [groupOnly, selfUserId, selfRole, participants, patientPrivateChatAllowed],
   );
   const nameOf = (userId: string | null) =>
     userId === selfUserId ? 'you' : (participants.find((p) => p.userId === userId)?.displayName ?? 'someone who left');

@@ -1,5 +1,6 @@
 import { useCallback, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { MIC_HOLD_NOTES, micHold, type MicHold, type ParticipantView } from '@hearth/protocol';
+import type { ChatClient } from '../../facilitation/ChatClient';
 import type { Facilitation } from '../../facilitation/Facilitation';
 import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
 import { initialCrisisState, type CrisisState } from '../../facilitation/CrisisClient';
@@ -16,7 +17,7 @@ import { CrisisButton, CrisisStatus } from '../crisis/CrisisButton';
 import { TherapistAwayBanner } from '../crisis/TherapistAwayBanner';
 import { FloorPanel } from '../turns/FloorPanel';
 import { GuestInvitePanel } from '../guests/GuestInvitePanel';
-import { ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from '../screenshare/ScreenShare';
+import { ScreenAudio, ScreenShareButton, ScreenSharePanel, ScreenStage, SharingBanner } from '../screenshare/ScreenShare';
 import { DebriefOverlay } from '../roleplay/DebriefOverlay';
 import { RoleplayPanel } from '../roleplay/RoleplayPanel';
 import { useNow } from '../schedule/useNow';
@@ -59,6 +60,8 @@ export interface RoomViewProps {
   hasCamera: boolean;
   /** Chat, turns, check-ins and crisis of this session (the page owns it; absent in bare room tests). */
   facilitation?: Facilitation | null;
+  /** A family guest's group chat (guests get no other group tools). */
+  guestChat?: ChatClient | null;
 }
 
 interface Subscribable<S> {
@@ -85,7 +88,7 @@ function useCrisis(store: Subscribable<CrisisState> | undefined): CrisisState {
 }
 
 /** The live session after pre-join: waiting room, the room itself, or the end. */
-export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitation }: RoomViewProps) {
+export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitation, guestChat }: RoomViewProps) {
   const [leaving, setLeaving] = useState(false);
   const leave = useCallback(() => {
     setLeaving(true);
@@ -114,7 +117,7 @@ export function RoomView({ state, actions, hasMicrophone, hasCamera, facilitatio
       );
     case 'in-room':
       return (
-        <RoomStage state={state} actions={actions} hasMicrophone={hasMicrophone} hasCamera={hasCamera} facilitation={facilitation} />
+        <RoomStage state={state} actions={actions} hasMicrophone={hasMicrophone} hasCamera={hasCamera} facilitation={facilitation} guestChat={guestChat} />
       );
     case 'ended':
       return <SessionEnded sessionTitle={state.session?.title ?? null} recordSessionId={state.selfRole === 'therapist' ? state.session?.id : undefined} />;
@@ -132,7 +135,7 @@ export function orderTiles(participants: ParticipantView[], selfUserId: string |
     .map(({ p }) => p);
 }
 
-function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: RoomViewProps) {
+function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, guestChat }: RoomViewProps) {
   const titleId = useId();
   const isTherapist = state.selfRole === 'therapist';
   const [error, setError] = useState<string | null>(null);
@@ -260,6 +263,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
   // Screen share: someone else's screen goes large, the tiles to a strip.
   const remoteScreen = state.remoteScreen && state.remoteScreen.userId !== state.selfUserId ? state.remoteScreen : null;
   const presenting = remoteScreen !== null;
+  const remoteScreenAudio = state.remoteScreenAudio && state.remoteScreenAudio.userId !== state.selfUserId ? state.remoteScreenAudio : null;
+  const sharingSound = Boolean(state.localScreen?.getAudioTracks?.().some((t) => t.readyState !== 'ended'));
   const sharing = state.localScreen !== null;
   const mayShare = isTherapist || Boolean(state.selfUserId && state.screenShare?.allowedUserIds.includes(state.selfUserId));
   const stopSharing = () => void run('screen', () => actions.stopScreenShare?.() ?? Promise.resolve());
@@ -340,7 +345,8 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
         </p>
       )}
 
-      {sharing && <SharingBanner onStop={stopSharing} />}
+      {sharing && <SharingBanner onStop={stopSharing} withSound={sharingSound} />}
+      {remoteScreenAudio && <ScreenAudio userId={remoteScreenAudio.userId} track={remoteScreenAudio.track} onBlocked={onAudioBlocked} />}
 
       <div
         className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}${presenting ? ' room__body--presenting' : ''}`}
@@ -350,6 +356,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
             userId={remoteScreen.userId}
             name={nameOf(remoteScreen.userId)}
             track={remoteScreen.track}
+            audio={remoteScreenAudio?.userId === remoteScreen.userId ? remoteScreenAudio.track : undefined}
             onStop={isTherapist && actions.stopScreenShareOf ? () => void run(null, () => actions.stopScreenShareOf!(remoteScreen.userId)) : undefined}
           />
         )}
@@ -480,6 +487,10 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
               participants={state.participants}
               onUnreadChange={setUnread}
             />
+          </aside>
+        ) : guestChat ? (
+          <aside className="room-side" aria-label="Group chat">
+            <ChatPanel chat={guestChat} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} groupOnly />
           </aside>
         ) : (
           isTherapist && (

@@ -39,10 +39,13 @@ export function RemoteAudio({
   track,
   userId,
   onBlocked,
+  testId,
 }: {
   track: MediaStreamTrack | undefined;
   userId: string;
   onBlocked?: () => void;
+  /** `data-testid`, for sound that is not a microphone (a shared screen's). */
+  testId?: string;
 }) {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
@@ -61,7 +64,7 @@ export function RemoteAudio({
       audio.srcObject = null;
     };
   }, [track, onBlocked]);
-  return <audio ref={ref} autoPlay hidden data-remote-audio="" data-user-id={userId} />;
+  return <audio ref={ref} autoPlay hidden data-remote-audio="" data-user-id={userId} data-testid={testId} />;
 }
 
 /** After a click, starts every remote <audio> the browser held back. */

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { isJoinWindowOpen, joinOpensAt, SESSION_TYPE_LABELS } from '@hearth/protocol';
+import { isJoinWindowOpen, joinOpensAt, PROGRAM_TRACK_LABELS, SESSION_TYPE_LABELS } from '@hearth/protocol';
 import { formatRange, formatStartsIn, formatTime } from './formatSessionTime';
 import type { MySession } from './mySessions';
 
@@ -73,6 +73,12 @@ export function SessionCard({ session, now, isNext, canJoin = true }: SessionCar
         <p className="session-card__theme">
           <span className="visually-hidden">Topic: </span>
           {session.theme}
+        </p>
+      )}
+      {session.track && (
+        <p className="session-card__people" data-testid="session-track" data-track={session.track}>
+          {session.cohortName ? `${session.cohortName} · ` : ''}
+          {PROGRAM_TRACK_LABELS[session.track]} track
         </p>
       )}
       <p className="session-card__time">

@@ -4,6 +4,7 @@ import { MemoryRouter } from 'react-router-dom';
 import { initialRoomState, type RoomState } from '../../media/roomState';
 import { fakeRoomActions } from '../../test/fakeRoomActions';
 import { RoomView } from '../room/RoomView';
+import { pickScreen } from './ScreenShare';
 
 const THERAPIST = '11111111-1111-4111-8111-111111111111';
 const ALEX = '33333333-3333-4333-8333-333333333333';
@@ -87,5 +88,51 @@ describe('screen sharing in the room', () => {
     expect(screen.queryByTestId('screen-video')).toBeNull();
     await userEvent.click(screen.getByTestId('share-screen'));
     expect(actions.stopScreenShare).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks the browser for the screen’s sound too, unprocessed', async () => {
+    const getDisplayMedia = navigator.mediaDevices.getDisplayMedia as jest.Mock;
+    getDisplayMedia.mockResolvedValueOnce({} as MediaStream);
+    await pickScreen();
+    expect(getDisplayMedia).toHaveBeenCalledWith(
+      expect.objectContaining({ video: expect.anything(), audio: expect.objectContaining({ echoCancellation: false }) }),
+    );
+  });
+
+  it('plays the shared screen’s sound and says so; a patient’s talking-stick hold does not silence it', () => {
+    renderRoom(
+      state({
+        screenShare: { sessionId: session.id, sharerUserId: THERAPIST, startedAt: null, allowedUserIds: [] },
+        remoteScreen: { userId: THERAPIST, consumerId: 'c1', track: {} as MediaStreamTrack },
+        remoteScreenAudio: { userId: THERAPIST, consumerId: 'c2', track: {} as MediaStreamTrack },
+        participants: [person(THERAPIST, 'Maya Ellison', 'therapist'), { ...person(ALEX, 'Alex', 'patient'), micOn: false, micLocked: true }],
+      }),
+    );
+    const audio = screen.getByTestId('screen-audio');
+    expect(audio.tagName).toBe('AUDIO');
+    expect(audio).toHaveAttribute('data-user-id', THERAPIST);
+    expect(screen.getByText('Maya Ellison is sharing their screen with sound')).toBeInTheDocument();
+  });
+
+  it('without sound from the sharer there is no screen audio, and the caption does not promise any', () => {
+    renderRoom(
+      state({
+        screenShare: { sessionId: session.id, sharerUserId: THERAPIST, startedAt: null, allowedUserIds: [] },
+        remoteScreen: { userId: THERAPIST, consumerId: 'c1', track: {} as MediaStreamTrack },
+      }),
+    );
+    expect(screen.queryByTestId('screen-audio')).toBeNull();
+    expect(screen.getByText('Maya Ellison is sharing their screen')).toBeInTheDocument();
+  });
+
+  it('the sharer is told when their screen’s sound goes out too', () => {
+    const withSound = { getAudioTracks: () => [{ readyState: 'live' }] } as unknown as MediaStream;
+    renderRoom(
+      state({
+        screenShare: { sessionId: session.id, sharerUserId: ALEX, startedAt: null, allowedUserIds: [ALEX] },
+        localScreen: withSound,
+      }),
+    );
+    expect(screen.getByTestId('screen-sharing-banner')).toHaveTextContent('sharing your screen and its sound');
   });
 });

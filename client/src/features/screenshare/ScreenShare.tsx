@@ -1,14 +1,26 @@
 import type { ParticipantView, ScreenShareView } from '@hearth/protocol';
-import { MediaVideo } from '../room/mediaElements';
+import { MediaVideo, RemoteAudio } from '../room/mediaElements';
 
 /** Whether this browser can share a screen at all (phones mostly cannot). */
 export function canCaptureScreen(): boolean {
   return typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 }
 
-/** Asks the browser for a screen, window or tab, at a frame rate suited to slides and worksheets. */
+/**
+ * Options for getDisplayMedia: a screen, window or tab at a frame rate suited to
+ * slides and worksheets, and its sound where the browser offers it (a tab's, or
+ * the whole system's on some systems), unprocessed because it is not a voice.
+ */
+export const SCREEN_CAPTURE_OPTIONS = {
+  video: { frameRate: { ideal: 15, max: 30 } },
+  audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+  // Chromium: offer "Also share system audio" when sharing the entire screen.
+  systemAudio: 'include',
+} as const;
+
+/** Asks the browser for a screen, window or tab (and its sound, if offered). */
 export function pickScreen(): Promise<MediaStream> {
-  return navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
+  return navigator.mediaDevices.getDisplayMedia(SCREEN_CAPTURE_OPTIONS as DisplayMediaStreamOptions);
 }
 
 export interface ScreenShareButtonProps {
@@ -68,17 +80,21 @@ export interface ScreenStageProps {
   userId: string;
   name: string;
   track: MediaStreamTrack;
+  /** The share's sound, when the sharer's browser sends one (played by ScreenAudio; named in the caption). */
+  audio?: MediaStreamTrack;
   /** Therapists may stop anyone's share. */
   onStop?: () => void;
 }
 
 /** Someone else's shared screen, large; the tiles go to a strip beside it. */
-export function ScreenStage({ userId, name, track, onStop }: ScreenStageProps) {
+export function ScreenStage({ userId, name, track, audio, onStop }: ScreenStageProps) {
   return (
     <figure className="screen-stage" aria-label={`Screen shared by ${name}`}>
       <MediaVideo source={track} className="screen-stage__video" data-testid="screen-video" data-user-id={userId} />
       <figcaption className="screen-stage__caption">
-        <span>{name} is sharing their screen</span>
+        <span>
+          {name} is sharing their screen{audio ? ' with sound' : ''}
+        </span>
         {onStop && (
           <button type="button" className="button button--secondary button--small" data-testid="screen-stop-other" onClick={onStop}>
             Stop their share
@@ -89,11 +105,20 @@ export function ScreenStage({ userId, name, track, onStop }: ScreenStageProps) {
   );
 }
 
+/**
+ * The share's sound, played on its own <audio> (outside the stage, so it
+ * plays even if it arrives before the picture). The talking stick does not
+ * mute it, as it does not hide the share.
+ */
+export function ScreenAudio({ userId, track, onBlocked }: { userId: string; track: MediaStreamTrack; onBlocked?: () => void }) {
+  return <RemoteAudio track={track} userId={userId} onBlocked={onBlocked} testId="screen-audio" />;
+}
+
 /** Shown to the sharer: they are sharing, and one click stops it. */
-export function SharingBanner({ onStop }: { onStop(): void }) {
+export function SharingBanner({ onStop, withSound = false }: { onStop(): void; withSound?: boolean }) {
   return (
     <p className="room__banner room__banner--info" role="status" data-testid="screen-sharing-banner">
-      You are sharing your screen: everyone in the room sees it.
+      {withSound ? 'You are sharing your screen and its sound: everyone in the room sees and hears it.' : 'You are sharing your screen: everyone in the room sees it.'}
       <button type="button" className="button button--secondary button--small" data-testid="screen-stop" onClick={onStop}>
         Stop sharing
       </button>

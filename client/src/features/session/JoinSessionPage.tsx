@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { Consent, MySafetyCheck, SafetyCheck } from '@hearth/protocol';
+import { ChatClient } from '../../facilitation/ChatClient';
 import { Facilitation } from '../../facilitation/Facilitation';
 import { RoomClient } from '../../media/RoomClient';
 import { initialRoomState, type RoomState } from '../../media/roomState';
@@ -59,6 +60,9 @@ export function JoinSessionPage() {
   const [client, setClient] = useState<RoomClient | null>(null);
   const clientRef = useRef<RoomClient | null>(null);
   const [facilitation, setFacilitation] = useState<Facilitation | null>(null);
+  /** A family guest's group chat (their only group tool). */
+  const [guestChat, setGuestChat] = useState<ChatClient | null>(null);
+  const guestChatRef = useRef<ChatClient | null>(null);
   const facilitationRef = useRef<Facilitation | null>(null);
   const tokenRef = useRef(accessToken);
   tokenRef.current = accessToken;
@@ -109,6 +113,8 @@ export function JoinSessionPage() {
     () => () => {
       facilitationRef.current?.close();
       facilitationRef.current = null;
+      guestChatRef.current?.close();
+      guestChatRef.current = null;
       const c = clientRef.current;
       if (!c) return;
       clientRef.current = null;
@@ -148,11 +154,17 @@ export function JoinSessionPage() {
     const socket = createSocket({ token: () => tokenRef.current });
     const room = new RoomClient(socket, sessionId);
     clientRef.current = room;
-    // A family guest sees and hears the session only: no chat, turns, check-ins or crisis tools.
+    // A family guest sees and hears the session and takes part in the group chat: no turns, check-ins or crisis tools.
     if (user?.role !== 'family') {
       const f = new Facilitation(socket, sessionId, () => room.state.selfUserId, () => tokenRef.current, room.onEntered);
       facilitationRef.current = f;
       setFacilitation(f);
+    } else {
+      const chat = new ChatClient(socket, sessionId);
+      guestChatRef.current = chat;
+      // The chat since they came in, loaded on every entry (admission, back after a reconnect).
+      room.onEntered(() => void chat.refresh().catch(() => undefined));
+      setGuestChat(chat);
     }
     window.__hearthRoom = room;
     setClient(room);
@@ -206,6 +218,7 @@ export function JoinSessionPage() {
           hasMicrophone={media.hasMicrophone}
           hasCamera={media.hasCamera}
           facilitation={facilitation}
+          guestChat={guestChat}
         />
       </div>
     );

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import {
   cohortRosterSchema,
   createSessionBodySchema,
+  PROGRAM_TRACK_LABELS,
   sessionListSchema,
   sessionViewSchema,
   type Cohort,
@@ -48,7 +49,7 @@ export function TherapistCohortPage() {
               </h1>
               <p className="page__lede">
                 {cohort.programName}
-                {cohort.track ? ` · ${cohort.track} track` : ''} · with {cohort.therapists.map((t) => t.displayName).join(', ')}
+                {` · ${PROGRAM_TRACK_LABELS[cohort.track]} track`} · with {cohort.therapists.map((t) => t.displayName).join(', ')}
               </p>
               <section className="panel" aria-labelledby="roster-heading">
                 <h2 className="panel__title" id="roster-heading">

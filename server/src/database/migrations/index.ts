@@ -8,6 +8,7 @@ import { LiveSessionState1771000000000 } from './1771000000000-LiveSessionState'
 import { FamilyGuests1772000000000 } from './1772000000000-FamilyGuests';
 import { RefreshTokenReuse1773000000000 } from './1773000000000-RefreshTokenReuse';
 import { CrisisResolution1775100000000 } from './1775100000000-CrisisResolution';
+import { ProgramTracks1775200000000 } from './1775200000000-ProgramTracks';
 
 /** Applied in order at start-up; never edit one that has shipped — add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   FamilyGuests1772000000000,
   RefreshTokenReuse1773000000000,
   CrisisResolution1775100000000,
+  ProgramTracks1775200000000,
 ];

@@ -11,6 +11,13 @@ import { LiveStateStore } from '../rooms/live-state/live-state.store';
 import { ChatRules, chatRulesSnapshotSchema } from './domain/chat-policy';
 import { RateLimiter } from '../../common/rate-limiter';
 import { ChatMessageRecord } from './entities/chat-message.entity';
+import { AttendanceSegment } from '../rooms/entities/attendance-segment.entity';
+import { User } from '../users/entities/user.entity';
+
+/** Who asks: a family guest (a scoped sign-in) reads and writes the group chat only, from their admission on. */
+export interface ChatCaller {
+  guest?: boolean;
+}
 
 /**
  * Chat of live sessions: checks with ChatRules, stores in PostgreSQL, then
@@ -45,15 +52,23 @@ export class ChatService implements OnModuleInit {
     });
   }
 
-  async send(userId: string, req: { sessionId: string; text: string; toUserId?: string }, now = new Date()): Promise<ChatMessage> {
+  async send(
+    userId: string,
+    req: { sessionId: string; text: string; toUserId?: string },
+    now = new Date(),
+    caller: ChatCaller = {},
+  ): Promise<ChatMessage> {
     const { sessionId } = req;
     const from = this.rooms.requireAdmitted(userId, sessionId);
     let to: Member | null = null;
     if (req.toUserId) {
+      if (caller.guest) throw new ChatError(ChatErrorCode.RecipientNotAllowed, 'Family members write to the whole group.');
       to = this.rooms.liveSession(sessionId)?.member(req.toUserId) ?? null;
       if (!to || to.state !== 'admitted') {
         throw new ChatError(ChatErrorCode.RecipientNotFound, 'That person is not in this session.');
       }
+      // A family guest has no private messages, either way.
+      if (await this.isFamilyGuest(to.userId)) throw new ChatError(ChatErrorCode.RecipientNotAllowed, 'Family members take part in the group chat only.');
     }
     const text = this.rulesFor(sessionId).accept(from, to, req.text);
     const record = await this.messages.save(
@@ -90,20 +105,24 @@ export class ChatService implements OnModuleInit {
     );
   }
 
-  /** Group messages and the caller's own private ones, oldest first. */
-  async history(userId: string, sessionId: string): Promise<ChatHistory> {
+  /**
+   * Group messages and the caller's own private ones, oldest first. A family
+   * guest gets the group messages sent since they were first admitted (their
+   * first attendance segment), never what was said before they came.
+   */
+  async history(userId: string, sessionId: string, caller: ChatCaller = {}): Promise<ChatHistory> {
     const member = this.rooms.requireAdmitted(userId, sessionId);
-    const rows = await this.messages
-      .createQueryBuilder('m')
-      .where('m.session_id = :sessionId AND m.deleted_at IS NULL', { sessionId })
-      .andWhere('(m.to_user_id IS NULL OR m.from_user_id = :userId OR m.to_user_id = :userId)', { userId })
-      .orderBy('m.seq', 'DESC')
-      .limit(CHAT_HISTORY_LIMIT)
-      .getMany();
+    const query = this.messages.createQueryBuilder('m').where('m.session_id = :sessionId AND m.deleted_at IS NULL', { sessionId });
+    if (caller.guest) {
+      query.andWhere('m.to_user_id IS NULL AND m.sent_at >= :since', { since: await this.admittedSince(userId, sessionId) });
+    } else {
+      query.andWhere('(m.to_user_id IS NULL OR m.from_user_id = :userId OR m.to_user_id = :userId)', { userId });
+    }
+    const rows = await query.orderBy('m.seq', 'DESC').limit(CHAT_HISTORY_LIMIT).getMany();
     await this.audit.record({
       actorUserId: userId,
       action: 'chat.history_read',
-      subjectUserId: member.role === 'patient' ? userId : null,
+      subjectUserId: member.role === 'patient' && !caller.guest ? userId : null,
       objectType: 'session_chat',
       objectId: sessionId,
       purpose: 'treatment',
@@ -120,6 +139,19 @@ export class ChatService implements OnModuleInit {
     this.liveState.changed(sessionId);
     this.notifier.toSession(sessionId, {}, 'chat:settingsChanged', { sessionId, patientPrivateChatAllowed: allowed });
     return { patientPrivateChatAllowed: allowed };
+  }
+
+  /** When a guest first came into the room; now if nothing is recorded yet (so nothing earlier shows). */
+  private async admittedSince(userId: string, sessionId: string): Promise<Date> {
+    const first = await this.messages.manager
+      .getRepository(AttendanceSegment)
+      .findOne({ where: { sessionId, userId }, order: { joinedAt: 'ASC' } });
+    return first?.joinedAt ?? new Date();
+  }
+
+  private async isFamilyGuest(userId: string): Promise<boolean> {
+    const user = await this.messages.manager.getRepository(User).findOne({ where: { id: userId }, select: { id: true, role: true } });
+    return user?.role === 'family';
   }
 
   private rulesFor(sessionId: string): ChatRules {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import type { ConsumerInfo, MediaSource, TransportInfo } from '@hearth/protocol';
+import { mediaKindOfSource, type ConsumerInfo, type MediaSource, type TransportInfo } from '@hearth/protocol';
 import { MediaError, MediaErrorCode } from './media-error';
 import { MediaPeer } from './media-peer';
 import {
@@ -130,8 +130,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (transport.appData.direction !== 'send') {
       throw new MediaError(MediaErrorCode.InvalidParameters, 'That connection only receives media.');
     }
-    if ((source === 'mic') !== (kind === 'audio')) {
-      throw new MediaError(MediaErrorCode.InvalidParameters, 'The microphone sends audio and the camera sends video.');
+    if (mediaKindOfSource(source) !== kind) {
+      throw new MediaError(MediaErrorCode.InvalidParameters, 'The microphone and a shared screen’s sound send audio; the camera and the screen send video.');
     }
     // One producer per source: a new camera track replaces the old one.
     peer.producerBySource(source)?.close();
@@ -139,7 +139,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       transport.produce<ProducerAppData>({ kind, rtpParameters, paused, appData: { peerId, source } }),
     );
     peer.addProducer(producer);
-    if (kind === 'audio') {
+    // A shared video's sound is not someone speaking: only microphones pick the active speaker.
+    if (source === 'mic') {
       await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     return producer;

@@ -21,7 +21,7 @@ export class ChatGateway {
 
   @SubscribeMessage('chat:send')
   send(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<ChatMessage>> {
-    return handleRequest('chat:send', chatSendSchema, p, (r) => this.chat.send(s.data.userId, r));
+    return handleRequest('chat:send', chatSendSchema, p, (r) => this.chat.send(s.data.userId, r, new Date(), { guest: s.data.role === 'family' }));
   }
 
   @SubscribeMessage('chat:delete')
@@ -34,7 +34,7 @@ export class ChatGateway {
 
   @SubscribeMessage('chat:history')
   history(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<ChatHistory>> {
-    return handleRequest('chat:history', chatHistorySchema, p, (r) => this.chat.history(s.data.userId, r.sessionId));
+    return handleRequest('chat:history', chatHistorySchema, p, (r) => this.chat.history(s.data.userId, r.sessionId, { guest: s.data.role === 'family' }));
   }
 
   @SubscribeMessage('chat:setPatientPrivateChat')

@@ -1,11 +1,15 @@
 import { DateTime } from 'luxon';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import {
+  defaultTrackFor,
+  PROGRAM_TRACK_LABELS,
+  PROGRAM_TRACKS,
   groupFormatSchema,
   individualFormatSchema,
   SCHEDULING_LIMITS,
   type CreateProgramBody,
   type FacilitatorRole,
+  type ProgramTrack,
   type Role,
   type SessionFormat,
   type UpdateProgramBody,
@@ -21,6 +25,7 @@ import {
   EnrollmentEntity,
   ProgramEntity,
   ProgramMemberEntity,
+  ProgramTrackEntity,
   ScheduledSessionEntity,
   SessionGuestEntity,
   SessionSeriesEntity,
@@ -115,7 +120,31 @@ export class ScheduleBook {
       }),
     );
     for (const userId of memberIds) await this.addMember(program.id, userId);
+    const tracks = input.tracks ?? [defaultTrackFor(input.specialty)];
+    await this.m.getRepository(ProgramTrackEntity).insert(tracks.map((track) => ({ programId: program.id, track })));
     return program;
+  }
+
+  /** The tracks a program runs, in PROGRAM_TRACKS order. */
+  async tracksOf(programId: string): Promise<ProgramTrack[]> {
+    const rows = await this.m.getRepository(ProgramTrackEntity).find({ where: { programId } });
+    return PROGRAM_TRACKS.filter((t) => rows.some((r) => r.track === t));
+  }
+
+  /** The tracks it runs from now on; a track that still has cohorts stays (refused, naming them). */
+  async setTracks(program: ProgramEntity, tracks: readonly ProgramTrack[]): Promise<void> {
+    const current = await this.tracksOf(program.id);
+    const dropped = current.filter((t) => !tracks.includes(t));
+    if (dropped.length > 0) {
+      const inUse = await this.m.getRepository(CohortEntity).find({ where: { programId: program.id, track: In(dropped) }, order: { name: 'ASC' } });
+      if (inUse.length > 0) {
+        const names = inUse.map((c) => `${c.name} (${PROGRAM_TRACK_LABELS[c.track]})`).join(', ');
+        fail(SchedulingErrorCode.InvalidState, `Move these cohorts to another track first: ${names}.`);
+      }
+      await this.m.getRepository(ProgramTrackEntity).delete({ programId: program.id, track: In(dropped) });
+    }
+    const added = tracks.filter((t) => !current.includes(t));
+    if (added.length > 0) await this.m.getRepository(ProgramTrackEntity).insert(added.map((track) => ({ programId: program.id, track })));
   }
 
   async updateProgram(program: ProgramEntity, patch: UpdateProgramBody): Promise<ProgramEntity> {
@@ -123,6 +152,7 @@ export class ScheduleBook {
     if (patch.weeklyHoursTarget !== undefined) program.weeklyTargetMinutes = Math.round(patch.weeklyHoursTarget * 60);
     if (patch.displayNamePolicy !== undefined) program.displayNamePolicy = patch.displayNamePolicy;
     if (patch.joinWindowMinutesBefore !== undefined) program.joinWindowMinutesBefore = patch.joinWindowMinutesBefore;
+    if (patch.tracks !== undefined) await this.setTracks(program, patch.tracks);
     return this.m.getRepository(ProgramEntity).save(program);
   }
 
@@ -143,14 +173,20 @@ export class ScheduleBook {
 
   async createCohort(
     program: ProgramEntity,
-    input: { name: string; track?: string; therapistId: string; coTherapistIds: string[] },
+    input: { name: string; track?: ProgramTrack; therapistId: string; coTherapistIds: string[] },
   ): Promise<CohortEntity> {
     const taken = await this.m.getRepository(CohortEntity).exists({ where: { programId: program.id, name: input.name } });
     if (taken) fail(SchedulingErrorCode.AlreadyExists, `This program already has a cohort named "${input.name}".`);
+    const runs = await this.tracksOf(program.id);
+    const track = input.track ?? (runs.length === 1 ? runs[0] : undefined);
+    if (!track) fail(SchedulingErrorCode.InvalidReference, `Pick the cohort's track: ${runs.map((t) => PROGRAM_TRACK_LABELS[t]).join(', ')}.`);
+    if (!runs.includes(track)) {
+      fail(SchedulingErrorCode.InvalidReference, `This program does not run a ${PROGRAM_TRACK_LABELS[track]} track (it runs: ${runs.map((t) => PROGRAM_TRACK_LABELS[t]).join(', ')}).`);
+    }
     const therapists: [string, FacilitatorRole][] = [[input.therapistId, 'lead'], ...input.coTherapistIds.map((id): [string, FacilitatorRole] => [id, 'co'])];
     for (const [id, role] of therapists) await this.memberWithRole(program.id, id, 'therapist', role === 'lead' ? 'therapist' : 'co-therapist');
     const cohort = await this.m.getRepository(CohortEntity).save(
-      this.m.getRepository(CohortEntity).create({ programId: program.id, name: input.name, track: input.track ?? null }),
+      this.m.getRepository(CohortEntity).create({ programId: program.id, name: input.name, track }),
     );
     await this.m.getRepository(CohortTherapistEntity).insert(therapists.map(([userId, role]) => ({ cohortId: cohort.id, userId, role })));
     return cohort;

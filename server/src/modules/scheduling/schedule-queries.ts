@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { DisplayNamePolicy, FacilitatorRole, SessionFormat, SessionKind, SessionStatus } from '@hearth/protocol';
+import type { DisplayNamePolicy, FacilitatorRole, ProgramTrack, SessionFormat, SessionKind, SessionStatus } from '@hearth/protocol';
 import type { Booking } from './domain/conflicts';
 
 /** A session row with what every view of it needs from its program and cohort. */
@@ -9,6 +9,8 @@ export interface SessionRow {
   seriesId: string | null;
   cohortId: string | null;
   cohortName: string | null;
+  /** The cohort's track (group sessions). */
+  track: ProgramTrack | null;
   kind: SessionKind;
   format: SessionFormat;
   title: string;
@@ -45,6 +47,7 @@ function toSessionRow(r: Raw): SessionRow {
     seriesId: (r.series_id as string | null) ?? null,
     cohortId: (r.cohort_id as string | null) ?? null,
     cohortName: (r.cohort_name as string | null) ?? null,
+    track: (r.cohort_track as ProgramTrack | null) ?? null,
     kind: r.kind as SessionKind,
     format: r.format as SessionFormat,
     title: r.title as string,
@@ -64,7 +67,7 @@ function toSessionRow(r: Raw): SessionRow {
 
 // $1 is always the asking user.
 const SESSION_SELECT = `
-  SELECT s.id, s.program_id, s.series_id, s.cohort_id, c.name AS cohort_name, s.kind, s.format, s.title, s.theme,
+  SELECT s.id, s.program_id, s.series_id, s.cohort_id, c.name AS cohort_name, c.track AS cohort_track, s.kind, s.format, s.title, s.theme,
          s.status, s.cancelled_reason, s.starts_at, s.ends_at, s.therapist_id, s.patient_id,
          p.time_zone, p.join_window_minutes_before, p.display_name_policy,
          (SELECT sp.role FROM session_people sp WHERE sp.session_id = s.id AND sp.user_id = $1

@@ -29,7 +29,7 @@ import type {
   UpdateSessionBody,
   WeekHours,
 } from '@hearth/protocol';
-import { isJoinWindowOpen, joinOpensAt, SCHEDULING_LIMITS, sessionViewKindOf } from '@hearth/protocol';
+import { isJoinWindowOpen, joinOpensAt, PROGRAM_TRACKS, SCHEDULING_LIMITS, sessionViewKindOf, type ProgramTrack } from '@hearth/protocol';
 import type { Principal } from '../auth/auth.service';
 import { hashPassword } from '../auth/password';
 import { sha256 } from '../auth/tokens';
@@ -44,6 +44,7 @@ import {
   CohortTherapistEntity,
   EnrollmentEntity,
   ProgramEntity,
+  ProgramTrackEntity,
   ProgramMemberEntity,
   SessionSeriesEntity,
 } from './entities';
@@ -144,8 +145,10 @@ export class SchedulingService {
 
   async createProgram(p: Principal, body: CreateProgramBody): Promise<Program> {
     if (p.role !== 'admin') forbidden('Only program admins can do this.');
-    const program = await ScheduleBook.transaction(this.ds, (book) => book.createProgram(body, [p.userId]));
-    return toProgram(program);
+    return ScheduleBook.transaction(this.ds, async (book) => {
+      const program = await book.createProgram(body, [p.userId]);
+      return toProgram(program, await book.tracksOf(program.id));
+    });
   }
 
   async listPrograms(p: Principal): Promise<Program[]> {
@@ -155,17 +158,20 @@ export class SchedulingService {
       .innerJoin(ProgramMemberEntity, 'pm', 'pm.program_id = p.id AND pm.user_id = :userId', { userId: p.userId })
       .orderBy('p.name')
       .getMany();
-    return rows.map(toProgram);
+    const tracks = rows.length ? await this.ds.getRepository(ProgramTrackEntity).find({ where: { programId: In(rows.map((r) => r.id)) } }) : [];
+    return rows.map((r) => toProgram(r, tracks.filter((t) => t.programId === r.id).map((t) => t.track)));
   }
 
   async getProgram(p: Principal, programId: string): Promise<Program> {
-    return toProgram(await this.adminProgram(p, programId));
+    const program = await this.adminProgram(p, programId);
+    return toProgram(program, await new ScheduleBook(this.ds.manager).tracksOf(program.id));
   }
 
   async updateProgram(p: Principal, programId: string, body: UpdateProgramBody): Promise<Program> {
     return ScheduleBook.transaction(this.ds, async (book) => {
       const program = await this.adminProgram(p, programId, book.manager);
-      return toProgram(await book.updateProgram(program, body));
+      const updated = await book.updateProgram(program, body);
+      return toProgram(updated, await book.tracksOf(program.id));
     });
   }
 
@@ -611,6 +617,7 @@ export class SchedulingService {
       seriesId: r.seriesId,
       cohortId: r.cohortId,
       cohortName: r.cohortName,
+      track: r.track,
       kind: sessionViewKindOf(r.kind, r.format),
       format: r.format,
       title: r.title,
@@ -647,7 +654,7 @@ function toParticipant(x: PersonRow, policy: ProgramEntity['displayNamePolicy'])
   return { userId: x.userId, role: x.role, displayName: x.role === 'patient' ? displayNameFor(x, policy) : fullName(x) };
 }
 
-function toProgram(p: ProgramEntity): Program {
+function toProgram(p: ProgramEntity, tracks: readonly ProgramTrack[]): Program {
   return {
     id: p.id,
     name: p.name,
@@ -656,6 +663,7 @@ function toProgram(p: ProgramEntity): Program {
     weeklyHoursTarget: p.weeklyTargetMinutes / 60,
     displayNamePolicy: p.displayNamePolicy,
     joinWindowMinutesBefore: p.joinWindowMinutesBefore,
+    tracks: PROGRAM_TRACKS.filter((t) => tracks.includes(t)),
     createdAt: p.createdAt.toISOString(),
   };
 }

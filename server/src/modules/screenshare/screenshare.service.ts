@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ScreenShareView } from '@hearth/protocol';
+import { SCREEN_SHARE_SOURCES, type ScreenShareView } from '@hearth/protocol';
 import { Notifier } from '../realtime/notifier';
 import { RoomsService } from '../rooms/rooms.service';
 import { ScreenShare, ScreenShareRuleError } from './domain/screen-share';
@@ -22,7 +22,10 @@ export class ScreenShareService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.rooms.setProducePolicy('screen', (sessionId, userId) => this.shares.get(sessionId)?.sharerUserId === userId);
+    // The screen and its sound (when the browser offers it) are one share: only the current sharer sends either.
+    for (const source of SCREEN_SHARE_SOURCES) {
+      this.rooms.setProducePolicy(source, (sessionId, userId) => this.shares.get(sessionId)?.sharerUserId === userId);
+    }
     this.rooms.onPresence((e) => {
       if (e.kind === 'ended') {
         this.shares.delete(e.sessionId);
@@ -47,7 +50,7 @@ export class ScreenShareService implements OnModuleInit {
     const me = this.rooms.requireAdmitted(userId, sessionId);
     const share = this.share(sessionId);
     const { replaced } = this.rule(() => share.start(userId, me.role, now));
-    if (replaced) this.rooms.closeProducer(sessionId, replaced, 'screen');
+    if (replaced) this.closeShareMedia(sessionId, replaced);
     return this.publish(share);
   }
 
@@ -56,7 +59,7 @@ export class ScreenShareService implements OnModuleInit {
     const share = this.share(sessionId);
     const stopped = this.rule(() => share.stop(userId, me.role, targetUserId));
     // Close at the SFU even when the state had already moved on (a stale producer never lingers).
-    this.rooms.closeProducer(sessionId, targetUserId ?? userId, 'screen');
+    this.closeShareMedia(sessionId, targetUserId ?? userId);
     return stopped ? this.publish(share) : share.view();
   }
 
@@ -64,8 +67,13 @@ export class ScreenShareService implements OnModuleInit {
     this.rooms.requireTherapist(userId, sessionId);
     const share = this.share(sessionId);
     const stopped = share.allow(targetUserId, allowed);
-    if (stopped) this.rooms.closeProducer(sessionId, stopped, 'screen');
+    if (stopped) this.closeShareMedia(sessionId, stopped);
     return this.publish(share);
+  }
+
+  /** A share's video and sound stop together at the SFU; everyone's consumers of them close. */
+  private closeShareMedia(sessionId: string, userId: string): void {
+    for (const source of SCREEN_SHARE_SOURCES) this.rooms.closeProducer(sessionId, userId, source);
   }
 
   private share(sessionId: string): ScreenShare {

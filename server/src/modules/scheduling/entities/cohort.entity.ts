@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { FacilitatorRole } from '@hearth/protocol';
+import type { FacilitatorRole, ProgramTrack } from '@hearth/protocol';
 
 /** A group of patients who meet together, led by a therapist and optional co-therapists. */
 @Entity({ name: 'cohorts' })
@@ -13,8 +13,9 @@ export class CohortEntity {
   @Column({ type: 'text' })
   name: string;
 
-  @Column({ type: 'text', nullable: true })
-  track: string | null;
+  /** One of its program's tracks (program_tracks; a foreign key keeps it so). */
+  @Column({ type: 'text' })
+  track: ProgramTrack;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,5 +1,5 @@
 import { CohortEntity, CohortTherapistEntity, EnrollmentEntity } from './cohort.entity';
-import { ProgramEntity, ProgramMemberEntity } from './program.entity';
+import { ProgramEntity, ProgramMemberEntity, ProgramTrackEntity } from './program.entity';
 import { CalendarFeedEntity, ScheduledSessionEntity, SessionGuestEntity, SessionSeriesEntity } from './session.entity';
 
 export * from './cohort.entity';
@@ -9,6 +9,7 @@ export * from './session.entity';
 export const SCHEDULING_ENTITIES = [
   ProgramEntity,
   ProgramMemberEntity,
+  ProgramTrackEntity,
   CohortEntity,
   CohortTherapistEntity,
   EnrollmentEntity,

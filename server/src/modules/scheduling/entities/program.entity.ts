@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { DisplayNamePolicy, ProgramSpecialty } from '@hearth/protocol';
+import type { DisplayNamePolicy, ProgramSpecialty, ProgramTrack } from '@hearth/protocol';
 
 /** A treatment program (e.g. "Evening Adult IOP"): its specialty, clock and rules. */
 @Entity({ name: 'programs' })
@@ -31,6 +31,19 @@ export class ProgramEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+}
+
+/** A track the program runs (adults, adolescents, women, men, LGBTQ+, veterans); its cohorts belong to one. */
+@Entity({ name: 'program_tracks' })
+export class ProgramTrackEntity {
+  @PrimaryColumn({ name: 'program_id', type: 'uuid' })
+  programId: string;
+
+  @PrimaryColumn({ type: 'text' })
+  track: ProgramTrack;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
 }
 
 /** A person's membership of a program; admins administer the programs they are members of. */

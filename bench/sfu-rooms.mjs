@@ -72,6 +72,7 @@ const { values: args } = parseArgs({
     realistic: { type: 'boolean', default: false },
     'realistic-rooms': { type: 'string', default: '6,8,10,12,14' },
     'sender-cap': { type: 'boolean', default: false },
+    dtx: { type: 'boolean', default: false },
     'phone-visible': { type: 'string', default: '4' },
     'phone-layer': { type: 'string', default: '1' },
     'laptop-layer': { type: 'string', default: '1' },
@@ -99,6 +100,8 @@ if (args.help) {
                              --phone-layer 1, their other video consumers paused), half on
                              laptops (every tile at --laptop-layer 1); audio never paused
   --realistic-rooms 6,8,…    room counts for the realistic pass(es)
+  --dtx                      opus DTX in every pass: a silent participant sends one audio packet
+                             per 400 ms instead of 50/s (Hearth's client does not enable it yet)
   --sender-cap               with --realistic, a third pass: each sender also stops the simulcast
                              layers above the highest one any unpaused consumer prefers
   --seconds 10               measured seconds per step
@@ -358,6 +361,7 @@ async function runStep(worker, rooms, srtpSuite, consumption) {
               firstLayer: p.firstLayer,
             }),
         srtp: p.senderSrtp,
+        dtx: args.dtx,
         roomSize: ROOM_SIZE,
         indexInRoom: i % ROOM_SIZE,
       })),
@@ -607,6 +611,7 @@ async function main() {
       (args.realistic
         ? `simulcast VP8 ${SIMULCAST_LAYER_KBPS.join('/')} kbit/s + opus a participant; realistic: phones (half) see ${phoneVisible} tiles at layer ${phoneLayer}, laptops every tile at layer ${laptopLayer}`
         : `${packetsPerSecondPerParticipant().toFixed(0)} pkt/s sent a participant`) +
+      (args.dtx ? '; opus DTX' : '') +
       `; ${seconds} s a step after ${warmupSeconds} s warm-up`,
   );
   const build = workerBuild();
@@ -672,6 +677,7 @@ async function main() {
                   }),
               packetsPerSecondPerParticipant: round(packetsPerSecondPerParticipant(), 1),
               transports: 'PlainTransport, rtcpMux, comedia senders',
+              opusDtx: args.dtx,
             },
             summary,
             steps,

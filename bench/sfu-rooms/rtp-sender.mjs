@@ -19,6 +19,8 @@ const TICK_MS = 2;
  */
 const OTHER_LAYERS_AFTER_MS = 2000;
 const SPEAKER_TURN_MS = 4000;
+/** Opus DTX (--dtx): in silence a browser sends one frame in this many (one per 400 ms). */
+const DTX_EVERY = 20;
 
 let participants = [];
 let timer = null;
@@ -45,6 +47,7 @@ function start({ list }) {
       vp8StartsAt: (p.simulcast ?? [0]).map((_, layer) => (p.simulcast && layer !== p.firstLayer ? t0 + OTHER_LAYERS_AFTER_MS : t0)),
       /** Packets sent per stream since the last mark: opus, then each VP8 stream. */
       sentByStream: [0, ...(p.simulcast ?? [0]).map(() => 0)],
+      opusSilentFrames: 0,
       nextOpus: t0 + randomInt(0, OPUS_PTIME_MS * 1000) / 1000,
       nextFrame: t0 + randomInt(0, Math.round(1e6 / VP8_FPS)) / 1000,
     };
@@ -67,7 +70,9 @@ function tick() {
     const speaking = Math.floor(now / SPEAKER_TURN_MS) % p.roomSize === p.indexInRoom;
     while (p.nextOpus <= now) {
       maxLateMs = Math.max(maxLateMs, now - p.nextOpus);
-      send(p, 0, p.opus.next(speaking));
+      if (p.dtx && !speaking && p.opusSilentFrames++ % DTX_EVERY !== 0) p.opus.skip();
+      else send(p, 0, p.opus.next(speaking));
+      if (speaking) p.opusSilentFrames = 0;
       p.nextOpus += OPUS_PTIME_MS;
     }
     while (p.nextFrame <= now) {

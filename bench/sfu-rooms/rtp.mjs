@@ -70,6 +70,11 @@ export class OpusStream extends RtpStream {
     this.timestamp = (this.timestamp + (48000 * OPUS_PTIME_MS) / 1000) >>> 0;
     return { packet, roc };
   }
+
+  /** A 20 ms frame not sent (opus DTX in silence): time moves on, the sequence number does not. */
+  skip() {
+    this.timestamp = (this.timestamp + (48000 * OPUS_PTIME_MS) / 1000) >>> 0;
+  }
 }
 
 /**

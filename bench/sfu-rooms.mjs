@@ -7,7 +7,16 @@
 // Per number of rooms: worker CPU %, packets forwarded/s, receiver loss % and
 // µs of worker CPU per forwarded packet, over plain RTP and over SRTP.
 //
+// --realistic: senders send simulcast (three VP8 layers, as Hearth's camera
+// does) and the run has two passes: everyone receives everyone's top layer
+// (full rate), then rooms as they are actually consumed (half the participants
+// on phones seeing 4 tiles, the other video consumers paused at the SFU; the
+// rest on laptops with every tile at the layer its size selects; audio never
+// paused) — and, with --sender-cap, a third where each sender also stops its
+// layers nobody watches. Rooms per core for each pass, and the ratio.
+//
 //   node bench/sfu-rooms.mjs [--mode plain|srtp|both] [--rooms 1,4,6,8,10,12] [--seconds 10]
+//   node bench/sfu-rooms.mjs --realistic [--sender-cap] [--rooms 3,4,5,6] [--realistic-rooms 6,8,10,12]
 //
 // bench/README.md says what the figures mean, how they are made and how noisy they are.
 import { createRequire } from 'node:module';
@@ -18,7 +27,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomInt } from 'node:crypto';
 import { busyPercent, cpuTimes, forkChild, machine, pin, processCpu, sleep, udpDrops } from './sfu-rooms/host.mjs';
-import { AUDIO_LEVEL_EXT_ID, AUDIO_LEVEL_URI, OPUS_PT, VP8_PT, packetsPerSecondPerParticipant } from './sfu-rooms/rtp.mjs';
+import {
+  AUDIO_LEVEL_EXT_ID,
+  AUDIO_LEVEL_URI,
+  OPUS_PT,
+  SIMULCAST_LAYER_KBPS,
+  VP8_PT,
+  packetsPerSecondPerParticipant,
+  simulcastDeltaFrameBytes,
+} from './sfu-rooms/rtp.mjs';
 import { SRTP_SUITES, SrtpContext, randomSrtpParameters } from './sfu-rooms/srtp.mjs';
 import { buildSink, startReceiver } from './sfu-rooms/receivers.mjs';
 
@@ -50,11 +67,18 @@ const CONTENDED_WAIT_PERCENT = 5;
 
 const { values: args } = parseArgs({
   options: {
-    mode: { type: 'string', default: 'both' },
-    rooms: { type: 'string', default: '1,4,6,8,10,12' },
+    mode: { type: 'string' },
+    rooms: { type: 'string' },
+    realistic: { type: 'boolean', default: false },
+    'realistic-rooms': { type: 'string', default: '6,8,10,12,14' },
+    'sender-cap': { type: 'boolean', default: false },
+    dtx: { type: 'boolean', default: false },
+    'phone-visible': { type: 'string', default: '4' },
+    'phone-layer': { type: 'string', default: '1' },
+    'laptop-layer': { type: 'string', default: '1' },
     seconds: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    'srtp-suite': { type: 'string', default: 'AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM' },
+    warmup: { type: 'string' },
+    'srtp-suite': { type: 'string' },
     'stop-loss': { type: 'string', default: '5' },
     'worker-cpu': { type: 'string', default: '0' },
     'harness-cpu': { type: 'string', default: '1' },
@@ -68,13 +92,24 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`usage: node bench/sfu-rooms.mjs [options]
-  --mode plain|srtp|both     transports without or with SRTP (default both)
-  --rooms 1,4,6,8,10,12      room counts to step through, one worker
+  --mode plain|srtp|both     transports without or with SRTP (default both; srtp with --realistic)
+  --rooms 1,4,6,8,10,12      room counts to step through, one worker (3,4,5,6,7 with --realistic:
+                             its full-rate pass)
+  --realistic                simulcast senders; a full-rate pass, then rooms as they are consumed:
+                             half the participants on phones (--phone-visible 4 tiles at
+                             --phone-layer 1, their other video consumers paused), half on
+                             laptops (every tile at --laptop-layer 1); audio never paused
+  --realistic-rooms 6,8,…    room counts for the realistic pass(es)
+  --dtx                      opus DTX in every pass: a silent participant sends one audio packet
+                             per 400 ms instead of 50/s (Hearth's client does not enable it yet)
+  --sender-cap               with --realistic, a third pass: each sender also stops the simulcast
+                             layers above the highest one any unpaused consumer prefers
   --seconds 10               measured seconds per step
-  --warmup 3                 unmeasured seconds per step (key frames, consumers syncing)
+  --warmup 3                 unmeasured seconds per step (key frames, consumers syncing; 5 with --realistic)
   --srtp-suite A,B           SRTP suites to run, one pass each, of
                              ${Object.keys(SRTP_SUITES).join(', ')}
-                             (default AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM)
+                             (default AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM; with --realistic
+                             AEAD_AES_256_GCM, what mediasoup and Chrome settle on)
   --stop-loss 5              stop a mode after a step loses more than this %
   --pin                      pin the worker to --worker-cpu (0) and the bench's own processes
                              to --harness-cpu (1); off by default: on a shared machine other
@@ -86,16 +121,40 @@ if (args.help) {
   process.exit(0);
 }
 
-const modes = args.mode === 'both' ? ['plain', 'srtp'] : [args.mode];
-if (!modes.every((m) => m === 'plain' || m === 'srtp')) fail(`--mode must be plain, srtp or both, not ${args.mode}`);
-const srtpSuites = args['srtp-suite'].split(',');
+const modeArg = args.mode ?? (args.realistic ? 'srtp' : 'both');
+const modes = modeArg === 'both' ? ['plain', 'srtp'] : [modeArg];
+if (!modes.every((m) => m === 'plain' || m === 'srtp')) fail(`--mode must be plain, srtp or both, not ${modeArg}`);
+const srtpSuites = (args['srtp-suite'] ?? (args.realistic ? 'AEAD_AES_256_GCM' : 'AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM')).split(',');
 for (const suite of srtpSuites) if (!SRTP_SUITES[suite]) fail(`unknown --srtp-suite ${suite}`);
-/** One pass over the room counts per (mode, suite). */
-const passes = modes.flatMap((mode) => (mode === 'srtp' ? srtpSuites.map((suite) => ({ mode, suite })) : [{ mode, suite: null }]));
-const roomSteps = args.rooms.split(',').map(Number);
-if (!roomSteps.every((n) => Number.isInteger(n) && n > 0)) fail(`--rooms must list positive integers, not ${args.rooms}`);
+const roomSteps = parseRooms('--rooms', args.rooms ?? (args.realistic ? '3,4,5,6,7' : '1,4,6,8,10,12'));
+const realisticRoomSteps = parseRooms('--realistic-rooms', args['realistic-rooms']);
+const phoneVisible = Number(args['phone-visible']);
+const phoneLayer = Number(args['phone-layer']);
+const laptopLayer = Number(args['laptop-layer']);
+if (!(Number.isInteger(phoneVisible) && phoneVisible >= 0 && phoneVisible < ROOM_SIZE)) fail('--phone-visible must be 0…11');
+for (const [name, layer] of [['--phone-layer', phoneLayer], ['--laptop-layer', laptopLayer]]) {
+  if (!(Number.isInteger(layer) && layer >= 0 && layer < SIMULCAST_LAYER_KBPS.length)) fail(`${name} must be 0…${SIMULCAST_LAYER_KBPS.length - 1}`);
+}
+/**
+ * How a pass's rooms are consumed: `single` one VP8 stream each, everyone
+ * receives everyone (the classic bench); `full` simulcast, everyone receives
+ * everyone's top layer; `realistic` simulcast as the rooms are actually
+ * consumed; `capped` the same, with senders sending only the layers someone watches.
+ */
+const consumptions = args.realistic ? ['full', 'realistic', ...(args['sender-cap'] ? ['capped'] : [])] : ['single'];
+/** One pass over the room counts per (mode, suite, consumption). */
+const passes = modes
+  .flatMap((mode) => (mode === 'srtp' ? srtpSuites.map((suite) => ({ mode, suite })) : [{ mode, suite: null }]))
+  .flatMap((p) => consumptions.map((consumption) => ({ ...p, consumption, rooms: consumption === 'full' || consumption === 'single' ? roomSteps : realisticRoomSteps })));
+
+function parseRooms(name, list) {
+  const steps = list.split(',').map(Number);
+  if (!steps.every((n) => Number.isInteger(n) && n > 0)) fail(`${name} must list positive integers, not ${list}`);
+  return steps;
+}
 const seconds = Number(args.seconds);
-const warmupSeconds = Number(args.warmup);
+// Simulcast: the layers nobody locks onto start 2 s late (rtp-sender.mjs); measure after they run.
+const warmupSeconds = Number(args.warmup ?? (args.realistic ? '5' : '3'));
 const stopLoss = Number(args['stop-loss']);
 const waitQuietSeconds = Number(args['wait-quiet']);
 const [portMin, portMax] = args['port-range'].split('-').map(Number);
@@ -115,8 +174,10 @@ function fail(message) {
 
 const listenInfo = { protocol: 'udp', ip: '127.0.0.1', portRange: { min: portMin, max: portMax } };
 
+/** @param {number | number[]} ssrc one SSRC, or one per simulcast layer (lowest first) */
 function producerParameters(kind, ssrc) {
-  const cname = `bench-${ssrc}`;
+  const ssrcs = Array.isArray(ssrc) ? ssrc : [ssrc];
+  const cname = `bench-${ssrcs[0]}`;
   if (kind === 'audio') {
     return {
       codecs: [
@@ -130,7 +191,7 @@ function producerParameters(kind, ssrc) {
         },
       ],
       headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: AUDIO_LEVEL_EXT_ID }],
-      encodings: [{ ssrc }],
+      encodings: [{ ssrc: ssrcs[0] }],
       rtcp: { cname, reducedSize: true },
     };
   }
@@ -144,8 +205,55 @@ function producerParameters(kind, ssrc) {
       },
     ],
     headerExtensions: [],
-    encodings: [{ ssrc }],
+    encodings: ssrcs.map((x) => ({ ssrc: x })),
     rtcp: { cname, reducedSize: true },
+  };
+}
+
+/**
+ * Who watches whom, and at which simulcast layer, in one room: `plan[v][s]` is
+ * null when viewer v's video consumer of sender s is paused at the SFU, else the
+ * spatial layer v prefers for s. Audio is always consumed (never paused).
+ * Participants alternate laptop, phone, … (half each); a phone shows the first
+ * `phoneVisible` other tiles of the grid (roster order) and scrolls past the rest.
+ */
+function consumptionPlan(consumption) {
+  const top = SIMULCAST_LAYER_KBPS.length - 1;
+  return Array.from({ length: ROOM_SIZE }, (_, v) => {
+    const phone = v % 2 === 1;
+    const others = Array.from({ length: ROOM_SIZE }, (_, i) => i).filter((i) => i !== v);
+    return Array.from({ length: ROOM_SIZE }, (_, s) => {
+      if (s === v) return null;
+      if (consumption === 'full' || consumption === 'single') return top;
+      if (!phone) return laptopLayer;
+      return others.indexOf(s) < phoneVisible ? phoneLayer : null;
+    });
+  });
+}
+
+/**
+ * The sender-side cap (issue 14, server domain rule): a sender sends the layers
+ * up to the highest one any unpaused consumer prefers; the lowest is always sent.
+ */
+function sendLayersFor(plan, sender) {
+  const wanted = plan.map((row) => row[sender]).filter((layer) => layer !== null);
+  return 1 + Math.max(0, ...wanted);
+}
+
+/** Capabilities for consumers: the router's own, as a browser's would be. */
+function consumerCapabilities(router, simulcast) {
+  if (!simulcast) return router.rtpCapabilities;
+  // No bandwidth estimation for simulcast consumers: the sink sends no transport-cc or
+  // REMB feedback, so mediasoup's estimate would stay at its 600 kbit/s start and pick
+  // layers by that for the whole transport. A browser's feedback on a good network lets
+  // every consumer have its preferred layer; here the preferred layer is taken at once.
+  // The header extensions (transport-cc's included) still go out on every packet.
+  return {
+    ...router.rtpCapabilities,
+    codecs: router.rtpCapabilities.codecs.map((c) => ({
+      ...c,
+      rtcpFeedback: (c.rtcpFeedback ?? []).filter((fb) => fb.type !== 'transport-cc' && fb.type !== 'goog-remb'),
+    })),
   };
 }
 
@@ -154,20 +262,22 @@ function producerParameters(kind, ssrc) {
  * fed every microphone), with PlainTransports in place of WebRtcTransports.
  * Every receive transport of the room sends to `sinkPort`.
  */
-async function createRoom(worker, sinkPort, srtpSuite) {
+async function createRoom(worker, sinkPort, srtpSuite, consumption) {
   const srtp = srtpSuite !== null;
+  const simulcast = consumption !== 'single';
+  const plan = consumptionPlan(consumption);
   const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
   const observer = await router.createActiveSpeakerObserver({ interval: 300 });
   const transportOptions = { listenInfo, rtcpMux: true, enableSrtp: srtp, srtpCryptoSuite: srtp ? srtpSuite : undefined };
   const peers = await Promise.all(
-    Array.from({ length: ROOM_SIZE }, async () => {
+    Array.from({ length: ROOM_SIZE }, async (_, index) => {
       const sendTransport = await router.createPlainTransport({ ...transportOptions, comedia: true });
       const senderSrtp = srtp ? randomSrtpParameters(srtpSuite) : null;
       if (srtp) await sendTransport.connect({ srtpParameters: senderSrtp });
       const opusSsrc = randomInt(1, 2 ** 32 - 1);
-      const vp8Ssrc = randomInt(1, 2 ** 32 - 1);
+      const vp8Ssrcs = (simulcast ? SIMULCAST_LAYER_KBPS : [0]).map(() => randomInt(1, 2 ** 32 - 1));
       const mic = await sendTransport.produce({ kind: 'audio', rtpParameters: producerParameters('audio', opusSsrc) });
-      const cam = await sendTransport.produce({ kind: 'video', rtpParameters: producerParameters('video', vp8Ssrc) });
+      const cam = await sendTransport.produce({ kind: 'video', rtpParameters: producerParameters('video', vp8Ssrcs) });
       await observer.addProducer({ producerId: mic.id });
       const recvTransport = await router.createPlainTransport({ ...transportOptions, comedia: false });
       await recvTransport.connect({
@@ -176,22 +286,35 @@ async function createRoom(worker, sinkPort, srtpSuite) {
         // What the "browser" would encrypt its RTCP with; it sends none.
         ...(srtp ? { srtpParameters: randomSrtpParameters(srtpSuite) } : {}),
       });
-      return { sendTransport, recvTransport, mic, cam, opusSsrc, vp8Ssrc, senderSrtp };
+      const sendLayers = !simulcast ? 1 : consumption === 'capped' ? sendLayersFor(plan, index) : SIMULCAST_LAYER_KBPS.length;
+      // The highest layer anyone watches starts first (rtp-sender.mjs says why).
+      const firstLayer = sendLayersFor(plan, index) - 1;
+      return { index, sendTransport, recvTransport, mic, cam, opusSsrc, vp8Ssrcs, sendLayers, firstLayer, senderSrtp };
     }),
   );
-  // Everyone consumes everyone else: 22 consumers a participant. The router's
-  // own capabilities stand in for a browser's (transport-cc, abs-send-time, mid…).
+  // Everyone consumes everyone else: 22 consumers a participant (video ones paused
+  // or at a preferred layer as the plan says).
+  const capabilities = consumerCapabilities(router, simulcast);
+  /** Per consumer: [sender index, stream index at the sender (0 opus, 1 + layer for video)], unpaused only. */
+  const streams = [];
   await Promise.all(
     peers.map(async (peer) => {
       for (const other of peers) {
         if (other === peer) continue;
-        for (const producer of [other.mic, other.cam]) {
-          await peer.recvTransport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
-        }
+        await peer.recvTransport.consume({ producerId: other.mic.id, rtpCapabilities: capabilities });
+        streams.push([other.index, 0]);
+        const layer = plan[peer.index][other.index];
+        await peer.recvTransport.consume({
+          producerId: other.cam.id,
+          rtpCapabilities: capabilities,
+          paused: layer === null,
+          ...(simulcast && layer !== null ? { preferredLayers: { spatialLayer: layer, temporalLayer: 0 } } : {}),
+        });
+        if (layer !== null) streams.push([other.index, 1 + (simulcast ? layer : 0)]);
       }
     }),
   );
-  return { router, peers };
+  return { router, peers, streams };
 }
 
 /** Waits (at most `maxSeconds`) for a second in which the machine is nearly idle; returns seconds waited. */
@@ -207,7 +330,7 @@ async function waitForQuiet(maxSeconds) {
   return round((performance.now() - start) / 1000, 1);
 }
 
-async function runStep(worker, rooms, srtpSuite) {
+async function runStep(worker, rooms, srtpSuite, consumption) {
   const srtp = srtpSuite !== null;
   const receiver = await startReceiver(receiverKind, rooms);
   const sender = forkChild(path.join(here, 'sfu-rooms/rtp-sender.mjs'));
@@ -218,7 +341,7 @@ async function runStep(worker, rooms, srtpSuite) {
   const roomList = [];
   try {
     const setupStart = performance.now();
-    for (let r = 0; r < rooms; r++) roomList.push(await createRoom(worker, receiver.ports[r], srtpSuite));
+    for (let r = 0; r < rooms; r++) roomList.push(await createRoom(worker, receiver.ports[r], srtpSuite, consumption));
     const peers = roomList.flatMap((room) => room.peers);
     const setupSeconds = (performance.now() - setupStart) / 1000;
     // The keys each receive transport encrypts with, by its port, to check samples.
@@ -230,8 +353,15 @@ async function runStep(worker, rooms, srtpSuite) {
       list: peers.map((p, i) => ({
         port: p.sendTransport.tuple.localPort,
         opusSsrc: p.opusSsrc,
-        vp8Ssrc: p.vp8Ssrc,
+        ...(consumption === 'single'
+          ? { vp8Ssrc: p.vp8Ssrcs[0] }
+          : {
+              simulcast: p.vp8Ssrcs.map((ssrc, layer) => ({ ssrc, deltaFrameBytes: simulcastDeltaFrameBytes(SIMULCAST_LAYER_KBPS[layer]) })),
+              sendLayers: p.sendLayers,
+              firstLayer: p.firstLayer,
+            }),
         srtp: p.senderSrtp,
+        dtx: args.dtx,
         roomSize: ROOM_SIZE,
         indexInRoom: i % ROOM_SIZE,
       })),
@@ -259,6 +389,14 @@ async function runStep(worker, rooms, srtpSuite) {
     const forwardedPerSecond = after.rx.received / after.rx.seconds;
     const lossPercent = after.rx.expected > 0 ? Math.max(0, (1 - after.rx.received / after.rx.expected) * 100) : 100;
     const consumers = rooms * ROOM_SIZE * (ROOM_SIZE - 1) * 2;
+    // What the unpaused consumers should carry: each one its sender's stream (opus, or
+    // the VP8 layer it prefers), at the rate the sender actually sent that stream.
+    const offeredPackets = roomList.reduce(
+      (sum, room, r) => sum + room.streams.reduce((x, [sender, stream]) => x + after.tx.sentByStream[r * ROOM_SIZE + sender][stream], 0),
+      0,
+    );
+    const offeredPerSecond = offeredPackets / after.tx.seconds;
+    const activeConsumers = roomList.reduce((sum, room) => sum + room.streams.length, 0);
     const sampled = after.rx.samples.filter((x) => consumerKeys.has(x.port));
     // CPU the rest of the machine took meanwhile (other people's builds and tests
     // share these 2 cores): all cores' busy time minus the bench's own processes.
@@ -271,7 +409,12 @@ async function runStep(worker, rooms, srtpSuite) {
     return {
       rooms,
       participants: rooms * ROOM_SIZE,
+      consumption,
       consumers,
+      /** Consumers not paused at the SFU (audio, and the video tiles that are seen). */
+      activeConsumers,
+      /** Simulcast layers each participant sent (3 unless the sender was capped). */
+      sentLayers: consumption === 'single' ? null : roomList.flatMap((room) => room.peers.map((p) => p.sendLayers)),
       setupSeconds: round(setupSeconds, 2),
       seconds: round(after.rx.seconds, 2),
       workerCpuPercent: round(workerCpu * 100, 1),
@@ -282,13 +425,13 @@ async function runStep(worker, rooms, srtpSuite) {
       workerRunQueueWaitPercent: round(workerWait * 100, 1),
       packetsSentPerSecond: Math.round(after.tx.sentPackets / after.tx.seconds),
       packetsForwardedPerSecond: Math.round(forwardedPerSecond),
-      /** Forwarded ÷ (sent × 11): each packet sent should reach the 11 others. */
-      forwardedOfOfferedPercent: round((forwardedPerSecond / ((after.tx.sentPackets / after.tx.seconds) * (ROOM_SIZE - 1))) * 100, 1),
+      /** Forwarded ÷ what the unpaused consumers' streams were sent: each packet should reach every consumer of its stream. */
+      forwardedOfOfferedPercent: round((forwardedPerSecond / offeredPerSecond) * 100, 1),
       lossPercent: round(lossPercent, 3),
       usPerForwardedPacket: forwardedPerSecond > 0 ? round((workerCpu / forwardedPerSecond) * 1e6, 2) : null,
       packetsExpected: after.rx.expected,
       packetsReceived: after.rx.received,
-      silentStreams: Math.max(0, consumers - after.rx.activeStreams),
+      silentStreams: Math.max(0, activeConsumers - after.rx.activeStreams),
       kernelDrops: {
         atWorker: after.workerDrops - before.workerDrops,
         atReceivers: after.receiverDrops - before.receiverDrops,
@@ -348,7 +491,7 @@ function printTable(title, steps) {
   const head = ['rooms', 'consumers', 'worker CPU %', 'fwd pkt/s', 'fwd/offered %', 'loss %', 'µs/pkt', 'worker waited %', 'others CPU %', 'drops wkr/rx'];
   const rows = steps.map((s) => [
     s.rooms,
-    s.consumers,
+    s.activeConsumers === s.consumers ? String(s.consumers) : `${s.activeConsumers}/${s.consumers}`,
     s.workerCpuPercent.toFixed(1),
     s.packetsForwardedPerSecond.toLocaleString('en-US'),
     s.forwardedOfOfferedPercent.toFixed(1),
@@ -370,6 +513,9 @@ function printTable(title, steps) {
   if (steps.some((s) => s.forwardedOfOfferedPercent < KEEPING_UP_PERCENT && s.lossPercent < LOSS_TARGET_PERCENT)) {
     console.log(`  fwd/offered < ${KEEPING_UP_PERCENT}% without loss yet: the worker is falling behind and its socket queues are growing`);
   }
+  if (steps.some((s) => s.activeConsumers !== s.consumers)) {
+    console.log('  consumers: unpaused/all (paused video consumers forward nothing)');
+  }
   for (const s of steps.filter((x) => x.silentStreams > 0)) {
     console.log(`  ! ${s.rooms} room(s): ${s.silentStreams} consumer(s) delivered nothing in the window`);
   }
@@ -381,7 +527,6 @@ function printTable(title, steps) {
  * machine was busy: see the table) — and a projection from µs/packet there.
  */
 function summarise(steps) {
-  const perRoomPps = ROOM_SIZE * (ROOM_SIZE - 1) * packetsPerSecondPerParticipant();
   const clean = steps.filter(
     (s) =>
       s.lossPercent < LOSS_TARGET_PERCENT &&
@@ -390,14 +535,66 @@ function summarise(steps) {
       s.usPerForwardedPacket,
   );
   const best = clean.reduce((a, s) => (!a || s.rooms > a.rooms ? s : a), null);
+  // Forwarded packets a room needs: the classic traffic's by construction; simulcast
+  // passes' as measured there (it depends on who watches what).
+  const at = best ?? steps.at(-1);
+  const perRoomPps =
+    steps[0]?.consumption === 'single' || !at ? ROOM_SIZE * (ROOM_SIZE - 1) * packetsPerSecondPerParticipant() : at.packetsForwardedPerSecond / at.rooms;
   return {
     lossTargetPercent: LOSS_TARGET_PERCENT,
     maxRoomsUnderLossTarget: best?.rooms ?? 0,
+    lossPercentThere: best?.lossPercent ?? null,
     workerCpuPercentThere: best?.workerCpuPercent ?? null,
     usPerPacketThere: best?.usPerForwardedPacket ?? null,
     packetsPerSecondPerRoom: Math.round(perRoomPps),
     projectedRoomsPerCore: best ? round(1e6 / (best.usPerForwardedPacket * perRoomPps), 1) : null,
   };
+}
+
+const CONSUMPTION_LABELS = {
+  full: 'simulcast, everyone at full rate',
+  realistic: 'simulcast, realistic consumption',
+  capped: 'simulcast, realistic consumption + sender cap',
+};
+
+/** --realistic: one line per pass and the ratios against the full-rate pass of the same run. */
+function compareConsumption(stepsByPass) {
+  const groups = new Map();
+  for (const pass of stepsByPass) {
+    const key = `${pass.mode}/${pass.suite}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(pass);
+  }
+  for (const group of groups.values()) {
+    const full = group.find((p) => p.consumption === 'full');
+    console.log(`\nrooms of ${ROOM_SIZE} per core, ${group[0].label.split(',')[0]} — loss < ${LOSS_TARGET_PERCENT}% and ≥ ${KEEPING_UP_PERCENT}% forwarded:`);
+    const head = ['pass', 'rooms carried', 'loss %', 'µs/pkt', 'worker CPU %', 'fwd pkt/s a room', 'rooms/core projected', '× full rate'];
+    const rows = group.map((p) => {
+      const s = p.summary;
+      const ratio = full && full.summary.maxRoomsUnderLossTarget > 0 ? (s.maxRoomsUnderLossTarget / full.summary.maxRoomsUnderLossTarget).toFixed(2) : '–';
+      const projectedRatio =
+        full?.summary.projectedRoomsPerCore && s.projectedRoomsPerCore ? (s.projectedRoomsPerCore / full.summary.projectedRoomsPerCore).toFixed(2) : '–';
+      return [
+        p.consumption,
+        String(s.maxRoomsUnderLossTarget),
+        s.lossPercentThere?.toFixed(3) ?? '–',
+        s.usPerPacketThere?.toFixed(2) ?? '–',
+        s.workerCpuPercentThere?.toFixed(1) ?? '–',
+        s.packetsPerSecondPerRoom.toLocaleString('en-US'),
+        s.projectedRoomsPerCore?.toFixed(1) ?? '–',
+        `${ratio} (projected ${projectedRatio})`,
+      ];
+    });
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+    console.log(line(head));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) console.log(line(r));
+    const top = (p) => p.steps.at(-1);
+    if (group.some((p) => top(p) && p.summary.maxRoomsUnderLossTarget === top(p).rooms)) {
+      console.log('  a pass whose highest step was still clean was not pushed to its limit: give it higher --rooms / --realistic-rooms');
+    }
+  }
 }
 
 async function main() {
@@ -410,7 +607,12 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   console.log(
     `sfu-rooms: mediasoup ${mediasoup.version}, worker pid ${worker.pid}${pinned ? ` on CPU ${workerCpu}, bench on CPU ${harnessCpu}` : ' (not pinned)'}; ` +
-      `rooms of ${ROOM_SIZE}, ${packetsPerSecondPerParticipant().toFixed(0)} pkt/s sent a participant; ${seconds} s a step after ${warmupSeconds} s warm-up`,
+      `rooms of ${ROOM_SIZE}, ` +
+      (args.realistic
+        ? `simulcast VP8 ${SIMULCAST_LAYER_KBPS.join('/')} kbit/s + opus a participant; realistic: phones (half) see ${phoneVisible} tiles at layer ${phoneLayer}, laptops every tile at layer ${laptopLayer}`
+        : `${packetsPerSecondPerParticipant().toFixed(0)} pkt/s sent a participant`) +
+      (args.dtx ? '; opus DTX' : '') +
+      `; ${seconds} s a step after ${warmupSeconds} s warm-up`,
   );
   const build = workerBuild();
   console.log(
@@ -419,13 +621,13 @@ async function main() {
   );
   const stepsByPass = [];
   try {
-    for (const { mode, suite } of passes) {
-      const label = suite ? `SRTP ${suite}` : 'plain RTP';
+    for (const { mode, suite, consumption, rooms: steppedRooms } of passes) {
+      const label = (suite ? `SRTP ${suite}` : 'plain RTP') + (consumption === 'single' ? '' : `, ${CONSUMPTION_LABELS[consumption]}`);
       const steps = [];
-      for (const rooms of roomSteps) {
+      for (const rooms of steppedRooms) {
         process.stdout.write(`  ${label}: ${rooms} room(s)… `);
         const waitedForQuiet = waitQuietSeconds > 0 ? await waitForQuiet(waitQuietSeconds) : 0;
-        const step = { ...(await runStep(worker, rooms, suite)), waitedForQuietSeconds: waitedForQuiet };
+        const step = { ...(await runStep(worker, rooms, suite, consumption)), waitedForQuietSeconds: waitedForQuiet };
         steps.push(step);
         console.log(
           `${step.workerCpuPercent}% worker CPU, ${step.packetsForwardedPerSecond} pkt/s, loss ${step.lossPercent}%, ${step.usPerForwardedPacket} µs/pkt` +
@@ -438,7 +640,7 @@ async function main() {
         await sleep(500);
       }
       const summary = summarise(steps);
-      stepsByPass.push({ label, mode, steps });
+      stepsByPass.push({ label, mode, suite, consumption, steps, summary });
       printTable(`sfu-rooms — ${label}, one worker`, steps);
       console.log(
         `→ at most ${summary.maxRoomsUnderLossTarget} room(s) of ${ROOM_SIZE} with loss < ${LOSS_TARGET_PERCENT}% and ≥ ${KEEPING_UP_PERCENT}% forwarded` +
@@ -447,7 +649,7 @@ async function main() {
               `at 100% CPU (${summary.packetsPerSecondPerRoom.toLocaleString('en-US')} forwarded pkt/s a room)`
             : ''),
       );
-      const file = path.join(resultsDir, `sfu-rooms-${suite ? `srtp-${suite}` : mode}-${stamp}.json`);
+      const file = path.join(resultsDir, `sfu-rooms-${suite ? `srtp-${suite}` : mode}${consumption === 'single' ? '' : `-${consumption}`}-${stamp}.json`);
       writeFileSync(
         file,
         JSON.stringify(
@@ -455,6 +657,7 @@ async function main() {
             bench: 'sfu-rooms',
             mode,
             srtpCryptoSuite: suite,
+            consumption,
             startedAt: startedAt.toISOString(),
             mediasoup: mediasoup.version,
             machine: machine(),
@@ -464,9 +667,17 @@ async function main() {
               roomSize: ROOM_SIZE,
               seconds,
               warmupSeconds,
-              roomSteps,
+              roomSteps: steppedRooms,
+              ...(consumption === 'single'
+                ? {}
+                : {
+                    simulcastLayerKbps: SIMULCAST_LAYER_KBPS,
+                    phones: { share: 0.5, visibleTiles: phoneVisible, layer: phoneLayer },
+                    laptops: { share: 0.5, layer: laptopLayer },
+                  }),
               packetsPerSecondPerParticipant: round(packetsPerSecondPerParticipant(), 1),
               transports: 'PlainTransport, rtcpMux, comedia senders',
+              opusDtx: args.dtx,
             },
             summary,
             steps,
@@ -480,9 +691,10 @@ async function main() {
   } finally {
     worker.close();
   }
+  if (args.realistic) compareConsumption(stepsByPass);
   // Same room counts, same run, neither step contended: the ratio is steadier than either figure.
-  const plain = stepsByPass.find((p) => p.mode === 'plain');
-  for (const pass of plain ? stepsByPass.filter((p) => p.mode === 'srtp') : []) {
+  const plain = stepsByPass.find((p) => p.mode === 'plain' && p.consumption === 'single');
+  for (const pass of plain ? stepsByPass.filter((p) => p.mode === 'srtp' && p.consumption === 'single') : []) {
     const pairs = plain.steps
       .map((p) => [p, pass.steps.find((x) => x.rooms === p.rooms)])
       .filter(([p, x]) => x && [p, x].every((s) => s.lossPercent < LOSS_TARGET_PERCENT && s.workerRunQueueWaitPercent < CONTENDED_WAIT_PERCENT));

@@ -70,11 +70,26 @@ export class OpusStream extends RtpStream {
     this.timestamp = (this.timestamp + (48000 * OPUS_PTIME_MS) / 1000) >>> 0;
     return { packet, roc };
   }
+
+  /** A 20 ms frame not sent (opus DTX in silence): time moves on, the sequence number does not. */
+  skip() {
+    this.timestamp = (this.timestamp + (48000 * OPUS_PTIME_MS) / 1000) >>> 0;
+  }
 }
 
+/**
+ * Simulcast as Hearth's camera sends it (client RoomClient CAMERA_ENCODINGS: ¼, ½ and full
+ * resolution at 150, 400 and 1,200 kbit/s), one SSRC a layer, 30 fps each: bytes of a
+ * delta frame per layer (key frames are 4× that, as above).
+ */
+export const SIMULCAST_LAYER_KBPS = [150, 400, 1200];
+export const simulcastDeltaFrameBytes = (kbps) => Math.round((kbps * 1000) / 8 / VP8_FPS);
+
 export class Vp8Stream extends RtpStream {
-  constructor(ssrc) {
+  /** @param {number} deltaFrameBytes mean size of a delta frame (the stream's bitrate ÷ fps) */
+  constructor(ssrc, deltaFrameBytes = VP8_DELTA_FRAME_BYTES) {
     super(ssrc, VP8_PT, 90000);
+    this.deltaFrameBytes = deltaFrameBytes;
     this.pictureId = randomInt(0, 0x8000);
     this.tl0PicIdx = randomInt(0, 256);
     this.frame = 0;
@@ -83,7 +98,7 @@ export class Vp8Stream extends RtpStream {
   /** All packets of the next frame; the first frame and every KEYFRAME_EVERY-th are key frames. */
   nextFrame() {
     const keyFrame = this.frame % VP8_KEYFRAME_EVERY === 0;
-    const frameBytes = keyFrame ? 4 * VP8_DELTA_FRAME_BYTES : Math.round(VP8_DELTA_FRAME_BYTES * (0.8 + 0.4 * Math.random()));
+    const frameBytes = keyFrame ? 4 * this.deltaFrameBytes : Math.round(this.deltaFrameBytes * (0.8 + 0.4 * Math.random()));
     const count = Math.ceil(frameBytes / VP8_MAX_PACKET_PAYLOAD);
     const per = Math.ceil(frameBytes / count);
     const out = [];

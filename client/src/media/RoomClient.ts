@@ -672,6 +672,17 @@ export class RoomClient {
     if (info.kind === 'video' && this.hiddenVideo.has(info.userId)) await this.requestVisible(consumer.id, false);
   }
 
+  /**
+   * Nobody watches our camera larger than `spatialLayer` (the server tells us, and
+   * tells us again the moment someone does): stop encoding the layers above it.
+   */
+  private capCameraLayers(producerId: string, spatialLayer: number): void {
+    const camera = this.producers.get('camera');
+    if (!camera || camera.closed || camera.id !== producerId) return;
+    // A layer the browser cannot change now is harmless: the next push tries again.
+    camera.setMaxSpatialLayer(spatialLayer).catch(() => undefined);
+  }
+
   private async requestLayer(consumerId: string, spatialLayer: number): Promise<void> {
     await this.ask('media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
       () => undefined,
@@ -789,6 +800,7 @@ export class RoomClient {
     });
     on('media:consumerClosed', (p) => mine(p) && this.dropConsumer(p.consumerId));
     on('screen:stateChanged', (p) => mine(p) && this.applyScreenShare(p));
+    on('media:producerMaxLayerChanged', (p) => mine(p) && this.capCameraLayers(p.producerId, p.spatialLayer));
     on('media:consumerPaused', (p) => {
       if (!mine(p)) return;
       const entry = this.consumers.get(p.consumerId);

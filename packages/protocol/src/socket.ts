@@ -21,7 +21,7 @@ import type {
   targetUserSchema,
   TransportInfo,
 } from './room';
-import type { consumerVisibleSchema } from './viewing';
+import type { consumerVisibleSchema, ProducerMaxLayerChanged } from './viewing';
 import type { FacilitationState, facilitationStateSchema, mediaCapabilitiesSchema, MediaPrepared, mediaPrepareSchema } from './join';
 import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, chatSendSchema, chatSetPatientPrivateSchema } from './chat';
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
@@ -219,6 +219,8 @@ export interface ServerToClientEvents {
   'media:consumerCreated': (payload: { sessionId: string; consumer: ConsumerInfo }) => void;
   'media:consumerClosed': (payload: { sessionId: string; consumerId: string }) => void;
   'media:consumerPaused': (payload: { sessionId: string; consumerId: string; paused: boolean }) => void;
+  /** The sender only: the highest layer of their camera anyone watches now (encode nothing above it). */
+  'media:producerMaxLayerChanged': (payload: ProducerMaxLayerChanged) => void;
 
   /** Everyone the message is for: the room (group), or sender and recipient (private). */
   'chat:messageSent': (payload: { sessionId: string; message: ChatMessage }) => void;

@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import { mediaKindOfSource, type ConsumerInfo, type MediaSource, type TransportInfo } from '@hearth/protocol';
 import { MediaError, MediaErrorCode } from './media-error';
 import { MediaPeer } from './media-peer';
+import { SenderLayerPolicy } from './sender-layer-policy';
 import {
   MEDIA_CODECS,
   type ConsumerAppData,
@@ -16,6 +17,9 @@ import {
 
 const logger = new Logger('Media');
 
+/** A lower cap on a sender's layers must hold this long before the sender is told (see SenderLayerPolicy). */
+export const SENDER_LAYER_LOWER_AFTER_MS = 2000;
+
 /**
  * One live session's media: a Router, an ActiveSpeakerObserver and the peers.
  * Knows nothing about therapy rules — who may consume whom is decided by the
@@ -24,6 +28,19 @@ const logger = new Logger('Media');
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private readonly peers = new Map<PeerId, MediaPeer>();
   private closed = false;
+  /** Each simulcast camera's top layer, as watched: changes go to the sender ('senderMaxLayer'). */
+  private readonly senderLayers = new SenderLayerPolicy({
+    lowerAfterMs: SENDER_LAYER_LOWER_AFTER_MS,
+    schedule: (fn, ms) => {
+      const timer = setTimeout(fn, ms);
+      timer.unref();
+      return () => clearTimeout(timer);
+    },
+    onChange: (producerId, spatialLayer) => {
+      const owner = this.findProducer(producerId);
+      if (owner) this.emit('senderMaxLayer', { peerId: owner.producer.appData.peerId, producerId, spatialLayer });
+    },
+  });
 
   private constructor(
     readonly id: string,
@@ -139,6 +156,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       transport.produce<ProducerAppData>({ kind, rtpParameters, paused, appData: { peerId, source } }),
     );
     peer.addProducer(producer);
+    if (kind === 'video') {
+      this.senderLayers.addProducer(producer.id, producer.rtpParameters.encodings?.length ?? 1);
+      producer.observer.once('close', () => this.senderLayers.removeProducer(producer.id));
+    }
     // A shared video's sound is not someone speaking: only microphones pick the active speaker.
     if (source === 'mic') {
       await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
@@ -167,6 +188,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source },
     });
     peer.addConsumer(consumer);
+    if (consumer.kind === 'video') {
+      this.senderLayers.setConsumer(producerId, consumer.id, { active: false, preferredSpatialLayer: null });
+      consumer.observer.once('close', () => this.senderLayers.removeConsumer(consumer.id));
+    }
     const closed = () => this.emit('consumerClosed', { peerId: consumerPeerId, consumerId: consumer.id });
     consumer.on('producerclose', closed);
     consumer.on('transportclose', closed);
@@ -184,13 +209,16 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 
   async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
-    await this.guard(() => this.peer(peerId).consumer(consumerId).resume());
+    const consumer = this.peer(peerId).consumer(consumerId);
+    await this.guard(() => consumer.resume());
+    this.senderLayers.updateConsumer(consumerId, { active: !consumer.paused });
   }
 
   async setPreferredLayers(peerId: PeerId, consumerId: string, spatialLayer: number): Promise<void> {
     const consumer = this.peer(peerId).consumer(consumerId);
     if (consumer.kind !== 'video') return;
     await this.guard(() => consumer.setPreferredLayers({ spatialLayer, temporalLayer: 2 }));
+    this.senderLayers.updateConsumer(consumerId, { preferredSpatialLayer: consumer.preferredLayers?.spatialLayer ?? spatialLayer });
   }
 
   /**
@@ -203,6 +231,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       throw new MediaError(MediaErrorCode.InvalidParameters, 'Sound keeps playing whether or not a tile is on screen.');
     }
     await this.guard(() => (visible ? consumer.resume() : consumer.pause()));
+    this.senderLayers.updateConsumer(consumerId, { active: !consumer.paused });
   }
 
   /** Server-side mute / camera-off: the media stops at the SFU whatever the client does. */
@@ -253,6 +282,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.senderLayers.close();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     if (!this.router.closed) this.router.close();

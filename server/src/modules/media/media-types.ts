@@ -42,6 +42,11 @@ export interface MediaRoomEvents {
   activeSpeaker: [PeerId | null];
   /** A consumer's producer was paused or resumed (mute, camera off, floor rules). */
   consumerPaused: [{ peerId: PeerId; consumerId: string; paused: boolean }];
+  /**
+   * The highest layer anyone watches of a simulcast camera changed: its sender
+   * (`peerId`) should encode layers 0 … `spatialLayer` only (SenderLayerPolicy).
+   */
+  senderMaxLayer: [{ peerId: PeerId; producerId: string; spatialLayer: number }];
   /** A consumer closed because its producer or transport went away. */
   consumerClosed: [{ peerId: PeerId; consumerId: string }];
   closed: [];

@@ -35,6 +35,10 @@ export class SessionMedia {
       room.on('consumerClosed', ({ peerId, consumerId }) =>
         this.notifier.toUser(peerId, 'media:consumerClosed', { sessionId, consumerId }),
       );
+      // Media policy, not therapy: the sender encodes only the layers someone watches.
+      room.on('senderMaxLayer', ({ peerId, producerId, spatialLayer }) =>
+        this.notifier.toUser(peerId, 'media:producerMaxLayerChanged', { sessionId, producerId, spatialLayer }),
+      );
       room.once('closed', () => void this.rebuildMedia(sessionId).catch(() => undefined));
     }
     return room;

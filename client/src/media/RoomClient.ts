@@ -45,6 +45,15 @@ export interface JoinTimings {
   firstConsume?: number;
   /** Media came from transports prepared in the lobby (admission only consumed). */
   prepared?: boolean;
+  /** The first `transport.consume` was called (SDP work starts). */
+  consumeStart?: number;
+  /** The receive transport asked to connect (its DTLS parameters are known) and the server's answer. */
+  recvConnect?: number;
+  recvConnectAck?: number;
+  /** The receive transport's ICE + DTLS are up. */
+  recvConnected?: number;
+  /** The first consumer's resume was answered. */
+  firstResumeAck?: number;
 }
 
 /** Simulcast for camera video: three layers; receivers pick one by tile size. */
@@ -570,15 +579,21 @@ export class RoomClient {
 
   private wireTransport(transport: types.Transport): types.Transport {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      const recv = transport.direction === 'recv';
+      if (recv) this.timings.recvConnect ??= performance.now();
       this.ask('media:connectTransport', {
         sessionId: this.sessionId,
         transportId: transport.id,
         dtlsParameters: dtlsParameters as unknown as { fingerprints: { algorithm: string; value: string }[] },
       })
-        .then(() => callback())
+        .then(() => {
+          if (recv) this.timings.recvConnectAck ??= performance.now();
+          callback();
+        })
         .catch(errback);
     });
     transport.on('connectionstatechange', (state) => {
+      if (state === 'connected' && transport.direction === 'recv') this.timings.recvConnected ??= performance.now();
       if (state === 'failed' || state === 'disconnected') {
         this.patch({ connection: 'reconnecting' });
         void this.restartIce(transport);
@@ -608,6 +623,7 @@ export class RoomClient {
     }
     const transport = this.recvTransport;
     if (!transport || transport.closed || this.consumers.has(info.consumerId)) return;
+    this.timings.consumeStart ??= performance.now();
     const consumer = await transport.consume({
       id: info.consumerId,
       producerId: info.producerId,
@@ -628,6 +644,7 @@ export class RoomClient {
     const resumed = this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
     this.timings.firstConsume ??= performance.now();
     await resumed;
+    this.timings.firstResumeAck ??= performance.now();
     const first = this.firstConsumed;
     this.firstConsumed = null;
     first?.();

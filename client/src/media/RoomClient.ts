@@ -90,6 +90,8 @@ export class RoomClient {
   private pendingConsumers: ConsumerInfo[] | null = null;
   /** After admission with lobby-prepared media: starts sending once the first remote track is consumed. */
   private firstConsumed: (() => void) | null = null;
+  /** While entering with consumers in the join answer: called once the first is consumed (the room then renders). */
+  private beforeRoomShown: (() => void) | null = null;
   private readonly entryListeners = new Set<Listener>();
   /** Redirects to another node in a row (cluster), to stop a ping-pong. */
   private redirects = 0;
@@ -391,15 +393,18 @@ export class RoomClient {
     // Admitted from the lobby with media prepared there: keep it, send, and consume what arrives.
     const keepMedia = this.current.phase === 'waiting' && room.mediaPrepared === true && this.recvTransport !== null && !this.recvTransport.closed;
     const early = this.takeEarlyConsumers();
-    this.patch({
-      phase: 'in-room',
-      selfUserId: room.selfUserId,
-      selfRole: room.selfRole,
-      participants: room.participants,
-      lobby: room.lobby ?? [],
-      activeSpeakerUserId: room.activeSpeakerUserId,
-      message: null,
-    });
+    const showRoom = () =>
+      this.patch({
+        phase: 'in-room',
+        selfUserId: room.selfUserId,
+        selfRole: room.selfRole,
+        participants: room.participants,
+        lobby: room.lobby ?? [],
+        activeSpeakerUserId: room.activeSpeakerUserId,
+        message: null,
+      });
+    if (!keepMedia && media && media.consumers.length + early.length > 0) return this.enterConsumingFirst(showRoom, media, early);
+    showRoom();
     if (keepMedia) {
       this.timings.prepared = true;
       this.timings.transports = performance.now();
@@ -419,6 +424,34 @@ export class RoomClient {
     this.entryListeners.forEach((l) => l());
     const generation = this.mediaGeneration;
     // A failure of media that a newer start has replaced is nobody's concern.
+    await starting.catch((e: unknown) => {
+      if (generation === this.mediaGeneration) throw e;
+    });
+    if (generation !== this.mediaGeneration) return;
+    this.recoveryAttempts = 0;
+    this.settleConnection();
+  }
+
+  /**
+   * Entering with consumers in the join answer: the browser's WebRTC work
+   * (the receive transport's SDP, then ICE and DTLS on its own threads) starts
+   * before the room's first render, which holds the page's main thread for a
+   * while; the render then overlaps the connection instead of delaying it.
+   * The room shows once the first consumer is in (or after 250 ms at most).
+   */
+  private async enterConsumingFirst(showRoom: () => void, media: MediaPrepared, early: ConsumerInfo[]): Promise<void> {
+    let consumed!: () => void;
+    const firstConsume = new Promise<void>((resolve) => (consumed = resolve));
+    this.beforeRoomShown = consumed;
+    const starting = this.adoptMedia(media, early);
+    const generation = this.mediaGeneration;
+    let cap: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([firstConsume, starting.catch(() => undefined), new Promise<void>((resolve) => (cap = setTimeout(resolve, 250)))]);
+    clearTimeout(cap);
+    this.beforeRoomShown = null;
+    if (generation !== this.mediaGeneration && this.current.phase !== 'joining') return;
+    showRoom();
+    this.entryListeners.forEach((l) => l());
     await starting.catch((e: unknown) => {
       if (generation === this.mediaGeneration) throw e;
     });
@@ -546,7 +579,7 @@ export class RoomClient {
       const micOn = audio.enabled;
       const p = await send.produce({ track: audio, appData: { source: 'mic', paused: !micOn }, ...pauseOpts });
       if (generation !== this.mediaGeneration) return void p.close();
-      const inLobby = this.current.phase !== 'in-room';
+      const inLobby = this.current.phase === 'waiting';
       if (!micOn || inLobby) p.pause();
       this.producers.set('mic', p);
       if (!inLobby) this.patch({ micOn });
@@ -561,7 +594,7 @@ export class RoomClient {
         ...pauseOpts,
       });
       if (generation !== this.mediaGeneration) return void p.close();
-      const inLobby = this.current.phase !== 'in-room';
+      const inLobby = this.current.phase === 'waiting';
       if (!cameraOn || inLobby) p.pause();
       this.producers.set('camera', p);
       if (!inLobby) this.patch({ cameraOn });
@@ -631,6 +664,7 @@ export class RoomClient {
       rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
     });
     this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind, source: info.source });
+    this.beforeRoomShown?.();
     if (info.source === 'screen') return this.showRemoteScreen(info, consumer);
     const media = { ...(this.current.remote[info.userId] ?? { audioPaused: false, videoPaused: false }) };
     if (info.kind === 'audio') {

@@ -35,7 +35,7 @@ const only = arg('--only');
 function startServer() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-'));
   const child = spawn(process.execPath, [path.join(appRoot, 'server/dist/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1', SOCKET_RATE_LIMIT_SCALE: '100' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -98,7 +98,7 @@ function firstFrameScript(userId) {
 const timingsScript = () => {
   const t = window.__hearthRoom?.timings ?? {};
   const abs = (x) => (typeof x === 'number' ? performance.timeOrigin + x : null);
-  return { start: abs(t.start), joinAck: abs(t.joinAck), device: abs(t.device), transports: abs(t.transports), firstConsume: abs(t.firstConsume), prepared: !!t.prepared };
+  return { start: abs(t.start), joinAck: abs(t.joinAck), device: abs(t.device), transports: abs(t.transports), consumeStart: abs(t.consumeStart), firstConsume: abs(t.firstConsume), recvConnect: abs(t.recvConnect), recvConnectAck: abs(t.recvConnectAck), recvConnected: abs(t.recvConnected), firstResumeAck: abs(t.firstResumeAck), prepared: !!t.prepared };
 };
 
 async function failureShots(pages) {
@@ -122,7 +122,7 @@ const ms = (x) => (typeof x === 'number' ? x.toFixed(0) : '–');
 
 function phasesFrom(t0, marks, frame) {
   const rel = (x) => (typeof x === 'number' ? x - t0 : null);
-  return { joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), firstConsume: rel(marks.firstConsume), firstFrame: frame - t0 };
+  return { joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), consumeStart: rel(marks.consumeStart), firstConsume: rel(marks.firstConsume), recvConnect: rel(marks.recvConnect), recvConnectAck: rel(marks.recvConnectAck), recvConnected: rel(marks.recvConnected), firstResumeAck: rel(marks.firstResumeAck), firstFrame: frame - t0 };
 }
 
 const server = await startServer();
@@ -147,6 +147,16 @@ try {
     const rows = [];
     for (let i = 0; i < runs; i++) {
       const { context, page } = await openJoinPage(browser, server.url, 'therapist@hearth.test', live.id);
+      await page.evaluate(() => {
+        window.__lt = [];
+        new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__lt.push([performance.timeOrigin + e.startTime, e.duration]))).observe({ type: 'longtask' });
+      });
+      const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const t0 = await page.evaluate(() => {
         const t = performance.timeOrigin + performance.now();
@@ -159,7 +169,13 @@ try {
       });
       const row = phasesFrom(t0, await page.evaluate(timingsScript), at);
       rows.push(row);
-      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.firstConsume)})\n`);
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+        writeFileSync(path.join(root, `bench/results/join-profile-${i}.cpuprofile`), JSON.stringify(profile));
+      }
+      if (process.env.LONGTASKS) console.log('  long tasks:', (await page.evaluate(() => window.__lt)).map(([s, d]) => `${(s - t0).toFixed(0)}+${d.toFixed(0)}`).join(' '));
+      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)})\n`);
       await context.close();
     }
     measures.enter = rows;
@@ -195,7 +211,7 @@ try {
       const marks = await page.evaluate(timingsScript);
       row.prepared = marks.prepared;
       rows.push(row);
-      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.firstConsume)}, prepared in lobby: ${row.prepared})\n`);
+      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared})\n`);
       await page.evaluate(() => window.__hearthRoom?.leave());
       await context.close();
     }

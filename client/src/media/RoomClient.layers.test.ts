@@ -16,6 +16,7 @@ interface FakeProducer {
   resume: () => void;
   close: () => void;
   setMaxSpatialLayer: jest.Mock<Promise<void>, [number]>;
+  codecOptions?: Record<string, unknown>;
 }
 
 const produced: FakeProducer[] = [];
@@ -31,7 +32,7 @@ function fakeTransport(id: string) {
     close() {
       this.closed = true;
     },
-    produce(opts: { track: { kind: string }; appData: Record<string, unknown> }): Promise<FakeProducer> {
+    produce(opts: { track: { kind: string }; appData: Record<string, unknown>; codecOptions?: Record<string, unknown> }): Promise<FakeProducer> {
       return new Promise((resolve, reject) => {
         const announce = listeners.get('produce');
         if (!announce) return reject(new Error('no produce listener'));
@@ -53,6 +54,7 @@ function fakeTransport(id: string) {
                 this.closed = true;
               },
               setMaxSpatialLayer: jest.fn<Promise<void>, [number]>().mockResolvedValue(undefined),
+              codecOptions: opts.codecOptions,
             };
             produced.push(producer);
             resolve(producer);
@@ -151,6 +153,15 @@ describe('RoomClient: the camera encodes only the layers someone watches', () =>
     socket.fire('media:producerMaxLayerChanged', { sessionId: SESSION, producerId: 'camera-1', spatialLayer: 1 });
     await flush();
     expect(client.state.phase).toBe('in-room');
+    client.close();
+  });
+});
+
+describe('RoomClient: the microphone', () => {
+  it('sends with opus DTX (silence costs a packet per 400 ms) and in-band FEC', async () => {
+    const { client, mic, camera } = await inRoomSending();
+    expect(mic.codecOptions).toEqual(expect.objectContaining({ opusDtx: true, opusFec: true }));
+    expect(camera.codecOptions?.opusDtx).toBeUndefined();
     client.close();
   });
 });

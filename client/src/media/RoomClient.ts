@@ -48,6 +48,15 @@ export interface JoinTimings {
   firstConsume?: number;
   /** Media came from transports prepared in the lobby (admission only consumed). */
   prepared?: boolean;
+  /** The first `transport.consume` was called (SDP work starts). */
+  consumeStart?: number;
+  /** The receive transport asked to connect (its DTLS parameters are known) and the server's answer. */
+  recvConnect?: number;
+  recvConnectAck?: number;
+  /** The receive transport's ICE + DTLS are up. */
+  recvConnected?: number;
+  /** The first consumer's resume was answered. */
+  firstResumeAck?: number;
 }
 
 /** Simulcast for camera video: three layers; receivers pick one by tile size. */
@@ -56,6 +65,9 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 400_000 },
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
 ];
+
+/** Microphone: DTX while silent, in-band FEC against loss on poor connections. */
+const MIC_CODEC_OPTIONS: types.ProducerCodecOptions = { opusDtx: true, opusFec: true };
 
 /**
  * One live session from the browser's side: joining, the lobby, mediasoup
@@ -86,6 +98,8 @@ export class RoomClient {
   private pendingConsumers: ConsumerInfo[] | null = null;
   /** After admission with lobby-prepared media: starts sending once the first remote track is consumed. */
   private firstConsumed: (() => void) | null = null;
+  /** While entering with consumers in the join answer: called once the first is consumed (the room then renders). */
+  private beforeRoomShown: (() => void) | null = null;
   private readonly entryListeners = new Set<Listener>();
   /** Redirects to another node in a row (cluster), to stop a ping-pong. */
   private redirects = 0;
@@ -418,15 +432,18 @@ export class RoomClient {
     // Admitted from the lobby with media prepared there: keep it, send, and consume what arrives.
     const keepMedia = this.current.phase === 'waiting' && room.mediaPrepared === true && this.recvTransport !== null && !this.recvTransport.closed;
     const early = this.takeEarlyConsumers();
-    this.patch({
-      phase: 'in-room',
-      selfUserId: room.selfUserId,
-      selfRole: room.selfRole,
-      participants: room.participants,
-      lobby: room.lobby ?? [],
-      activeSpeakerUserId: room.activeSpeakerUserId,
-      message: null,
-    });
+    const showRoom = () =>
+      this.patch({
+        phase: 'in-room',
+        selfUserId: room.selfUserId,
+        selfRole: room.selfRole,
+        participants: room.participants,
+        lobby: room.lobby ?? [],
+        activeSpeakerUserId: room.activeSpeakerUserId,
+        message: null,
+      });
+    if (!keepMedia && media && media.consumers.length + early.length > 0) return this.enterConsumingFirst(showRoom, media, early);
+    showRoom();
     if (keepMedia) {
       this.timings.prepared = true;
       this.timings.transports = performance.now();
@@ -446,6 +463,34 @@ export class RoomClient {
     this.entryListeners.forEach((l) => l());
     const generation = this.mediaGeneration;
     // A failure of media that a newer start has replaced is nobody's concern.
+    await starting.catch((e: unknown) => {
+      if (generation === this.mediaGeneration) throw e;
+    });
+    if (generation !== this.mediaGeneration) return;
+    this.recoveryAttempts = 0;
+    this.settleConnection();
+  }
+
+  /**
+   * Entering with consumers in the join answer: the browser's WebRTC work
+   * (the receive transport's SDP, then ICE and DTLS on its own threads) starts
+   * before the room's first render, which holds the page's main thread for a
+   * while; the render then overlaps the connection instead of delaying it.
+   * The room shows once the first consumer is in (or after 250 ms at most).
+   */
+  private async enterConsumingFirst(showRoom: () => void, media: MediaPrepared, early: ConsumerInfo[]): Promise<void> {
+    let consumed!: () => void;
+    const firstConsume = new Promise<void>((resolve) => (consumed = resolve));
+    this.beforeRoomShown = consumed;
+    const starting = this.adoptMedia(media, early);
+    const generation = this.mediaGeneration;
+    let cap: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([firstConsume, starting.catch(() => undefined), new Promise<void>((resolve) => (cap = setTimeout(resolve, 250)))]);
+    clearTimeout(cap);
+    this.beforeRoomShown = null;
+    if (generation !== this.mediaGeneration && this.current.phase !== 'joining') return;
+    showRoom();
+    this.entryListeners.forEach((l) => l());
     await starting.catch((e: unknown) => {
       if (generation === this.mediaGeneration) throw e;
     });
@@ -571,9 +616,16 @@ export class RoomClient {
     const pauseOpts = { stopTracks: false, zeroRtpOnPause: true, disableTrackOnPause: false };
     if (audio) {
       const micOn = audio.enabled;
-      const p = await send.produce({ track: audio, appData: { source: 'mic', paused: !micOn }, ...pauseOpts });
+      // Opus DTX: a silent microphone (most of a group, most of the time) sends a packet every 400 ms instead
+      // of every 20 ms, which is most of what the SFU forwards in a realistic room (bench/sfu-rooms --dtx).
+      const p = await send.produce({
+        track: audio,
+        codecOptions: MIC_CODEC_OPTIONS,
+        appData: { source: 'mic', paused: !micOn },
+        ...pauseOpts,
+      });
       if (generation !== this.mediaGeneration) return void p.close();
-      const inLobby = this.current.phase !== 'in-room';
+      const inLobby = this.current.phase === 'waiting';
       if (!micOn || inLobby) p.pause();
       this.producers.set('mic', p);
       if (!inLobby) this.patch({ micOn });
@@ -588,7 +640,7 @@ export class RoomClient {
         ...pauseOpts,
       });
       if (generation !== this.mediaGeneration) return void p.close();
-      const inLobby = this.current.phase !== 'in-room';
+      const inLobby = this.current.phase === 'waiting';
       if (!cameraOn || inLobby) p.pause();
       this.producers.set('camera', p);
       if (!inLobby) this.patch({ cameraOn });
@@ -606,15 +658,21 @@ export class RoomClient {
 
   private wireTransport(transport: types.Transport): types.Transport {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      const recv = transport.direction === 'recv';
+      if (recv) this.timings.recvConnect ??= performance.now();
       this.ask('media:connectTransport', {
         sessionId: this.sessionId,
         transportId: transport.id,
         dtlsParameters: dtlsParameters as unknown as { fingerprints: { algorithm: string; value: string }[] },
       })
-        .then(() => callback())
+        .then(() => {
+          if (recv) this.timings.recvConnectAck ??= performance.now();
+          callback();
+        })
         .catch(errback);
     });
     transport.on('connectionstatechange', (state) => {
+      if (state === 'connected' && transport.direction === 'recv') this.timings.recvConnected ??= performance.now();
       if (state === 'failed' || state === 'disconnected') {
         this.patch({ connection: 'reconnecting' });
         void this.restartIce(transport);
@@ -644,6 +702,7 @@ export class RoomClient {
     }
     const transport = this.recvTransport;
     if (!transport || transport.closed || this.consumers.has(info.consumerId)) return;
+    this.timings.consumeStart ??= performance.now();
     const consumer = await transport.consume({
       id: info.consumerId,
       producerId: info.producerId,
@@ -651,6 +710,7 @@ export class RoomClient {
       rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
     });
     this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind, source: info.source });
+    this.beforeRoomShown?.();
     if (info.source === 'screen' || info.source === 'screenAudio') return this.showRemoteScreen(info, consumer);
     const media = { ...(this.current.remote[info.userId] ?? { audioPaused: false, videoPaused: false }) };
     if (info.kind === 'audio') {
@@ -664,6 +724,7 @@ export class RoomClient {
     const resumed = this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
     this.timings.firstConsume ??= performance.now();
     await resumed;
+    this.timings.firstResumeAck ??= performance.now();
     const first = this.firstConsumed;
     this.firstConsumed = null;
     first?.();

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { recentRecordListSchema, type RecentRecord } from '@hearth/protocol';
+import { attendanceCountsText, recentRecordListSchema, type RecentRecord } from '@hearth/protocol';
 import { LoadState } from '../admin/LoadState';
 import { useResource } from '../admin/resource';
 
@@ -36,6 +36,9 @@ export function RecentRecordsPanel() {
                     <span className="staff-list__meta">
                       {new Date(r.startsAt).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })} ·{' '}
                       <span className={`flag${r.noteStatus === 'signed' ? ' flag--ok' : ' flag--strong'}`}>{STATUS_LABEL[r.noteStatus]}</span>
+                    </span>
+                    <span className="staff-list__meta" data-testid="record-attendance" data-no-show={r.attendance.noShow} data-late={r.attendance.late}>
+                      {attendanceCountsText(r.attendance)}
                     </span>
                   </li>
                 ))}

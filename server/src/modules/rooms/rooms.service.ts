@@ -63,12 +63,27 @@ export type MicGateName = 'floor' | 'spotlight';
  */
 export type PartitionLayer = 'side-room' | 'breakout';
 const PARTITION_LAYERS: PartitionLayer[] = ['side-room', 'breakout'];
+/** The layer of an effective partition as a ReceiveRule sees it (null: the main room). */
+export function partitionLayer(partition: string | null): PartitionLayer | null {
+  return PARTITION_LAYERS.find((layer) => partition?.startsWith(`${layer}:`)) ?? null;
+}
 
 /**
  * Whether a member may send a source beyond mic and camera (the screen share):
  * the feature that owns the source decides; without a policy it is refused.
  */
 export type ProducePolicy = (sessionId: string, userId: string) => boolean;
+/**
+ * A feature's exception to "same partition only": may `viewerId` (in partition
+ * `viewerIn`) receive `ownerId`'s `source` (owner in `ownerIn`)? null = the main room.
+ * E.g. a therapist in a side room who keeps listening to the group (crisis/listen-to-group.ts).
+ */
+export type ReceiveRule = (
+  sessionId: string,
+  viewer: { userId: string; partition: string | null },
+  owner: { userId: string; partition: string | null },
+  source: MediaSource,
+) => boolean;
 
 /** Presence changes other features follow (turns drop someone who left, side rooms close…). */
 export type PresenceEvent =
@@ -86,6 +101,7 @@ export class RoomsService implements OnModuleDestroy {
   private readonly sessions = new Map<string, Live>();
   private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
   private readonly producePolicies = new Map<MediaSource, ProducePolicy>();
+  private readonly receiveRules: ReceiveRule[] = [];
 
   constructor(
     private readonly directory: SessionDirectory,
@@ -297,7 +313,7 @@ export class RoomsService implements OnModuleDestroy {
     room.setRtpCapabilities(userId, caps);
     const consumers: ConsumerInfo[] = [];
     for (const producer of room.producersExcept(userId)) {
-      if (!this.canReceive(entry, userId, producer.appData.peerId)) continue;
+      if (!this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) continue;
       try {
         consumers.push(await room.consume(userId, producer.id));
       } catch (e) {
@@ -327,7 +343,7 @@ export class RoomsService implements OnModuleDestroy {
     const { entry, room } = await this.inRoom(userId, sessionId);
     room.setRtpCapabilities(userId, caps);
     for (const producer of room.producersExcept(userId)) {
-      if (this.canReceive(entry, userId, producer.appData.peerId)) await this.consumeFor(room, userId, producer.id);
+      if (this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) await this.consumeFor(room, userId, producer.id);
     }
   }
 
@@ -359,7 +375,7 @@ export class RoomsService implements OnModuleDestroy {
     }
     for (const peerId of room.peerIds()) {
       if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
-      if (this.canReceive(entry, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
+      if (this.canReceive(entry, peerId, userId, producer.appData.source)) await this.consumeFor(room, peerId, producer.id);
     }
     return { producerId: producer.id };
   }
@@ -382,7 +398,7 @@ export class RoomsService implements OnModuleDestroy {
     const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, p.paused);
     for (const peerId of room.peerIds()) {
       if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
-      if (this.canReceive(entry, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
+      if (this.canReceive(entry, peerId, userId, producer.appData.source)) await this.consumeFor(room, peerId, producer.id);
     }
     return { producerId: producer.id };
   }
@@ -423,6 +439,17 @@ export class RoomsService implements OnModuleDestroy {
   /** Lets a feature decide who may send `source` (e.g. the screen share); see ProducePolicy. */
   setProducePolicy(source: Exclude<MediaSource, SelfSource>, policy: ProducePolicy): void {
     this.producePolicies.set(source, policy);
+  }
+
+  /** Lets a feature open an exception to "same partition only" (see ReceiveRule). */
+  addReceiveRule(rule: ReceiveRule): void {
+    this.receiveRules.push(rule);
+  }
+
+  /** A feature's receive rule changed its answer: close and open consumers to match. */
+  async refreshMedia(sessionId: string): Promise<void> {
+    const entry = this.sessions.get(sessionId);
+    if (entry && !entry.live.isEnded) await this.reconcileConsumers(entry);
   }
 
   /** Stops a member's producer of `source` at the SFU; everyone's consumers of it close (and are told). */
@@ -536,13 +563,13 @@ export class RoomsService implements OnModuleDestroy {
   // -------------------------------------------------------------------------
 
   /** Who receives whose media: everyone admitted sees everyone in the same partition (main room or a side room). */
-  private canReceive(entry: Live, viewerId: string, ownerId: string): boolean {
-    return (
-      viewerId !== ownerId &&
-      entry.live.isAdmitted(viewerId) &&
-      entry.live.isAdmitted(ownerId) &&
-      this.partitionOf(entry, viewerId) === this.partitionOf(entry, ownerId)
-    );
+  private canReceive(entry: Live, viewerId: string, ownerId: string, source: MediaSource): boolean {
+    if (viewerId === ownerId || !entry.live.isAdmitted(viewerId) || !entry.live.isAdmitted(ownerId)) return false;
+    const viewerIn = this.partitionOf(entry, viewerId);
+    const ownerIn = this.partitionOf(entry, ownerId);
+    if (viewerIn === ownerIn) return true;
+    const sessionId = entry.live.sessionId;
+    return this.receiveRules.some((rule) => rule(sessionId, { userId: viewerId, partition: viewerIn }, { userId: ownerId, partition: ownerIn }, source));
   }
 
   private partitionOf(entry: Live, userId: string): string | null {
@@ -575,13 +602,13 @@ export class RoomsService implements OnModuleDestroy {
     for (const viewerId of room.peerIds()) {
       const consuming = room.consumersOf(viewerId);
       for (const c of consuming) {
-        if (!this.canReceive(entry, viewerId, c.producerPeerId)) room.closeConsumer(viewerId, c.consumerId);
+        if (!this.canReceive(entry, viewerId, c.producerPeerId, c.source)) room.closeConsumer(viewerId, c.consumerId);
       }
       if (!room.peer(viewerId).rtpCapabilities) continue;
       const have = new Set(consuming.map((c) => c.producerId));
       for (const producer of room.producersExcept(viewerId)) {
         if (have.has(producer.id) || producer.closed) continue;
-        if (this.canReceive(entry, viewerId, producer.appData.peerId)) await this.consumeFor(room, viewerId, producer.id);
+        if (this.canReceive(entry, viewerId, producer.appData.peerId, producer.appData.source)) await this.consumeFor(room, viewerId, producer.id);
       }
     }
   }
@@ -768,7 +795,7 @@ export class RoomsService implements OnModuleDestroy {
     const consumes = (viewerId: string, producerId: string) => room.consumersOf(viewerId).some((c) => c.producerId === producerId);
     if (peer.rtpCapabilities) {
       for (const producer of room.producersExcept(userId)) {
-        if (!consumes(userId, producer.id) && this.canReceive(entry, userId, producer.appData.peerId)) {
+        if (!consumes(userId, producer.id) && this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) {
           await this.consumeFor(room, userId, producer.id);
         }
       }
@@ -776,7 +803,7 @@ export class RoomsService implements OnModuleDestroy {
     for (const producer of [...peer.producers.values()]) {
       for (const viewerId of room.peerIds()) {
         if (viewerId === userId || !room.peer(viewerId).rtpCapabilities || consumes(viewerId, producer.id)) continue;
-        if (this.canReceive(entry, viewerId, userId)) await this.consumeFor(room, viewerId, producer.id);
+        if (this.canReceive(entry, viewerId, userId, producer.appData.source)) await this.consumeFor(room, viewerId, producer.id);
       }
     }
   }

@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { useId, type Ref } from 'react';
+import './roomrest.css';
 import type { LobbyEntry } from '@hearth/protocol';
 
 export interface LobbyPanelProps {
@@ -6,6 +7,11 @@ export interface LobbyPanelProps {
   now: number;
   busy: boolean;
   onAdmit(userIds: string[] | 'all'): void;
+  /** The arrival chime on this device (absent: no switch shown). */
+  chimeMuted?: boolean;
+  onChimeMutedChange?(muted: boolean): void;
+  /** The panel's element, so the room knows whether the list is on screen. */
+  panelRef?: Ref<HTMLElement>;
 }
 
 export function formatWaitingFor(since: string, now: number): string {
@@ -15,11 +21,12 @@ export function formatWaitingFor(since: string, now: number): string {
 }
 
 /** Therapists: who is in the waiting room, in arrival order, with admit buttons. */
-export function LobbyPanel({ waiting, now, busy, onAdmit }: LobbyPanelProps) {
+export function LobbyPanel({ waiting, now, busy, onAdmit, chimeMuted, onChimeMutedChange, panelRef }: LobbyPanelProps) {
   const headingId = useId();
+  const chimeId = useId();
   const count = waiting.length;
   return (
-    <section className={`lobby-panel${count ? ' lobby-panel--active' : ''}`} aria-labelledby={headingId}>
+    <section ref={panelRef} className={`lobby-panel${count ? ' lobby-panel--active' : ''}`} aria-labelledby={headingId}>
       <div className="lobby-panel__head">
         <h2 className="lobby-panel__title" id={headingId}>
           Waiting room <span className="lobby-panel__count">{count}</span>
@@ -34,6 +41,18 @@ export function LobbyPanel({ waiting, now, busy, onAdmit }: LobbyPanelProps) {
           Admit all
         </button>
       </div>
+      {onChimeMutedChange && (
+        <p className="lobby-panel__chime">
+          <input
+            id={chimeId}
+            type="checkbox"
+            data-testid="arrival-chime"
+            checked={!chimeMuted}
+            onChange={(e) => onChimeMutedChange(!e.target.checked)}
+          />
+          <label htmlFor={chimeId}>Chime when someone arrives</label>
+        </p>
+      )}
       <p className="sr-only" role="status">
         {count === 0 ? 'No one is waiting.' : `${count} waiting: ${waiting.map((w) => w.displayName).join(', ')}`}
       </p>

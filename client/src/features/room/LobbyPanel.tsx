@@ -31,6 +31,19 @@ export function LobbyPanel({ waiting, now, busy, onAdmit, chimeMuted, onChimeMut
         <h2 className="lobby-panel__title" id={headingId}>
           Waiting room <span className="lobby-panel__count">{count}</span>
         </h2>
+        {onChimeMutedChange && (
+          // In the head row, so the panel grows no taller (the floor and check-in stay in view at 1366×768).
+          <label className="lobby-panel__chime" htmlFor={chimeId}>
+            <input
+              id={chimeId}
+              type="checkbox"
+              data-testid="arrival-chime"
+              checked={!chimeMuted}
+              onChange={(e) => onChimeMutedChange(!e.target.checked)}
+            />
+            Chime<span className="sr-only"> when someone arrives</span>
+          </label>
+        )}
         <button
           type="button"
           className="button button--primary button--small"
@@ -41,18 +54,6 @@ export function LobbyPanel({ waiting, now, busy, onAdmit, chimeMuted, onChimeMut
           Admit all
         </button>
       </div>
-      {onChimeMutedChange && (
-        <p className="lobby-panel__chime">
-          <input
-            id={chimeId}
-            type="checkbox"
-            data-testid="arrival-chime"
-            checked={!chimeMuted}
-            onChange={(e) => onChimeMutedChange(!e.target.checked)}
-          />
-          <label htmlFor={chimeId}>Chime when someone arrives</label>
-        </p>
-      )}
       <p className="sr-only" role="status">
         {count === 0 ? 'No one is waiting.' : `${count} waiting: ${waiting.map((w) => w.displayName).join(', ')}`}
       </p>

@@ -200,7 +200,10 @@ describe('group facilitation in real browsers', () => {
     await alex.page.getByTestId('therapist-away').waitFor();
     await eventually(() => audioGrowth(therapist, alex, 1_500), (n) => n === 0, 'the side room does not hear the group');
     // …until she chooses to keep hearing the group: Alex's audio reaches her, and still nothing of the side room reaches Alex.
-    await therapist.page.getByTestId('listen-to-group').check();
+    // The box shows what the server holds: it ticks once the server has turned listening on.
+    const listen = therapist.page.getByTestId('listen-to-group');
+    await listen.click();
+    await eventually(() => listen.isChecked(), Boolean, 'listening on');
     await eventually(() => audioGrowth(therapist, alex, 1_500), (n) => n > 1_000, 'the therapist hears the group from the side room');
     expect(await audioGrowth(alex, therapist)).toBe(0);
     expect(await audioGrowth(blake, alex)).toBe(0);

@@ -164,7 +164,8 @@ const MARK_CLASS: Record<NonNullable<AttendanceRow['mark']>, string> = { attende
 
 function AttendanceFlags({ row }: { row: AttendanceRow }) {
   const flags: string[] = [];
-  if (row.lateMinutes > 0) flags.push(`${row.lateMinutes} min late`);
+  // A late mark says by how much itself; other rows (a therapist) keep the plain flag.
+  if (row.lateMinutes > 0 && row.mark !== 'late') flags.push(`${row.lateMinutes} min late`);
   if (row.leftEarlyMinutes > 0) flags.push(`left ${row.leftEarlyMinutes} min early`);
   if (!row.mark && row.segments === 0) flags.push('absent');
   if (!row.mark && flags.length === 0) return <span className="muted">—</span>;
@@ -172,7 +173,7 @@ function AttendanceFlags({ row }: { row: AttendanceRow }) {
     <span className="flags">
       {row.mark && (
         <span className={`flag ${MARK_CLASS[row.mark]}`} data-testid="attendance-mark" data-mark={row.mark}>
-          {ATTENDANCE_MARK_LABEL[row.mark]}
+          {row.mark === 'late' && row.lateMinutes > 0 ? `${row.lateMinutes} min late` : ATTENDANCE_MARK_LABEL[row.mark]}
         </span>
       )}
       {flags.map((f) => (

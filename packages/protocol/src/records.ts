@@ -149,6 +149,8 @@ export const recentRecordSchema = z.object({
   startsAt: iso,
   endsAt: iso,
   noteStatus: z.enum(['none', 'draft', 'signed']),
+  /** The program's IANA zone: the times read as the group's clock, like the schedule's cards. */
+  timeZone: z.string(),
   /** The patients on the roster by attendance mark (attendance-marks.ts). */
   attendance: attendanceCountsSchema,
 });

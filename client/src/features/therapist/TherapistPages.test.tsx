@@ -186,6 +186,7 @@ describe('recent sessions on the therapist home', () => {
         startsAt: '2026-11-30T01:00:00.000Z',
         endsAt: '2026-11-30T04:00:00.000Z',
         noteStatus: 'draft',
+        timeZone: 'America/Phoenix',
         attendance: { attended: 6, late: 1, noShow: 1, notYet: 0 },
       },
       {
@@ -195,6 +196,7 @@ describe('recent sessions on the therapist home', () => {
         startsAt: '2026-12-01T16:00:00.000Z',
         endsAt: '2026-12-01T19:00:00.000Z',
         noteStatus: 'none',
+        timeZone: 'America/Phoenix',
         attendance: { attended: 3, late: 0, noShow: 0, notYet: 2 },
       },
     ];
@@ -212,5 +214,7 @@ describe('recent sessions on the therapist home', () => {
     expect(within(card(ended)).getByTestId('record-attendance')).toHaveAttribute('data-no-show', '1');
     expect(within(card(live)).getByTestId('record-attendance')).toHaveTextContent('3 attended · 2 not arrived');
     expect(within(card(ended)).getByTestId('open-record')).toHaveAttribute('href', `/sessions/${ended}/record`);
+    // The group's clock, named (jest runs in UTC): 01:00–04:00 UTC is 6:00–9:00 PM in Phoenix.
+    expect(card(ended)).toHaveTextContent(/6:00\s?–\s?9:00\sPM \(Phoenix time\)/);
   });
 });

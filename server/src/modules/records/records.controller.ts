@@ -235,6 +235,7 @@ export class RecordsController {
         startsAt: r.startsAt.toISOString(),
         endsAt: r.endsAt.toISOString(),
         noteStatus: statuses.get(r.id) ?? 'none',
+        timeZone: r.timeZone,
         attendance: counts[i]!,
       }))
       .sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt));

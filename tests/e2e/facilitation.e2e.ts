@@ -188,8 +188,27 @@ describe('group facilitation in real browsers', () => {
 
     await alert.getByTestId('crisis-acknowledge').click();
     await blake.page.getByText(/has seen your alert/).waitFor();
+    // The talking stick off again, so Alex's microphone is live whoever holds the floor.
+    const stick = therapist.page.getByTestId('talking-stick-toggle');
+    if ((await stick.getAttribute('aria-pressed')) === 'true') {
+      await stick.click();
+      await eventually(() => stick.getAttribute('aria-pressed'), (v) => v === 'false', 'talking stick off');
+    }
     await alert.getByTestId('crisis-move').click();
     await blake.page.getByTestId('side-room').waitFor();
+    // The only therapist is in the side room: the group is told, and the therapist no longer hears it…
+    await alex.page.getByTestId('therapist-away').waitFor();
+    await eventually(() => audioGrowth(therapist, alex, 1_500), (n) => n === 0, 'the side room does not hear the group');
+    // …until she chooses to keep hearing the group: Alex's audio reaches her, and still nothing of the side room reaches Alex.
+    // The box shows what the server holds: it ticks once the server has turned listening on.
+    const listen = therapist.page.getByTestId('listen-to-group');
+    await listen.click();
+    await eventually(() => listen.isChecked(), Boolean, 'listening on');
+    await eventually(() => audioGrowth(therapist, alex, 1_500), (n) => n > 1_000, 'the therapist hears the group from the side room');
+    expect(await audioGrowth(alex, therapist)).toBe(0);
+    expect(await audioGrowth(blake, alex)).toBe(0);
+    await screenshot(therapist.page, 'facilitation-therapist-listening-1366', { width: 1366, height: 768 });
+    await screenshot(alex.page, 'facilitation-patient-therapist-away-390', { width: 390, height: 844 });
     await alert.getByTestId('crisis-return').click();
     await eventually(() => blake.page.getByTestId('side-room').count(), (n) => n === 0, 'blake back in the group');
     await therapist.page.setViewportSize(DESKTOP);

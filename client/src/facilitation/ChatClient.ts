@@ -1,5 +1,6 @@
 import { CHAT_MAX_LENGTH, type ChatHistory, type ChatMessage } from '@hearth/protocol';
 import { request, RequestError, type HearthSocket } from '../realtime/socket';
+import { requestPatiently } from '../realtime/patientRequest';
 import { Store } from './Store';
 
 /** A message as the chat shows it: deleted ones stay in place as "message removed". */
@@ -71,7 +72,7 @@ export class ChatClient extends Store<ChatState> {
   async send(text: string, toUserId: string | null): Promise<ChatMessage> {
     const problem = validateChatText(text);
     if (problem) throw new RequestError('chat:send', 'bad_request', problem);
-    const message = await request(this.socket, 'chat:send', {
+    const message = await requestPatiently(this.socket, 'chat:send', {
       sessionId: this.sessionId,
       text: text.trim(),
       ...(toUserId ? { toUserId } : {}),
@@ -82,13 +83,13 @@ export class ChatClient extends Store<ChatState> {
 
   /** Therapist: remove a message for everyone who received it. */
   async remove(messageId: string): Promise<void> {
-    await request(this.socket, 'chat:delete', { sessionId: this.sessionId, messageId });
+    await requestPatiently(this.socket, 'chat:delete', { sessionId: this.sessionId, messageId });
     this.markDeleted(messageId);
   }
 
   /** Therapist: allow or stop private messages between patients. */
   async setPatientPrivateChat(allowed: boolean): Promise<void> {
-    const r = await request(this.socket, 'chat:setPatientPrivateChat', { sessionId: this.sessionId, allowed });
+    const r = await requestPatiently(this.socket, 'chat:setPatientPrivateChat', { sessionId: this.sessionId, allowed });
     this.patch({ patientPrivateChatAllowed: r.patientPrivateChatAllowed });
   }
 

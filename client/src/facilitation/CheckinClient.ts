@@ -1,5 +1,6 @@
 import type { CheckinAnswerView, CheckinInfo, CheckinState as CheckinStateView } from '@hearth/protocol';
 import { request, type HearthSocket } from '../realtime/socket';
+import { requestPatiently } from '../realtime/patientRequest';
 import { Store } from './Store';
 
 export interface MyCheckinAnswer {
@@ -50,7 +51,7 @@ export class CheckinClient extends Store<CheckinState> {
 
   /** Therapist: open a check-in for everyone in the room. */
   async openCheckin(): Promise<void> {
-    const checkin = await request(this.socket, 'checkin:open', { sessionId: this.sessionId });
+    const checkin = await requestPatiently(this.socket, 'checkin:open', { sessionId: this.sessionId });
     if (this.state.open?.id !== checkin.id) this.patch({ open: checkin, current: checkin, answers: [] });
   }
 
@@ -58,7 +59,7 @@ export class CheckinClient extends Store<CheckinState> {
   async closeCheckin(): Promise<void> {
     const open = this.state.open;
     if (!open) return;
-    const checkin = await request(this.socket, 'checkin:close', { sessionId: this.sessionId, checkinId: open.id });
+    const checkin = await requestPatiently(this.socket, 'checkin:close', { sessionId: this.sessionId, checkinId: open.id });
     this.patch({ open: null, current: checkin });
   }
 
@@ -67,7 +68,7 @@ export class CheckinClient extends Store<CheckinState> {
     const open = this.state.open;
     if (!open) throw new Error('The check-in has closed.');
     const word = answer.word?.trim();
-    const { submittedAt } = await request(this.socket, 'checkin:submit', {
+    const { submittedAt } = await requestPatiently(this.socket, 'checkin:submit', {
       sessionId: this.sessionId,
       checkinId: open.id,
       mood: answer.mood,

@@ -1,5 +1,6 @@
 import type { CrisisAlertView, CrisisOutcome, CrisisState as CrisisStateView, SideRoomView } from '@hearth/protocol';
 import { request, type HearthSocket } from '../realtime/socket';
+import { requestPatiently } from '../realtime/patientRequest';
 import { Store } from './Store';
 
 export interface CrisisState {
@@ -11,6 +12,8 @@ export interface CrisisState {
   mine: MyAlert | null;
   /** The main room without a therapist (all in side rooms): their names, for "back shortly". */
   therapistsAway?: string[] | null;
+  /** Therapists in a side room: they keep hearing the group. */
+  listeningToGroup?: boolean;
 }
 
 /** A patient's own alert: sent → seen by a therapist → resolved. */
@@ -35,7 +38,7 @@ export function splitAlerts(alerts: CrisisAlertView[]): { open: CrisisAlertView[
   return { open: alerts.filter((a) => !a.resolvedAt), closed: alerts.filter((a) => a.resolvedAt) };
 }
 
-export const initialCrisisState: CrisisState = { alerts: [], sideRooms: [], mine: null, therapistsAway: null };
+export const initialCrisisState: CrisisState = { alerts: [], sideRooms: [], mine: null, therapistsAway: null, listeningToGroup: false };
 
 /** The crisis flag of one live session: a patient's "I need help now", therapists' alerts and side rooms. */
 export class CrisisClient extends Store<CrisisState> {
@@ -62,7 +65,11 @@ export class CrisisClient extends Store<CrisisState> {
     });
     this.onPush('crisis:sideRoomChanged', (p) => {
       const rest = this.state.sideRooms.filter((r) => r.patientUserId !== p.patientUserId);
-      this.patch({ sideRooms: p.sideRoom ? [...rest, p.sideRoom] : rest });
+      const sideRooms = p.sideRoom ? [...rest, p.sideRoom] : rest;
+      // Back in the group, listening in is over (the server turned it off too).
+      const self = this.selfUserId();
+      const stillInOne = sideRooms.some((r) => self && r.userIds.includes(self));
+      this.patch({ sideRooms, ...(stillInOne ? {} : { listeningToGroup: false }) });
     });
   }
 
@@ -77,6 +84,9 @@ export class CrisisClient extends Store<CrisisState> {
     this.patch({
       alerts: s.alerts,
       sideRooms: s.sideRooms,
+      // A patient who came in while every therapist is in a side room: the same notice as those already there.
+      ...(s.listeningToGroup !== undefined ? { listeningToGroup: s.listeningToGroup } : {}),
+      ...(s.therapistsAway !== undefined ? { therapistsAway: s.therapistsAway && s.therapistsAway.length ? s.therapistsAway : null } : {}),
       mine: own
         ? { ...this.state.mine, alertId: own.id, raisedAt: own.raisedAt, acknowledgedAt: own.acknowledgedAt }
         : this.state.mine,
@@ -85,7 +95,7 @@ export class CrisisClient extends Store<CrisisState> {
 
   /** Patient: "I need help now". Pressing again repeats the same alert. */
   async raise(): Promise<void> {
-    const { alertId, raisedAt } = await request(this.socket, 'crisis:raise', { sessionId: this.sessionId });
+    const { alertId, raisedAt } = await requestPatiently(this.socket, 'crisis:raise', { sessionId: this.sessionId });
     const mine = this.state.mine;
     this.patch({ mine: mine?.alertId === alertId && !mine.resolvedAt ? mine : { alertId, raisedAt, acknowledgedAt: null } });
   }
@@ -94,7 +104,7 @@ export class CrisisClient extends Store<CrisisState> {
   withdraw = async (): Promise<void> => {
     const mine = this.state.mine;
     if (!mine) return;
-    await request(this.socket, 'crisis:withdraw', { sessionId: this.sessionId, alertId: mine.alertId });
+    await requestPatiently(this.socket, 'crisis:withdraw', { sessionId: this.sessionId, alertId: mine.alertId });
     if (this.state.mine?.alertId === mine.alertId) this.patch({ mine: null });
   };
 
@@ -105,16 +115,16 @@ export class CrisisClient extends Store<CrisisState> {
 
   /** Therapist: close an alert with how it ended. */
   resolve = async (alertId: string, outcome: CrisisOutcome): Promise<void> => {
-    this.upsertAlert(await request(this.socket, 'crisis:resolve', { sessionId: this.sessionId, alertId, outcome }));
+    this.upsertAlert(await requestPatiently(this.socket, 'crisis:resolve', { sessionId: this.sessionId, alertId, outcome }));
   };
 
   acknowledge = async (alertId: string): Promise<void> => {
-    this.upsertAlert(await request(this.socket, 'crisis:acknowledge', { sessionId: this.sessionId, alertId }));
+    this.upsertAlert(await requestPatiently(this.socket, 'crisis:acknowledge', { sessionId: this.sessionId, alertId }));
   };
 
   /** Therapist: a private room for the patient with these therapists (default: the caller). */
   moveToSideRoom = async (userId: string, therapistUserIds?: string[]): Promise<void> => {
-    const room = await request(this.socket, 'crisis:moveToSideRoom', {
+    const room = await requestPatiently(this.socket, 'crisis:moveToSideRoom', {
       sessionId: this.sessionId,
       userId,
       ...(therapistUserIds?.length ? { therapistUserIds } : {}),
@@ -123,9 +133,18 @@ export class CrisisClient extends Store<CrisisState> {
     this.patch({ sideRooms: [...rest, room] });
   };
 
+  /** Therapist in a side room: keep hearing the group's microphones (the group still does not hear the side room). */
+  listenToGroup = async (on: boolean): Promise<void> => {
+    const { listening } = await requestPatiently(this.socket, 'crisis:listenToGroup', { sessionId: this.sessionId, on });
+    this.patch({ listeningToGroup: listening });
+  };
+
   returnToGroup = async (userId: string): Promise<void> => {
-    await request(this.socket, 'crisis:returnToGroup', { sessionId: this.sessionId, userId });
-    this.patch({ sideRooms: this.state.sideRooms.filter((r) => r.patientUserId !== userId) });
+    await requestPatiently(this.socket, 'crisis:returnToGroup', { sessionId: this.sessionId, userId });
+    const sideRooms = this.state.sideRooms.filter((r) => r.patientUserId !== userId);
+    const self = this.selfUserId();
+    const stillInOne = sideRooms.some((r) => self && r.userIds.includes(self));
+    this.patch({ sideRooms, ...(stillInOne ? {} : { listeningToGroup: false }) });
   };
 
   private upsertAlert(alert: CrisisAlertView): void {

@@ -1,5 +1,6 @@
 import type { FloorView } from '@hearth/protocol';
 import { request, type HearthSocket } from '../realtime/socket';
+import { requestPatiently } from '../realtime/patientRequest';
 import { Store } from './Store';
 
 export interface FloorState {
@@ -56,18 +57,18 @@ export class FloorClient extends Store<FloorState> {
     this.apply(view, true);
   }
 
-  raiseHand = () => this.run(request(this.socket, 'turn:raiseHand', { sessionId: this.sessionId }));
+  raiseHand = () => this.run(requestPatiently(this.socket, 'turn:raiseHand', { sessionId: this.sessionId }));
   /** Own hand, or (therapists) someone else's. */
   lowerHand = (userId?: string) =>
-    this.run(request(this.socket, 'turn:lowerHand', { sessionId: this.sessionId, ...(userId ? { userId } : {}) }));
-  grant = (userId: string) => this.run(request(this.socket, 'turn:grant', { sessionId: this.sessionId, userId }));
-  grantNext = () => this.run(request(this.socket, 'turn:grantNext', { sessionId: this.sessionId }));
-  release = () => this.run(request(this.socket, 'turn:release', { sessionId: this.sessionId }));
-  setTalkingStick = (on: boolean) => this.run(request(this.socket, 'turn:setTalkingStick', { sessionId: this.sessionId, on }));
-  setTimer = (minutes: number | null) => this.run(request(this.socket, 'turn:setTimer', { sessionId: this.sessionId, minutes }));
-  startGoAround = () => this.run(request(this.socket, 'turn:startGoAround', { sessionId: this.sessionId }));
-  stopGoAround = () => this.run(request(this.socket, 'turn:stopGoAround', { sessionId: this.sessionId }));
-  pass = () => this.run(request(this.socket, 'turn:pass', { sessionId: this.sessionId }));
+    this.run(requestPatiently(this.socket, 'turn:lowerHand', { sessionId: this.sessionId, ...(userId ? { userId } : {}) }));
+  grant = (userId: string) => this.run(requestPatiently(this.socket, 'turn:grant', { sessionId: this.sessionId, userId }));
+  grantNext = () => this.run(requestPatiently(this.socket, 'turn:grantNext', { sessionId: this.sessionId }));
+  release = () => this.run(requestPatiently(this.socket, 'turn:release', { sessionId: this.sessionId }));
+  setTalkingStick = (on: boolean) => this.run(requestPatiently(this.socket, 'turn:setTalkingStick', { sessionId: this.sessionId, on }));
+  setTimer = (minutes: number | null) => this.run(requestPatiently(this.socket, 'turn:setTimer', { sessionId: this.sessionId, minutes }));
+  startGoAround = () => this.run(requestPatiently(this.socket, 'turn:startGoAround', { sessionId: this.sessionId }));
+  stopGoAround = () => this.run(requestPatiently(this.socket, 'turn:stopGoAround', { sessionId: this.sessionId }));
+  pass = () => this.run(requestPatiently(this.socket, 'turn:pass', { sessionId: this.sessionId }));
 
   private async run(answer: Promise<FloorView>): Promise<void> {
     this.apply(await answer);

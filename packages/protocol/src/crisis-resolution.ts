@@ -25,6 +25,14 @@ export const CRISIS_OUTCOME_LABELS: Record<CrisisOutcome, string> = {
 export const crisisWithdrawSchema = z.object({ sessionId: idSchema, alertId: idSchema }).strict();
 export const crisisResolveSchema = z.object({ sessionId: idSchema, alertId: idSchema, outcome: crisisOutcomeSchema }).strict();
 
+/**
+ * `crisis:listenToGroup`: a therapist in a side room keeps hearing the main room's
+ * microphones (one way: the group does not hear the side room), or stops. Therapists
+ * only; turning it on outside a side room answers `crisis_not_present`. Back in the
+ * group it is off again.
+ */
+export const crisisListenSchema = z.object({ sessionId: idSchema, on: z.boolean() }).strict();
+
 /** `crisis:acknowledged` to the patient, and what `crisis:resolved` tells them. */
 export const crisisResolvedPushSchema = z.object({ sessionId: idSchema, alertId: idSchema, resolvedAt: z.string() });
 export type CrisisResolvedPush = z.infer<typeof crisisResolvedPushSchema>;

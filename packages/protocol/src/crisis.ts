@@ -52,6 +52,14 @@ export interface CrisisState {
   alerts: CrisisAlertView[];
   /** Therapists: every side room. Patients: the one they are in, if any. */
   sideRooms: SideRoomView[];
+  /**
+   * Patients in the main room while every therapist is in a side room: those
+   * therapists' names (as `crisis:therapistAway` tells the ones already there).
+   * Absent or null otherwise.
+   */
+  therapistsAway?: string[] | null;
+  /** Therapists: whether they keep hearing the group from a side room (`crisis:listenToGroup`). */
+  listeningToGroup?: boolean;
 }
 
 export const crisisSessionSchema = z.object({ sessionId: idSchema }).strict();

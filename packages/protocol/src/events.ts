@@ -2,7 +2,7 @@ import { z, type ZodTypeAny } from 'zod';
 import type { ClientToServerEvents } from './socket';
 import { chatDeleteSchema, chatHistorySchema, chatSendSchema, chatSetPatientPrivateSchema } from './chat';
 import { checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
-import { crisisResolveSchema, crisisWithdrawSchema } from './crisis-resolution';
+import { crisisListenSchema, crisisResolveSchema, crisisWithdrawSchema } from './crisis-resolution';
 import { crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
 import { roleplayAssignSchema, roleplayBreakoutsSchema, roleplayDebriefSchema, roleplayFeedbackSchema, roleplayJoinBreakoutSchema, roleplaySessionSchema, roleplayStartSceneSchema, roleplayStartSchema, roleplaySwapSchema } from './roleplay';
 import { admitSchema, connectTransportSchema, consumerRefSchema, createTransportSchema, preferredLayersSchema, produceSchema, restartIceSchema, roomJoinSchema, selfMediaSchema, sessionRefSchema, setRtpCapabilitiesSchema, targetUserSchema } from './room';
@@ -84,6 +84,7 @@ export const clientEventSchemas = {
   'media:prepare': mediaPrepareSchema,
   'facilitation:state': facilitationStateSchema,
   'crisis:withdraw': crisisWithdrawSchema,
+  'crisis:listenToGroup': crisisListenSchema,
   'crisis:resolve': crisisResolveSchema,
 } satisfies Record<keyof ClientToServerEvents, ZodTypeAny>;
 

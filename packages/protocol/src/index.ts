@@ -17,6 +17,7 @@ export * from './crisis-resolution';
 export * from './roleplay';
 export * from './events';
 export * from './records';
+export * from './attendance-marks';
 export * from './screenshare';
 export * from './guests';
 export * from './join';

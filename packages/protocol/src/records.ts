@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attendanceCountsSchema, attendanceMarkSchema } from './attendance-marks';
 
 /**
  * Clinical records: attendance computed from the room's join/leave segments,
@@ -50,6 +51,8 @@ export const attendanceRowSchema = z.object({
   correction: z
     .object({ minutes: z.number().int().min(0), reason: z.string(), byUserId: z.string().uuid(), at: iso })
     .nullable(),
+  /** Patients: attended / late / no-show (attendance-marks.ts); null for therapists and guests. */
+  mark: attendanceMarkSchema.nullable(),
 });
 export type AttendanceRow = z.infer<typeof attendanceRowSchema>;
 
@@ -146,6 +149,10 @@ export const recentRecordSchema = z.object({
   startsAt: iso,
   endsAt: iso,
   noteStatus: z.enum(['none', 'draft', 'signed']),
+  /** The program's IANA zone: the times read as the group's clock, like the schedule's cards. */
+  timeZone: z.string(),
+  /** The patients on the roster by attendance mark (attendance-marks.ts). */
+  attendance: attendanceCountsSchema,
 });
 export type RecentRecord = z.infer<typeof recentRecordSchema>;
 export const recentRecordListSchema = z.array(recentRecordSchema);

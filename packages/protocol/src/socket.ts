@@ -27,7 +27,7 @@ import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, cha
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
 import type { CrisisAlertView, CrisisState, SideRoomView, crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
-import type { CrisisResolvedPush, TherapistAwayPush, crisisResolveSchema, crisisWithdrawSchema } from './crisis-resolution';
+import type { CrisisResolvedPush, TherapistAwayPush, crisisListenSchema, crisisResolveSchema, crisisWithdrawSchema } from './crisis-resolution';
 import type {
   DebriefView,
   FeedbackView,
@@ -152,6 +152,8 @@ export interface ClientToServerEvents {
   'crisis:state': (payload: In<typeof crisisSessionSchema>, ack: AckCallback<CrisisState>) => void;
   /** Patient: take back an alert pressed by mistake. Therapists get `crisis:updated` (it stays in their list, marked withdrawn). */
   'crisis:withdraw': (payload: In<typeof crisisWithdrawSchema>, ack: AckCallback<{ alertId: string; withdrawnAt: string }>) => void;
+  /** Therapist in a side room: keep hearing the group (or stop). */
+  'crisis:listenToGroup': (payload: In<typeof crisisListenSchema>, ack: AckCallback<{ listening: boolean }>) => void;
   /** Therapist: close an alert with an outcome. Therapists get `crisis:updated`; the patient `crisis:resolved`. */
   'crisis:resolve': (payload: In<typeof crisisResolveSchema>, ack: AckCallback<CrisisAlertView>) => void;
 

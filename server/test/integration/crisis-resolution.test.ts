@@ -1,7 +1,7 @@
 import type { CrisisAlertView, CrisisState, FloorView } from '@hearth/protocol';
 import { CrisisEventRecord } from '../../src/modules/crisis/entities/crisis-event.entity';
 import { admittedGroup, ok, settle, type Group } from '../helpers/facilitation';
-import { collect, nextEvent, type Person } from '../helpers/room-helpers';
+import { CONSENT, collect, connectAs, nextEvent, SAFETY, type Person } from '../helpers/room-helpers';
 import { request } from '../helpers/socket';
 import { DB_KINDS } from '../helpers/test-db';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -109,5 +109,31 @@ describe.each(DB_KINDS)('crisis alerts are withdrawn and resolved (real sockets)
     await settle();
     // The patient in the side room is not told the group is alone; back in the group, they hear the all-clear like everyone.
     expect(awayAtP1.filter((p) => p.away)).toEqual([]);
+  });
+
+  it('a patient arriving while every therapist is in a side room is told so on entering, like those already there', async () => {
+    ok(
+      await request(therapist.socket, 'crisis:moveToSideRoom', {
+        sessionId: g.sessionId,
+        userId: p1.userId,
+        therapistUserIds: [therapist.userId, g.cotherapist.userId],
+      }),
+    );
+    const late = await connectAs(app, 'patient3@hearth.test');
+    try {
+      ok(await request(late.socket, 'room:join', { sessionId: g.sessionId, safety: SAFETY, consent: CONSENT }));
+      // The therapist admits from the side room (the lobby panel stays with them).
+      ok(await request(therapist.socket, 'lobby:admit', { sessionId: g.sessionId, userIds: [late.userId] }));
+      const entered = ok<{ crisis: CrisisState }>(await request(late.socket, 'facilitation:state', { sessionId: g.sessionId }));
+      expect(entered.crisis.therapistsAway).toHaveLength(2);
+      expect(JSON.stringify(entered.crisis)).not.toContain(p1.userId);
+      // The patient in the side room is with the therapists: not told.
+      expect(ok<CrisisState>(await request(p1.socket, 'crisis:state', { sessionId: g.sessionId })).therapistsAway).toBeNull();
+
+      ok(await request(therapist.socket, 'crisis:returnToGroup', { sessionId: g.sessionId, userId: p1.userId }));
+      expect(ok<CrisisState>(await request(late.socket, 'crisis:state', { sessionId: g.sessionId })).therapistsAway).toBeNull();
+    } finally {
+      late.socket.close();
+    }
   });
 });

@@ -193,7 +193,7 @@ describe.each(DB_KINDS)('check-ins and crisis alerts reach therapists only (real
       const own = ok<CrisisState>(await request(p1.socket, 'crisis:state', { sessionId: g.sessionId }));
       expect(own.alerts.map((a) => a.id)).toEqual([alert.alertId]);
       const other = ok<CrisisState>(await request(p2.socket, 'crisis:state', { sessionId: g.sessionId }));
-      expect(other).toEqual({ alerts: [], sideRooms: [] });
+      expect(other).toEqual({ alerts: [], sideRooms: [], therapistsAway: null });
       const t = ok<CrisisState>(await request(cotherapist.socket, 'crisis:state', { sessionId: g.sessionId }));
       expect(t.alerts.map((a) => a.id)).toEqual([alert.alertId]);
     });
@@ -284,6 +284,43 @@ describe.each(DB_KINDS)('check-ins and crisis alerts reach therapists only (real
         expect(row).toMatchObject({ sideRoomBy: therapist.userId, sideRoomTherapists: [cotherapist.userId], returnedBy: therapist.userId });
         expect(row.sideRoomAt).toBeInstanceOf(Date);
         expect(row.returnedAt).toBeInstanceOf(Date);
+      });
+
+      it('lets a therapist in a side room keep hearing the group: the main room’s microphones only, one way', async () => {
+        // Not in a side room: nothing to listen from; a patient may not ask at all.
+        expect(await request(therapist.socket, 'crisis:listenToGroup', { sessionId: g.sessionId, on: true })).toMatchObject({
+          ok: false,
+          error: { code: 'crisis_not_present' },
+        });
+        expect(await request(p2.socket, 'crisis:listenToGroup', { sessionId: g.sessionId, on: true })).toMatchObject({
+          ok: false,
+          error: { code: 'not_moderator' },
+        });
+        ok(await request(therapist.socket, 'crisis:moveToSideRoom', { sessionId: g.sessionId, userId: p1.userId, therapistUserIds: [cotherapist.userId] }));
+        expect(peersConsumedBy(cotherapist)).toEqual(ids(p1));
+
+        const heard = nextEvent(cotherapist.socket, 'media:consumerCreated', (e) => e.consumer.producerId === producerOf.get(p2.userId));
+        expect(ok<{ listening: boolean }>(await request(cotherapist.socket, 'crisis:listenToGroup', { sessionId: g.sessionId, on: true }))).toEqual({
+          listening: true,
+        });
+        await heard;
+        // The co-therapist hears the side room and the group's microphones…
+        expect(peersConsumedBy(cotherapist)).toEqual(ids(therapist, p1, p2, p3));
+        expect(mediaRoom(app, g.sessionId).consumersOf(cotherapist.userId).every((c) => c.source === 'mic')).toBe(true);
+        // …while the group still does not hear the side room, and the patient in it does not hear the group.
+        expect(peersConsumedBy(p2)).toEqual(ids(therapist, p3));
+        expect(peersConsumedBy(p1)).toEqual(ids(cotherapist));
+        const state = ok<CrisisState>(await request(cotherapist.socket, 'crisis:state', { sessionId: g.sessionId }));
+        expect(state.listeningToGroup).toBe(true);
+
+        ok(await request(cotherapist.socket, 'crisis:listenToGroup', { sessionId: g.sessionId, on: false }));
+        expect(peersConsumedBy(cotherapist)).toEqual(ids(p1));
+
+        // Listening again, then back in the group: everyone hears everyone, and listening is off for the next side room.
+        ok(await request(cotherapist.socket, 'crisis:listenToGroup', { sessionId: g.sessionId, on: true }));
+        ok(await request(therapist.socket, 'crisis:returnToGroup', { sessionId: g.sessionId, userId: p1.userId }));
+        expect(peersConsumedBy(p2)).toEqual(ids(therapist, cotherapist, p1, p3));
+        expect(ok<CrisisState>(await request(cotherapist.socket, 'crisis:state', { sessionId: g.sessionId })).listeningToGroup).toBe(false);
       });
 
       it('keeps a side room across the patient’s reconnect, and counts a move without an alert as a crisis event', async () => {

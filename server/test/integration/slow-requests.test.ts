@@ -1,4 +1,4 @@
-import { request } from '../helpers/socket';
+import { connectSocket, request } from '../helpers/socket';
 import { connectAs, inProgressGroupSession, type Person } from '../helpers/room-helpers';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { DB_KINDS } from '../helpers/test-db';
@@ -55,5 +55,18 @@ describe.each(DB_KINDS)('re-sent requests on a slow server run once (real socket
     expect(
       await request(therapist.socket, 'media:createTransport', { sessionId, direction: 'sideways', requestId: 'retrykey0003' }),
     ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('answers a chat message re-sent on a new socket after a reconnect with the first answer: one message, not two', async () => {
+    const payload = { sessionId, text: 'Sent once, re-sent after a dropped connection', requestId: 'chatretry0001' };
+    const first = ok<{ id: string }>(await request(therapist.socket, 'chat:send', payload));
+    // The connection drops; the client re-sends the same request on its new socket.
+    therapist.socket.close();
+    therapist = { ...therapist, socket: await connectSocket(app.baseUrl, { token: therapist.token }) };
+    ok(await request(therapist.socket, 'room:join', { sessionId }));
+    const again = ok<{ id: string }>(await request(therapist.socket, 'chat:send', payload));
+    expect(again.id).toBe(first.id);
+    const history = ok<{ messages: { id: string; text: string }[] }>(await request(therapist.socket, 'chat:history', { sessionId }));
+    expect(history.messages.filter((m) => m.text === payload.text)).toHaveLength(1);
   });
 });

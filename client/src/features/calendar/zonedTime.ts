@@ -89,8 +89,18 @@ function rangeFormat(zone: string | undefined, withDay: boolean): Intl.DateTimeF
  * "Mon, Nov 24, 6:00 – 9:00 PM" in the browser's zone; when the program's zone differs,
  * in the program's zone with its name: "Mon, Nov 24, 6:00 – 9:00 PM (Phoenix time)".
  */
-export function formatSessionRange(start: Date, end: Date, zone?: string | null, options: { withDay?: boolean } = {}): string {
+export function formatSessionRange(
+  start: Date,
+  end: Date,
+  zone?: string | null,
+  options: { withDay?: boolean; /** Name the zone even when it is the browser's (the pre-join page). */ alwaysNameZone?: boolean } = {},
+): string {
   const withDay = options.withDay ?? true;
+  if (options.alwaysNameZone) {
+    const named = zone ?? browserTimeZone();
+    const format = isOtherZone(named, start) ? rangeFormat(named, withDay) : rangeFormat(undefined, withDay);
+    return `${format.formatRange(start, end)} (${zoneLabel(named)})`;
+  }
   if (!zone || !isOtherZone(zone, start)) return rangeFormat(undefined, withDay).formatRange(start, end);
   return `${rangeFormat(zone, withDay).formatRange(start, end)} (${zoneLabel(zone)})`;
 }

@@ -5,6 +5,7 @@ import { errorMessage } from '../../facilitation/Store';
 import { useStore } from '../turns/useStore';
 import { useCrisisChime } from './alertChime';
 import '../room/roomux.css';
+import '../room/roomrest.css';
 
 export interface CrisisAlertsProps {
   crisis: CrisisClient;
@@ -28,7 +29,7 @@ function timeOf(iso: string | null | undefined): string {
  * the top of the tools column, so the videos never move.
  */
 export function CrisisAlerts({ crisis, selfUserId, participants, lobby = [], onChime }: CrisisAlertsProps) {
-  const { alerts, sideRooms } = useStore(crisis);
+  const { alerts, sideRooms, listeningToGroup = false } = useStore(crisis);
   useCrisisChime(alerts, onChime);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -71,8 +72,25 @@ export function CrisisAlerts({ crisis, selfUserId, participants, lobby = [], onC
       {mySideRooms.map((r) => (
         <p key={`in-${r.patientUserId}`} className="crisis-alerts__inroom" data-testid="side-room" role="status">
           You are in a private room with {r.userIds.filter((id) => id !== selfUserId).map(nameOf).join(' and ')}. The group cannot see or hear you here.
+          {listeningToGroup ? ' You can hear the group.' : ''}
         </p>
       ))}
+      {mySideRooms.length > 0 && (
+        <p className="crisis-alerts__listen">
+          <input
+            id="listen-to-group"
+            type="checkbox"
+            data-testid="listen-to-group"
+            checked={listeningToGroup}
+            disabled={busy === 'listen'}
+            onChange={(e) => {
+              const on = e.target.checked;
+              run('listen', () => crisis.listenToGroup(on));
+            }}
+          />
+          <label htmlFor="listen-to-group">Keep hearing the group (they still cannot hear you)</label>
+        </p>
+      )}
       {open.map((a) => {
         const room = sideRooms.find((r) => r.patientUserId === a.userId);
         const acked = Boolean(a.acknowledgedAt);

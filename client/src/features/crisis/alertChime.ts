@@ -58,9 +58,20 @@ export function useCrisisChime(alerts: CrisisAlertView[], play: () => void = () 
   }, [alerts, play]);
 }
 
-/** Therapists: one soft tone when someone new enters the waiting room (not for those already there). */
-export function useArrivalChime(waitingUserIds: string[], enabled: boolean, play: () => void = () => void playAlertChime(window, [523])): void {
+/**
+ * Therapists: one soft tone when someone new enters the waiting room (not for
+ * those already there when the room opened), unless `quiet()` says not now
+ * (the chime is off, or the therapist is looking at the list: waitingRoomAlert.ts).
+ */
+export function useArrivalChime(
+  waitingUserIds: string[],
+  enabled: boolean,
+  play: () => void = () => void playAlertChime(window, [523]),
+  quiet: () => boolean = () => false,
+): void {
   const known = useRef<Set<string> | null>(null);
+  const quietRef = useRef(quiet);
+  quietRef.current = quiet;
   const key = waitingUserIds.join(',');
   useEffect(() => {
     if (!enabled) return;
@@ -71,6 +82,6 @@ export function useArrivalChime(waitingUserIds: string[], enabled: boolean, play
     }
     const fresh = ids.filter((id) => !known.current!.has(id));
     known.current = new Set(ids);
-    if (fresh.length) play();
+    if (fresh.length && !quietRef.current()) play();
   }, [key, enabled, play]);
 }

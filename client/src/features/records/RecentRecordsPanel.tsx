@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
-import { recentRecordListSchema, type RecentRecord } from '@hearth/protocol';
+import { attendanceCountsText, recentRecordListSchema, type RecentRecord } from '@hearth/protocol';
 import { LoadState } from '../admin/LoadState';
+import { formatSessionRange } from '../calendar/zonedTime';
 import { useResource } from '../admin/resource';
 
 const STATUS_LABEL: Record<RecentRecord['noteStatus'], string> = {
@@ -34,8 +35,11 @@ export function RecentRecordsPanel() {
                       {r.title}
                     </Link>
                     <span className="staff-list__meta">
-                      {new Date(r.startsAt).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })} ·{' '}
+                      {formatSessionRange(new Date(r.startsAt), new Date(r.endsAt), r.timeZone)} ·{' '}
                       <span className={`flag${r.noteStatus === 'signed' ? ' flag--ok' : ' flag--strong'}`}>{STATUS_LABEL[r.noteStatus]}</span>
+                    </span>
+                    <span className="staff-list__meta" data-testid="record-attendance" data-no-show={r.attendance.noShow} data-late={r.attendance.late}>
+                      {attendanceCountsText(r.attendance)}
                     </span>
                   </li>
                 ))}

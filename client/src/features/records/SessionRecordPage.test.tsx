@@ -7,6 +7,8 @@ import { therapistUser, uuid } from '../admin/testData';
 
 const sessionId = uuid(500);
 const alex = uuid(11);
+const sam = uuid(12);
+const jo = uuid(13);
 
 function record(overrides: Partial<SessionRecord['note']> = {}, access: SessionRecord['access'] = 'therapist'): SessionRecord {
   return {
@@ -21,8 +23,10 @@ function record(overrides: Partial<SessionRecord['note']> = {}, access: SessionR
     },
     access,
     attendance: [
-      { userId: therapistUser.id, name: 'Dana Whitfield', role: 'therapist', minutes: 170, firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null },
-      { userId: alex, name: 'Alex Rivera', role: 'patient', minutes: 95, firstJoinedAt: '2026-12-01T01:12:00.000Z', lastLeftAt: '2026-12-01T03:00:00.000Z', lateMinutes: 12, leftEarlyMinutes: 50, segments: 2, present: false, correction: null },
+      { userId: therapistUser.id, name: 'Dana Whitfield', role: 'therapist', minutes: 170, firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null, mark: null },
+      { userId: alex, name: 'Alex Rivera', role: 'patient', minutes: 95, firstJoinedAt: '2026-12-01T01:12:00.000Z', lastLeftAt: '2026-12-01T03:00:00.000Z', lateMinutes: 12, leftEarlyMinutes: 50, segments: 2, present: false, correction: null, mark: 'late' },
+      { userId: sam, name: 'Sam Kerr', role: 'patient', minutes: 170, firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null, mark: 'attended' },
+      { userId: jo, name: 'Jo Park', role: 'patient', minutes: 0, firstJoinedAt: null, lastLeftAt: null, lateMinutes: 0, leftEarlyMinutes: 0, segments: 0, present: false, correction: null, mark: 'no_show' },
     ],
     note: {
       status: 'draft',
@@ -68,6 +72,13 @@ describe('session record page', () => {
     expect(alexRow).toHaveAttribute('data-minutes', '95');
     expect(alexRow).toHaveTextContent('12 min late');
     expect(alexRow).toHaveTextContent('left 50 min early');
+    // Per patient: attended / late / no-show, and the counts above the table.
+    const markOf = (id: string) => within(rows.find((r) => r.dataset.userId === id)!).getByTestId('attendance-mark');
+    expect(markOf(alex)).toHaveAttribute('data-mark', 'late');
+    expect(markOf(sam)).toHaveTextContent('attended');
+    expect(markOf(jo)).toHaveTextContent('no-show');
+    expect(within(rows.find((r) => r.dataset.userId === therapistUser.id)!).queryByTestId('attendance-mark')).toBeNull();
+    expect(screen.getByTestId('attendance-summary')).toHaveTextContent('1 attended · 1 late · 1 no-show');
     expect(screen.getByTestId('note-status')).toHaveTextContent('draft');
 
     const narrative = screen.getByTestId('note-narrative');

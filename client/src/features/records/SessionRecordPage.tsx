@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { RECORDS_LIMITS, RecordsErrorCode, sessionRecordSchema, type AttendanceRow, type SessionRecord } from '@hearth/protocol';
+import {
+  ATTENDANCE_MARK_LABEL,
+  attendanceCountsText,
+  countAttendanceMarks,
+  RECORDS_LIMITS,
+  RecordsErrorCode,
+  sessionRecordSchema,
+  type AttendanceRow,
+  type SessionRecord,
+} from '@hearth/protocol';
 import { ApiError, apiRequest } from '../../realtime/api';
 import { LoadState } from '../admin/LoadState';
 import { useResource } from '../admin/resource';
@@ -80,6 +89,9 @@ function AttendancePanel({ data, onChanged }: { data: SessionRecord; onChanged: 
           {exporting ? 'Exporting…' : 'Export CSV'}
         </button>
       </div>
+      <p className="record-attendance-summary" data-testid="attendance-summary">
+        {attendanceCountsText(countAttendanceMarks(data.attendance.flatMap((r) => (r.mark ? [r.mark] : []))))}
+      </p>
       <p className="muted">Whole minutes in the room within the scheduled time; reconnects are added up, overlaps counted once.</p>
       {exportError && (
         <p className="notice notice--error" role="alert">
@@ -148,14 +160,22 @@ function AttendancePanel({ data, onChanged }: { data: SessionRecord; onChanged: 
   );
 }
 
+const MARK_CLASS: Record<NonNullable<AttendanceRow['mark']>, string> = { attended: 'flag--ok', late: 'flag--strong', no_show: 'flag--danger', not_yet: '' };
+
 function AttendanceFlags({ row }: { row: AttendanceRow }) {
   const flags: string[] = [];
-  if (row.segments === 0) flags.push('absent');
-  if (row.lateMinutes > 0) flags.push(`${row.lateMinutes} min late`);
+  // A late mark says by how much itself; other rows (a therapist) keep the plain flag.
+  if (row.lateMinutes > 0 && row.mark !== 'late') flags.push(`${row.lateMinutes} min late`);
   if (row.leftEarlyMinutes > 0) flags.push(`left ${row.leftEarlyMinutes} min early`);
-  if (flags.length === 0) return <span className="muted">—</span>;
+  if (!row.mark && row.segments === 0) flags.push('absent');
+  if (!row.mark && flags.length === 0) return <span className="muted">—</span>;
   return (
     <span className="flags">
+      {row.mark && (
+        <span className={`flag ${MARK_CLASS[row.mark]}`} data-testid="attendance-mark" data-mark={row.mark}>
+          {row.mark === 'late' && row.lateMinutes > 0 ? `${row.lateMinutes} min late` : ATTENDANCE_MARK_LABEL[row.mark]}
+        </span>
+      )}
       {flags.map((f) => (
         <span key={f} className="flag">
           {f}

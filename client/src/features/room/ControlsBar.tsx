@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { MIC_HOLD_NOTES, type MicHold } from '@hearth/protocol';
+import './roomrest.css';
 import { ConfirmDialog } from './ConfirmDialog';
 import { CameraIcon, CameraOffIcon, EndIcon, HandIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons';
 
@@ -69,7 +70,11 @@ export function ControlsBar({
           onClick={onToggleMic}
         >
           {micOn ? <MicIcon /> : <MicOffIcon />}
-          <span className="control__label">Microphone</span>
+          {/* Phones show the short word (CSS), so "Microphone" is never cut to "Microph…". */}
+          <span className="control__label">
+            <span className="control__label-long">Microphone</span>
+            <span className="control__label-short">Mic</span>
+          </span>
           <span className={`control__note${micHold === 'talking_stick' ? ' control__note--floor' : ''}`} id="toggle-mic-note">
             {micNote}
           </span>

@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { useId, type Ref } from 'react';
+import './roomrest.css';
 import type { LobbyEntry } from '@hearth/protocol';
 
 export interface LobbyPanelProps {
@@ -6,6 +7,11 @@ export interface LobbyPanelProps {
   now: number;
   busy: boolean;
   onAdmit(userIds: string[] | 'all'): void;
+  /** The arrival chime on this device (absent: no switch shown). */
+  chimeMuted?: boolean;
+  onChimeMutedChange?(muted: boolean): void;
+  /** The panel's element, so the room knows whether the list is on screen. */
+  panelRef?: Ref<HTMLElement>;
 }
 
 export function formatWaitingFor(since: string, now: number): string {
@@ -15,15 +21,29 @@ export function formatWaitingFor(since: string, now: number): string {
 }
 
 /** Therapists: who is in the waiting room, in arrival order, with admit buttons. */
-export function LobbyPanel({ waiting, now, busy, onAdmit }: LobbyPanelProps) {
+export function LobbyPanel({ waiting, now, busy, onAdmit, chimeMuted, onChimeMutedChange, panelRef }: LobbyPanelProps) {
   const headingId = useId();
+  const chimeId = useId();
   const count = waiting.length;
   return (
-    <section className={`lobby-panel${count ? ' lobby-panel--active' : ''}`} aria-labelledby={headingId}>
+    <section ref={panelRef} className={`lobby-panel${count ? ' lobby-panel--active' : ''}`} aria-labelledby={headingId}>
       <div className="lobby-panel__head">
         <h2 className="lobby-panel__title" id={headingId}>
           Waiting room <span className="lobby-panel__count">{count}</span>
         </h2>
+        {onChimeMutedChange && (
+          // In the head row, so the panel grows no taller (the floor and check-in stay in view at 1366×768).
+          <label className="lobby-panel__chime" htmlFor={chimeId}>
+            <input
+              id={chimeId}
+              type="checkbox"
+              data-testid="arrival-chime"
+              checked={!chimeMuted}
+              onChange={(e) => onChimeMutedChange(!e.target.checked)}
+            />
+            Chime<span className="sr-only"> when someone arrives</span>
+          </label>
+        )}
         <button
           type="button"
           className="button button--primary button--small"

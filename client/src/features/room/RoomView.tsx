@@ -30,6 +30,7 @@ import { scrollWithin } from './scrollWithin';
 import { ParticipantTile } from './ParticipantTile';
 import { SessionEnded } from './SessionEnded';
 import { useArrivalsAnnouncement } from './useArrivalsAnnouncement';
+import { arrivalShouldSound, tabFocused, useArrivalChimeMuted, useInView } from './waitingRoomAlert';
 import { useElementSize } from './useElementSize';
 import { useFocusOnMount } from './useFocusOnMount';
 
@@ -146,7 +147,13 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
   const now = useNow(30_000);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
-  useArrivalChime(state.lobby.map((e) => e.userId), isTherapist);
+  // Waiting room: a chime per arrival, unless switched off or the list is already in front of the therapist.
+  const [chimeMuted, setChimeMuted] = useArrivalChimeMuted();
+  const lobbyRef = useRef<HTMLElement>(null);
+  const lobbyInView = useInView(lobbyRef);
+  useArrivalChime(state.lobby.map((e) => e.userId), isTherapist, undefined, () =>
+    !arrivalShouldSound({ muted: chimeMuted, tabFocused: tabFocused(), lobbyInView: lobbyInView.current }),
+  );
   const floorState = useFloor(facilitation?.floor);
   const crisisState = useCrisis(facilitation?.crisis);
   const checkinState = useCheckins(facilitation?.checkins);
@@ -456,6 +463,9 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
                   now={now}
                   busy={busy.admit}
                   onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
+                  chimeMuted={chimeMuted}
+                  onChimeMutedChange={setChimeMuted}
+                  panelRef={lobbyRef}
                 />
               )}
               <RoleplayPanel
@@ -499,6 +509,9 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
               now={now}
               busy={busy.admit}
               onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
+              chimeMuted={chimeMuted}
+              onChimeMutedChange={setChimeMuted}
+              panelRef={lobbyRef}
             />
           )
         )}

@@ -114,7 +114,8 @@ function SessionList({ sessions, now, canJoin }: { sessions: MySession[]; now: n
   const next = nextSession(visible, now);
   const days = new Map<string, MySession[]>();
   for (const session of visible) {
-    const key = dayKey(new Date(session.startsAt));
+    // The program's day, like the cards' times (a Phoenix group at 6 PM is not "tomorrow" in Berlin's sense).
+    const key = dayKey(new Date(session.startsAt), session.timeZone);
     const day = days.get(key);
     if (day) day.push(session);
     else days.set(key, [session]);
@@ -126,8 +127,8 @@ function SessionList({ sessions, now, canJoin }: { sessions: MySession[]; now: n
         const first = daySessions[0];
         if (!first) return null;
         return (
-          <Fragment key={dayKey(new Date(first.startsAt))}>
-            <h2 className="schedule__day">{formatDayHeading(new Date(first.startsAt), now)}</h2>
+          <Fragment key={dayKey(new Date(first.startsAt), first.timeZone)}>
+            <h2 className="schedule__day">{formatDayHeading(new Date(first.startsAt), now, first.timeZone)}</h2>
             <ul className="schedule__list">
               {daySessions.map((session) => (
                 <li key={session.id}>

@@ -38,3 +38,24 @@ describe("SessionCard times in the program's zone", () => {
     expect(renderCard({}).textContent).toMatch(/Tue, Nov 25, 1:00\s?–\s?4:00\sAM/);
   });
 });
+
+describe("schedule day headings and the pre-join time in the program's zone", () => {
+  // 20:00 UTC on Nov 24 is 13:00 in Phoenix: the 18:00 Phoenix group is today there, though 01:00 tomorrow in UTC.
+  const now = Date.parse('2025-11-24T20:00:00Z');
+  const start = new Date(session.startsAt);
+
+  it('groups and names the day as the program counts it', async () => {
+    const { dayKey, formatDayHeading } = await import('./formatSessionTime');
+    expect(formatDayHeading(start, now, 'America/Phoenix')).toBe('Today');
+    expect(formatDayHeading(start, now)).toBe('Tomorrow'); // the browser's own day, for a session without a zone
+    expect(dayKey(start, 'America/Phoenix')).toBe('2025-11-24');
+    expect(formatDayHeading(new Date('2025-11-27T01:00:00Z'), now, 'America/Phoenix')).toMatch(/^Wednesday, November 26$/);
+  });
+
+  it('the pre-join time always names its zone', async () => {
+    const { formatSessionRange } = await import('../calendar/zonedTime');
+    const end = new Date(session.endsAt);
+    expect(formatSessionRange(start, end, 'America/Phoenix', { alwaysNameZone: true })).toMatch(/6:00\s?–\s?9:00\sPM \(Phoenix time\)$/);
+    expect(formatSessionRange(start, end, 'UTC', { alwaysNameZone: true })).toMatch(/1:00\s?–\s?4:00\sAM \(UTC time\)$/);
+  });
+});

@@ -1,7 +1,7 @@
 // Formatting in the browser's own locale and time zone, unless the program's zone shows
 // a different clock: then the program's time, named ("6:00 – 9:00 PM (Phoenix time)"),
 // since that is the time the group meets and the one staff talk about.
-import { formatSessionRange, isOtherZone } from '../calendar/zonedTime';
+import { formatSessionRange, isOtherZone, wallClockIn } from '../calendar/zonedTime';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
@@ -33,16 +33,27 @@ function startOfDay(ms: number): number {
   return date.getTime();
 }
 
-/** "Today", "Tomorrow" or "Wednesday, November 26". */
-export function formatDayHeading(date: Date, now: number): string {
-  const days = Math.round((startOfDay(date.getTime()) - startOfDay(now)) / 86_400_000);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Tomorrow';
-  return dayFormat.format(date);
+/** Whole days from one ISO date ("2026-12-01") to another. */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** A key that groups sessions by local calendar day. */
-export function dayKey(date: Date): string {
+/**
+ * "Today", "Tomorrow" or "Wednesday, November 26": the day in `timeZone` (the
+ * program's, like the cards' times) when given, else the browser's.
+ */
+export function formatDayHeading(date: Date, now: number, timeZone?: string | null): string {
+  const days = timeZone
+    ? daysBetween(wallClockIn(new Date(now), timeZone).date, wallClockIn(date, timeZone).date)
+    : Math.round((startOfDay(date.getTime()) - startOfDay(now)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Tomorrow';
+  return timeZone ? new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone }).format(date) : dayFormat.format(date);
+}
+
+/** A key that groups sessions by calendar day: in `timeZone` when given, else the browser's. */
+export function dayKey(date: Date, timeZone?: string | null): string {
+  if (timeZone) return wallClockIn(date, timeZone).date;
   return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
 }
 

@@ -63,10 +63,21 @@ describe('screen sharing in the room', () => {
     expect(screen.getByRole('list', { name: 'People in the room' })).toHaveClass('room-grid--strip');
   });
 
-  it('a patient may share only once allowed', async () => {
+  it('a patient sees no share button until allowed', async () => {
     renderRoom(state({}));
-    expect(screen.getByTestId('share-screen')).toBeDisabled();
-    expect(screen.getByTestId('share-screen')).toHaveTextContent('Ask the therapist');
+    expect(screen.queryByTestId('share-screen')).toBeNull();
+    expect(screen.getByTestId('toggle-mic')).toBeInTheDocument();
+  });
+
+  it('no share button where the browser cannot capture a screen (phones), even for a therapist', async () => {
+    const getDisplayMedia = navigator.mediaDevices?.getDisplayMedia;
+    Object.defineProperty(navigator, 'mediaDevices', { configurable: true, value: { ...navigator.mediaDevices, getDisplayMedia: undefined } });
+    try {
+      renderRoom(state({ selfUserId: THERAPIST, selfRole: 'therapist' }));
+      expect(screen.queryByTestId('share-screen')).toBeNull();
+    } finally {
+      Object.defineProperty(navigator, 'mediaDevices', { configurable: true, value: { ...navigator.mediaDevices, getDisplayMedia } });
+    }
   });
 
   it('an allowed patient starts sharing; the sharer sees it and stops with one click', async () => {

@@ -32,10 +32,15 @@ export interface ScreenShareButtonProps {
   onStop(): void;
 }
 
-/** `share-screen`: starts sharing, and while sharing stops it (one click). */
+/**
+ * `share-screen`: starts sharing, and while sharing stops it (one click). Not
+ * shown at all where the browser cannot capture a screen (phones) or to someone
+ * not allowed to share: a button that can never work only takes room in the bar.
+ */
 export function ScreenShareButton({ sharing, allowed, busy, onStart, onStop }: ScreenShareButtonProps) {
   const supported = canCaptureScreen();
-  const note = sharing ? 'You are sharing' : !supported ? 'Not on this device' : !allowed ? 'Ask the therapist' : 'Off';
+  if (!sharing && (!supported || !allowed)) return null;
+  const note = sharing ? 'You are sharing' : 'Off';
   return (
     <button
       type="button"
@@ -43,7 +48,7 @@ export function ScreenShareButton({ sharing, allowed, busy, onStart, onStop }: S
       data-testid="share-screen"
       aria-pressed={sharing}
       aria-describedby="share-screen-note"
-      disabled={busy || (!sharing && (!supported || !allowed))}
+      disabled={busy}
       onClick={sharing ? onStop : onStart}
     >
       <ScreenIcon />

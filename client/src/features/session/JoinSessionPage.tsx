@@ -12,7 +12,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { RoomView, type RoomActions } from '../room/RoomView';
 import { pickScreen } from '../screenshare/ScreenShare';
-import { formatRange } from '../schedule/formatSessionTime';
+import { formatSessionRange } from '../calendar/zonedTime';
 import type { LeftSessionState } from '../schedule/LeftSessionNotice';
 import { mySessionsResponseSchema } from '../schedule/mySessions';
 import { PreJoin } from './PreJoin';
@@ -86,7 +86,8 @@ export function JoinSessionPage() {
         const parsed = mySessionsResponseSchema.safeParse(body);
         const found = parsed.success ? parsed.data.find((s) => s.id === sessionId) : undefined;
         if (found) {
-          setSession({ title: found.title, when: formatRange(new Date(found.startsAt), new Date(found.endsAt)) });
+          // Always with the zone named: the patient is about to join and must know whose clock this is.
+          setSession({ title: found.title, when: formatSessionRange(new Date(found.startsAt), new Date(found.endsAt), found.timeZone, { alwaysNameZone: true }) });
         }
       })
       .catch(() => undefined);

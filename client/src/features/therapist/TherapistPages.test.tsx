@@ -171,3 +171,50 @@ describe('therapist pages', () => {
     ]);
   });
 });
+
+describe('recent sessions on the therapist home', () => {
+  beforeEach(() => storeSignedInSession(loginResponse({ user: therapistUser })));
+
+  it('each card counts attended, late and no-show patients and links to the record', async () => {
+    const ended = uuid(601);
+    const live = uuid(602);
+    const records = [
+      {
+        sessionId: ended,
+        title: 'Evening group',
+        kind: 'group',
+        startsAt: '2026-11-30T01:00:00.000Z',
+        endsAt: '2026-11-30T04:00:00.000Z',
+        noteStatus: 'draft',
+        timeZone: 'America/Phoenix',
+        attendance: { attended: 6, late: 1, noShow: 1, notYet: 0 },
+      },
+      {
+        sessionId: live,
+        title: 'Morning group',
+        kind: 'group',
+        startsAt: '2026-12-01T16:00:00.000Z',
+        endsAt: '2026-12-01T19:00:00.000Z',
+        noteStatus: 'none',
+        timeZone: 'America/Phoenix',
+        attendance: { attended: 3, late: 0, noShow: 0, notYet: 2 },
+      },
+    ];
+    installFakeApi({
+      'GET /api/me/sessions': () => ({ status: 200, body: [] }),
+      'GET /api/me/cohorts': () => ({ status: 200, body: [cohort] }),
+      'GET /api/me/records': () => ({ status: 200, body: records }),
+      [weekPath()]: () => ({ status: 200, body: week }),
+    });
+    renderApp();
+    await userEvent.click(await screen.findByRole('link', { name: 'My cohorts' }));
+    const cards = await screen.findAllByTestId('recent-record');
+    const card = (id: string) => cards.find((c) => c.dataset.sessionId === id)!;
+    expect(within(card(ended)).getByTestId('record-attendance')).toHaveTextContent('6 attended · 1 late · 1 no-show');
+    expect(within(card(ended)).getByTestId('record-attendance')).toHaveAttribute('data-no-show', '1');
+    expect(within(card(live)).getByTestId('record-attendance')).toHaveTextContent('3 attended · 2 not arrived');
+    expect(within(card(ended)).getByTestId('open-record')).toHaveAttribute('href', `/sessions/${ended}/record`);
+    // The group's clock, named (jest runs in UTC): 01:00–04:00 UTC is 6:00–9:00 PM in Phoenix.
+    expect(card(ended)).toHaveTextContent(/6:00\s?–\s?9:00\sPM \(Phoenix time\)/);
+  });
+});

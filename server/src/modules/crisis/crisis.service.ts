@@ -12,6 +12,7 @@ import { CrisisError, CrisisErrorCode } from './crisis.error';
 import { LiveStateStore } from '../rooms/live-state/live-state.store';
 import { SideRooms, sideRoomsSnapshotSchema } from './domain/side-rooms';
 import { CrisisEventRecord } from './entities/crisis-event.entity';
+import { GroupListening } from './listen-to-group';
 
 /**
  * Crisis alerts and private side rooms. An alert reaches only the session's
@@ -27,6 +28,8 @@ export class CrisisService implements OnModuleInit {
   private readonly raising = new Map<string, Promise<void>>();
   /** Sessions whose main room has been told that no therapist is with them. */
   private readonly groupAlone = new Set<string>();
+  /** Therapists in a side room who keep hearing the group (listen-to-group.ts). */
+  private readonly listening = new GroupListening();
 
   constructor(
     private readonly rooms: RoomsService,
@@ -56,9 +59,11 @@ export class CrisisService implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    this.rooms.addReceiveRule(this.listening.rule);
     this.rooms.onPresence((e) => {
       if (e.kind === 'ended') {
         this.groupAlone.delete(e.sessionId);
+        this.listening.forget(e.sessionId);
         void this.sessionEnded(e.sessionId, e.endedBy).catch((err: unknown) => this.fail(err));
       }
       else if (e.kind === 'left') void this.memberLeft(e.sessionId, e.userId).catch((err: unknown) => this.fail(err));
@@ -190,6 +195,7 @@ export class CrisisService implements OnModuleInit {
     this.rooms.requireTherapist(userId, sessionId);
     const members = this.roomsOf(sessionId).close(patientUserId);
     this.liveState.changed(sessionId);
+    for (const id of members) this.listening.set(sessionId, id, false);
     await this.rooms.setMediaPartition(sessionId, members, null);
     await this.events.update(
       { sessionId, userId: patientUserId, returnedAt: IsNull(), sideRoomAt: Not(IsNull()) },
@@ -197,6 +203,20 @@ export class CrisisService implements OnModuleInit {
     );
     this.pushSideRoom(sessionId, patientUserId, null);
     this.tellGroupIfAlone(sessionId);
+  }
+
+  /**
+   * A therapist in a side room keeps hearing the group (their microphone still
+   * reaches the side room only), or stops. Only while in a side room; back in
+   * the group it is off again, so the next side room starts focused on the patient.
+   */
+  async listenToGroup(userId: string, sessionId: string, on: boolean): Promise<{ listening: boolean }> {
+    this.rooms.requireTherapist(userId, sessionId);
+    if (on && !this.sideRooms.get(sessionId)?.roomOf(userId)) {
+      throw new CrisisError(CrisisErrorCode.NotPresent, 'You are not in a side room.');
+    }
+    if (this.listening.set(sessionId, userId, on)) await this.rooms.refreshMedia(sessionId);
+    return { listening: on };
   }
 
   async state(userId: string, sessionId: string): Promise<CrisisState> {
@@ -217,7 +237,7 @@ export class CrisisService implements OnModuleInit {
           })),
         );
       }
-      return { alerts: records.map((r) => this.view(r)), sideRooms: rooms.all() };
+      return { alerts: records.map((r) => this.view(r)), sideRooms: rooms.all(), listeningToGroup: this.listening.listens(sessionId, userId) };
     }
     const own = await this.events.find({
       where: { sessionId, userId, raisedBy: userId, returnedAt: IsNull(), withdrawnAt: IsNull(), resolvedAt: IsNull() },
@@ -225,7 +245,16 @@ export class CrisisService implements OnModuleInit {
       take: 1,
     });
     const mine = rooms.roomOf(userId);
-    return { alerts: own.map((r) => this.view(r)), sideRooms: mine ? [rooms.view(mine)!] : [] };
+    // Someone arriving (or coming back) while the group is alone learns it like those already there.
+    const away = !mine && this.groupAlone.has(sessionId) ? this.therapistsAwayNames(sessionId) : null;
+    return { alerts: own.map((r) => this.view(r)), sideRooms: mine ? [rooms.view(mine)!] : [], therapistsAway: away };
+  }
+
+  /** The therapists present who are all in side rooms just now (names only). */
+  private therapistsAwayNames(sessionId: string): string[] {
+    const rooms = this.sideRooms.get(sessionId);
+    const therapists = this.rooms.liveSession(sessionId)?.therapistsPresent() ?? [];
+    return therapists.filter((t) => rooms?.roomOf(t.userId)).map((t) => t.displayName);
   }
 
   // -------------------------------------------------------------------------
@@ -347,6 +376,8 @@ export class CrisisService implements OnModuleInit {
     if (!rooms?.roomOf(userId)) return;
     const { closed, members } = rooms.leave(userId);
     this.liveState.changed(sessionId);
+    this.listening.set(sessionId, userId, false);
+    if (closed) for (const id of members) this.listening.set(sessionId, id, false);
     if (!closed) return;
     await this.rooms.setMediaPartition(sessionId, members, null);
     this.pushSideRoom(sessionId, closed, null);

@@ -257,13 +257,13 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.emit('consumerClosed', { peerId, consumerId });
   }
 
-  /** What a peer consumes now: consumer id → the peer that produces it. */
-  consumersOf(peerId: PeerId): { consumerId: string; producerId: string; producerPeerId: PeerId }[] {
+  /** What a peer consumes now: consumer id → the peer that produces it (and its source). */
+  consumersOf(peerId: PeerId): { consumerId: string; producerId: string; producerPeerId: PeerId; source: MediaSource }[] {
     const peer = this.peers.get(peerId);
     if (!peer) return [];
     return [...peer.consumers.values()]
       .filter((c) => !c.closed)
-      .map((c) => ({ consumerId: c.id, producerId: c.producerId, producerPeerId: c.appData.producerPeerId }));
+      .map((c) => ({ consumerId: c.id, producerId: c.producerId, producerPeerId: c.appData.producerPeerId, source: c.appData.source }));
   }
 
   /** Whether a peer's producer of `source` is paused at the SFU (undefined: no such producer). */

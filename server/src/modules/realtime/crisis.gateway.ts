@@ -1,6 +1,7 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import {
   crisisAlertRefSchema,
+  crisisListenSchema,
   crisisMoveSchema,
   crisisReturnSchema,
   crisisResolveSchema,
@@ -66,6 +67,11 @@ export class CrisisGateway {
     return handleRequest('crisis:resolve', crisisResolveSchema, p, (r) =>
       this.crisis.resolve(s.data.userId, r.sessionId, r.alertId, r.outcome),
     );
+  }
+
+  @SubscribeMessage('crisis:listenToGroup')
+  listenToGroup(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<{ listening: boolean }>> {
+    return handleRequest('crisis:listenToGroup', crisisListenSchema, p, (r) => this.crisis.listenToGroup(s.data.userId, r.sessionId, r.on));
   }
 
   @SubscribeMessage('crisis:state')

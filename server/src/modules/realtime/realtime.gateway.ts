@@ -31,7 +31,7 @@ import { Notifier } from './notifier';
 import { SocketActivity } from './socket-activity';
 import { SocketConnectLimits } from './socket-connect-limits';
 import { SocketEventLimits } from './socket-event-limits';
-import { requestRetries } from './request-retries';
+import { requestRetries, type RetryAnswers } from './request-retries';
 
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -52,6 +52,8 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
   private readonly logger = new Logger('Realtime');
   private redisClients: { quit(): Promise<unknown> }[] = [];
   private server: HearthServer | undefined;
+  /** Re-sent requests answered once per user, across their sockets (request-retries.ts). */
+  private readonly retryAnswers: RetryAnswers = new Map();
 
   constructor(
     private readonly auth: AuthService,
@@ -122,7 +124,9 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
     const scope = socket.data.scopeSessionId;
     if (scope) socket.use((packet, next) => guestEventFilter(scope, packet, next));
     // Re-sent requests (after a slow answer) run once; see request-retries.ts.
-    socket.use(requestRetries(this.config.HEARTH_TEST_DELAY_EVENTS) as Parameters<HearthSocket['use']>[0]);
+    socket.use(
+      requestRetries(this.config.HEARTH_TEST_DELAY_EVENTS, { answers: this.retryAnswers, userId: socket.data.userId }) as Parameters<HearthSocket['use']>[0],
+    );
     // Before any handler: unknown events, per-user limits, activity (idle logoff).
     socket.use((packet, next) => {
       this.screen(socket, packet).then(

@@ -58,3 +58,24 @@ describe('requestRetries', () => {
     }
   });
 });
+
+describe('requestRetries shared by a user’s sockets', () => {
+  it('answers a copy re-sent on a new socket (after a reconnect) without running it again; other users run their own', () => {
+    const answers = new Map();
+    const oldSocket = requestRetries({}, { answers, userId: 'u1' });
+    const newSocket = requestRetries({}, { answers, userId: 'u1' });
+    const otherUser = requestRetries({}, { answers, userId: 'u2' });
+    let runs = 0;
+    const handler = (_p: unknown, ack: (a: unknown) => void) => ack({ ok: true, data: { messageId: ++runs } });
+    const got: unknown[] = [];
+    send(oldSocket, ['chat:send', { sessionId: 's', text: 'hi', requestId: 'chatkey001' }, (a: unknown) => got.push(a)], handler);
+    send(newSocket, ['chat:send', { sessionId: 's', text: 'hi', requestId: 'chatkey001' }, (a: unknown) => got.push(a)], handler);
+    send(otherUser, ['chat:send', { sessionId: 's', text: 'hi', requestId: 'chatkey001' }, (a: unknown) => got.push(a)], handler);
+    expect(runs).toBe(2);
+    expect(got).toEqual([
+      { ok: true, data: { messageId: 1 } },
+      { ok: true, data: { messageId: 1 } },
+      { ok: true, data: { messageId: 2 } },
+    ]);
+  });
+});

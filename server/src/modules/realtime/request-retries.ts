@@ -10,6 +10,9 @@ const KEEP_ANSWER_MS = 120_000;
 type Ack = (answer: unknown) => void;
 type Next = (err?: Error) => void;
 
+/** Answers kept for re-sends; one per process, shared by all of a user's sockets. */
+export type RetryAnswers = Map<string, Pending>;
+
 interface Pending {
   /** Acks of every copy of the request seen so far, answered together. */
   acks: Ack[];
@@ -22,9 +25,17 @@ interface Pending {
  * for the same answer, and a copy arriving after it ran gets that answer again.
  * The key is removed from the payload before validation. Also applies the
  * test-only answer delays (HEARTH_TEST_DELAY_EVENTS; refused in production).
+ *
+ * With `shared` (the process's answers and the socket's user), a copy re-sent
+ * on a new socket after a reconnect is still recognised — a chat message or a
+ * crisis press is not run twice because the connection dropped mid-request.
  */
-export function requestRetries(delays: Readonly<Record<string, number>> = {}) {
-  const seen = new Map<string, Pending>();
+export function requestRetries(
+  delays: Readonly<Record<string, number>> = {},
+  shared?: { answers: RetryAnswers; userId: string },
+) {
+  const seen: RetryAnswers = shared?.answers ?? new Map<string, Pending>();
+  const owner = shared ? `${shared.userId}/` : '';
   return (packet: unknown[], next: Next): void => {
     const [event, payload] = packet;
     const last = packet.length - 1;
@@ -37,7 +48,7 @@ export function requestRetries(delays: Readonly<Record<string, number>> = {}) {
     packet[1] = rest;
     const key = retryKeySchema.safeParse(rawKey);
     if (!key.success) return run();
-    const id = `${String(event)}/${key.data}`;
+    const id = `${owner}${String(event)}/${key.data}`;
     const known = seen.get(id);
     if (known) {
       if (known.answer) (ack as Ack)(known.answer.value);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AttendanceRow } from '@hearth/protocol';
+import { attendanceMarkOf, countAttendanceMarks, sessionIsOver, type AttendanceCounts, type AttendanceRow } from '@hearth/protocol';
 import { CommonErrorCode, ValidationError } from '../../common/domain-error';
 import type { Principal } from '../auth/auth.service';
 import { fullName } from '../users/display-name';
@@ -61,10 +61,14 @@ export class AttendanceService {
       for (const u of users) people.push({ userId: String(u.id), role: 'patient', name: `${String(u.first_name)} ${String(u.last_name)}` });
     }
     const window = { start: s.row.startsAt, end: s.row.endsAt, endedAt: s.endedAt };
+    const over = sessionIsOver(s.row.endsAt, s.endedAt, now);
     return people.map((person) => {
       const sum = summariseAttendance(byUser.get(person.userId) ?? [], window, now);
       intervalsOut?.set(person.userId, sum.intervals);
       const c = correctionOf.get(person.userId);
+      const correction = c
+        ? { minutes: Number(c.minutes), reason: String(c.reason), byUserId: String(c.corrected_by), at: new Date(c.corrected_at as string).toISOString() }
+        : null;
       return {
         userId: person.userId,
         name: person.name,
@@ -76,11 +80,16 @@ export class AttendanceService {
         leftEarlyMinutes: sum.leftEarlyMinutes,
         segments: sum.segments,
         present: sum.present,
-        correction: c
-          ? { minutes: Number(c.minutes), reason: String(c.reason), byUserId: String(c.corrected_by), at: new Date(c.corrected_at as string).toISOString() }
-          : null,
+        correction,
+        mark: person.role === 'patient' ? attendanceMarkOf({ segments: sum.segments, lateMinutes: sum.lateMinutes, correction }, over) : null,
       };
     });
+  }
+
+  /** The session's patients counted by mark (attended / late / no-show / not yet), for the therapist's cards. */
+  async counts(s: SessionForRecords, now = new Date()): Promise<AttendanceCounts> {
+    const rows = await this.rows(s, now);
+    return countAttendanceMarks(rows.flatMap((r) => (r.mark ? [r.mark] : [])));
   }
 
   csv(s: SessionForRecords, rows: readonly AttendanceRow[]): string {

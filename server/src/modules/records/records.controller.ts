@@ -225,16 +225,20 @@ export class RecordsController {
       (r) => r.myRole === 'therapist' && r.status !== 'cancelled' && r.startsAt <= now,
     );
     const statuses = await this.notes.statuses(rows.map((r) => r.id));
+    // Counts only (no names): who came is on the record page, which audits its reads.
+    const counts = await Promise.all(rows.map(async (r) => this.attendance.counts(await this.access.load(r, 'therapist'), now)));
     return rows
-      .sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime())
-      .map((r) => ({
+      .map((r, i): RecentRecord => ({
         sessionId: r.id,
         title: r.title,
         kind: r.kind,
         startsAt: r.startsAt.toISOString(),
         endsAt: r.endsAt.toISOString(),
         noteStatus: statuses.get(r.id) ?? 'none',
-      }));
+        timeZone: r.timeZone,
+        attendance: counts[i]!,
+      }))
+      .sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt));
   }
 
   // -------------------------------------------------------------------------

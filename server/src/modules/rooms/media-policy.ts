@@ -5,7 +5,7 @@ import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
 import type { Member } from './domain/live-session';
-import type { MicGate, MicGateName, PartitionLayer } from './domain/media-rules';
+import type { MicGate, MicGateName, PartitionLayer, ReceiveRule } from './domain/media-rules';
 import type { LiveRoom } from './live-rooms';
 import { RoomPushes } from './room-pushes';
 import { RoomError, RoomErrorCode } from './rooms.error';
@@ -26,6 +26,7 @@ export type ProducePolicy = (sessionId: string, userId: string) => boolean;
 export class MediaPolicy {
   private readonly logger = new Logger('Rooms');
   private readonly producePolicies = new Map<MediaSource, ProducePolicy>();
+  private readonly receiveRules: ReceiveRule[] = [];
 
   constructor(
     private readonly media: MediaService,
@@ -36,6 +37,20 @@ export class MediaPolicy {
   /** Lets a feature decide who may send `source` (e.g. the screen share); see ProducePolicy. */
   setProducePolicy(source: Exclude<MediaSource, SelfSource>, policy: ProducePolicy): void {
     this.producePolicies.set(source, policy);
+  }
+
+  /** Lets a feature open an exception to "same partition only" (see ReceiveRule). */
+  addReceiveRule(rule: ReceiveRule): void {
+    this.receiveRules.push(rule);
+  }
+
+  /** A feature's receive rule changed its answer: close and open consumers to match. */
+  async refreshMedia(entry: LiveRoom): Promise<void> {
+    await this.reconcileConsumers(entry);
+  }
+
+  private canReceive(entry: LiveRoom, viewerId: string, ownerId: string, source: MediaSource): boolean {
+    return entry.rules.canReceive(entry.live, viewerId, ownerId, source, this.receiveRules);
   }
 
   /**
@@ -52,7 +67,7 @@ export class MediaPolicy {
     room.setRtpCapabilities(userId, caps);
     const consumers: ConsumerInfo[] = [];
     for (const producer of room.producersExcept(userId)) {
-      if (!entry.rules.canReceive(entry.live, userId, producer.appData.peerId)) continue;
+      if (!this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) continue;
       try {
         consumers.push(await room.consume(userId, producer.id));
       } catch (e) {
@@ -65,7 +80,7 @@ export class MediaPolicy {
   /** The client can receive: consume everything it may see. */
   async consumeAllowed(entry: LiveRoom, room: MediaRoom, userId: string): Promise<void> {
     for (const producer of room.producersExcept(userId)) {
-      if (entry.rules.canReceive(entry.live, userId, producer.appData.peerId)) await this.consumeFor(room, userId, producer.id);
+      if (this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) await this.consumeFor(room, userId, producer.id);
     }
   }
 
@@ -97,7 +112,7 @@ export class MediaPolicy {
     }
     for (const peerId of room.peerIds()) {
       if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
-      if (entry.rules.canReceive(entry.live, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
+      if (this.canReceive(entry, peerId, userId, producer.appData.source)) await this.consumeFor(room, peerId, producer.id);
     }
     return { producerId: producer.id };
   }
@@ -120,7 +135,7 @@ export class MediaPolicy {
     const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, p.paused);
     for (const peerId of room.peerIds()) {
       if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
-      if (entry.rules.canReceive(entry.live, peerId, userId)) await this.consumeFor(room, peerId, producer.id);
+      if (this.canReceive(entry, peerId, userId, producer.appData.source)) await this.consumeFor(room, peerId, producer.id);
     }
     return { producerId: producer.id };
   }
@@ -182,13 +197,13 @@ export class MediaPolicy {
     for (const viewerId of room.peerIds()) {
       const consuming = room.consumersOf(viewerId);
       for (const c of consuming) {
-        if (!entry.rules.canReceive(entry.live, viewerId, c.producerPeerId)) room.closeConsumer(viewerId, c.consumerId);
+        if (!this.canReceive(entry, viewerId, c.producerPeerId, c.source)) room.closeConsumer(viewerId, c.consumerId);
       }
       if (!room.peer(viewerId).rtpCapabilities) continue;
       const have = new Set(consuming.map((c) => c.producerId));
       for (const producer of room.producersExcept(viewerId)) {
         if (have.has(producer.id) || producer.closed) continue;
-        if (entry.rules.canReceive(entry.live, viewerId, producer.appData.peerId)) await this.consumeFor(room, viewerId, producer.id);
+        if (this.canReceive(entry, viewerId, producer.appData.peerId, producer.appData.source)) await this.consumeFor(room, viewerId, producer.id);
       }
     }
   }
@@ -211,7 +226,7 @@ export class MediaPolicy {
     const consumes = (viewerId: string, producerId: string) => room.consumersOf(viewerId).some((c) => c.producerId === producerId);
     if (peer.rtpCapabilities) {
       for (const producer of room.producersExcept(userId)) {
-        if (!consumes(userId, producer.id) && entry.rules.canReceive(entry.live, userId, producer.appData.peerId)) {
+        if (!consumes(userId, producer.id) && this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) {
           await this.consumeFor(room, userId, producer.id);
         }
       }
@@ -219,7 +234,7 @@ export class MediaPolicy {
     for (const producer of [...peer.producers.values()]) {
       for (const viewerId of room.peerIds()) {
         if (viewerId === userId || !room.peer(viewerId).rtpCapabilities || consumes(viewerId, producer.id)) continue;
-        if (entry.rules.canReceive(entry.live, viewerId, userId)) await this.consumeFor(room, viewerId, producer.id);
+        if (this.canReceive(entry, viewerId, userId, producer.appData.source)) await this.consumeFor(room, viewerId, producer.id);
       }
     }
   }

@@ -12,7 +12,9 @@ import { MediaPolicy, type ProducePolicy } from './media-policy';
 import { Presence, type PresenceEvent } from './presence';
 import { SessionMedia } from './session-media';
 
-export type { MicGate, MicGateName, PartitionLayer } from './domain/media-rules';
+export type { MicGate, MicGateName, PartitionLayer, ReceiveRule } from './domain/media-rules';
+import type { ReceiveRule } from './domain/media-rules';
+export { partitionLayer } from './domain/media-rules';
 export type { ProducePolicy } from './media-policy';
 export type { PresenceEvent } from './presence';
 
@@ -157,6 +159,17 @@ export class RoomsService {
   /** Lets a feature decide who may send `source` (e.g. the screen share); see ProducePolicy. */
   setProducePolicy(source: Exclude<MediaSource, SelfSource>, policy: ProducePolicy): void {
     this.policy.setProducePolicy(source, policy);
+  }
+
+  /** Lets a feature open an exception to "same partition only" (see ReceiveRule). */
+  addReceiveRule(rule: ReceiveRule): void {
+    this.policy.addReceiveRule(rule);
+  }
+
+  /** A feature's receive rule changed its answer: close and open consumers to match. */
+  async refreshMedia(sessionId: string): Promise<void> {
+    const entry = this.rooms.get(sessionId);
+    if (entry && !entry.live.isEnded) await this.policy.refreshMedia(entry);
   }
 
   /** Stops a member's producer of `source` at the SFU; everyone's consumers of it close (and are told). */

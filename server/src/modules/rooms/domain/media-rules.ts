@@ -1,4 +1,4 @@
-import { MIC_HOLDS, type MicHold, type ParticipantView, type RoomRole } from '@hearth/protocol';
+import { MIC_HOLDS, type MediaSource, type MicHold, type ParticipantView, type RoomRole } from '@hearth/protocol';
 import type { LiveSession, Member } from './live-session';
 
 /** Whether a member's microphone may be live; therapists' rules come from the feature (e.g. turns). */
@@ -12,6 +12,21 @@ export type MicGateName = 'floor' | 'spotlight';
  */
 export type PartitionLayer = 'side-room' | 'breakout';
 const PARTITION_LAYERS: PartitionLayer[] = ['side-room', 'breakout'];
+/** The layer of an effective partition as a ReceiveRule sees it (null: the main room). */
+export function partitionLayer(partition: string | null): PartitionLayer | null {
+  return PARTITION_LAYERS.find((layer) => partition?.startsWith(`${layer}:`)) ?? null;
+}
+/**
+ * A feature's exception to "same partition only": may `viewer` (in partition
+ * `viewer.partition`) receive `owner`'s `source`? null = the main room.
+ * E.g. a therapist in a side room who keeps listening to the group (crisis/listen-to-group.ts).
+ */
+export type ReceiveRule = (
+  sessionId: string,
+  viewer: { userId: string; partition: string | null },
+  owner: { userId: string; partition: string | null },
+  source: MediaSource,
+) => boolean;
 
 /** A hold the group's rules put on a microphone (the therapist's lock is the member's own). */
 export type GroupMicHold = Exclude<MicHold, 'therapist_lock'>;
@@ -67,14 +82,16 @@ export class MediaRules {
     return [...new Set([...this.partitions.values()].flatMap((m) => [...m.keys()]))];
   }
 
-  /** Who receives whose media: everyone admitted sees everyone in the same partition (main room or a side room). */
-  canReceive(live: LiveSession, viewerId: string, ownerId: string): boolean {
-    return (
-      viewerId !== ownerId &&
-      live.isAdmitted(viewerId) &&
-      live.isAdmitted(ownerId) &&
-      this.partitionOf(viewerId) === this.partitionOf(ownerId)
-    );
+  /**
+   * Who receives whose media: everyone admitted sees everyone in the same
+   * partition (main room or a side room), unless a feature's rule opens an exception.
+   */
+  canReceive(live: LiveSession, viewerId: string, ownerId: string, source: MediaSource = 'camera', exceptions: readonly ReceiveRule[] = []): boolean {
+    if (viewerId === ownerId || !live.isAdmitted(viewerId) || !live.isAdmitted(ownerId)) return false;
+    const viewerIn = this.partitionOf(viewerId);
+    const ownerIn = this.partitionOf(ownerId);
+    if (viewerIn === ownerIn) return true;
+    return exceptions.some((rule) => rule(live.sessionId, { userId: viewerId, partition: viewerIn }, { userId: ownerId, partition: ownerIn }, source));
   }
 
   /** Whether the gates let this member's microphone be live; members in a side room or a sub-room are never gated. */

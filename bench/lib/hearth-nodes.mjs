@@ -181,14 +181,25 @@ export async function startBalancer(nodes) {
     }
     proxy.web(req, res, { target: target.url });
   });
+  const upgraded = new Set();
   server.on('upgrade', (req, socket, head) => {
     const target = pick(req.url);
     if (!target) return socket.destroy();
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     proxy.ws(req, socket, head, { target: target.url });
   });
   const port = await freePort();
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close() {
+      // Websockets taken over by the proxy are not the server's connections any more: end them here.
+      for (const s of upgraded) s.destroy();
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
 }
 
 export async function api(url, p, { token, body, method } = {}) {

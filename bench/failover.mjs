@@ -102,7 +102,10 @@ async function enter(session, url, therapistNode) {
   await therapist.room.admit('all');
   const people = [therapist, ...patients];
   const ids = [session.therapist, ...session.patients].map((p) => p.userId);
-  people.forEach((p, i) => (p.others = ids.filter((_, j) => j !== i)));
+  people.forEach((p, i) => {
+    p.userId = ids[i];
+    p.others = ids.filter((_, j) => j !== i);
+  });
   await waitFor('everyone consuming everyone', () => steady(people), 120_000);
   return people;
 }
@@ -112,7 +115,10 @@ async function enter(session, url, therapistNode) {
  * until it consumes everyone again on fresh consumers.
  */
 async function measureRun(people, kill, recover) {
-  await waitFor('steady media before the kill', () => steady(people), 120_000);
+  await waitFor('steady media before the kill', () => steady(people), 120_000).catch((e) => {
+    const phases = people.map((p) => `${p.room.state.phase}/${p.room.state.connection}`).join(' ');
+    throw new Error(`${e.message} (participants: ${phases})`);
+  });
   const old = people.map((p) => p.consumerIds());
   const got = people.map(() => new Set());
   const back = people.map(() => null);
@@ -131,7 +137,22 @@ async function measureRun(people, kill, recover) {
     await sleep(POLL_MS);
   }
   const recovered = await recovering;
-  return { backMs: back, failed: back.filter((b) => b === null).length, load1Before, load1After: os.loadavg()[0], ...recovered };
+  // Who is not back, and why (no health data: states, counts and ids only).
+  const notBack = people
+    .map((p, i) => ({ p, i }))
+    .filter(({ i }) => back[i] === null)
+    .map(({ p, i }) => ({
+      index: i,
+      phase: p.room.state.phase,
+      connection: p.room.state.connection,
+      socketConnected: p.socket.connected,
+      message: p.room.state.message,
+      audioConsumers: [...p.room.consumers.values()].filter((c) => c.kind === 'audio' && !c.consumer.closed).length,
+      receivingFrom: got[i].size,
+      missing: p.others.filter((u) => !got[i].has(u)).map((u) => people.findIndex((q) => q.userId === u)),
+    }));
+  if (notBack.length) console.log(`  not back: ${JSON.stringify(notBack)}`);
+  return { backMs: back, failed: back.filter((b) => b === null).length, notBack, load1Before, load1After: os.loadavg()[0], ...recovered };
 }
 
 async function clusterScenario() {
@@ -174,6 +195,7 @@ async function clusterScenario() {
           }
         },
       );
+      if (run.failed) for (const n of nodes) console.log(`  --- ${n.nodeId} (last lines) ---\n${n.output().split('\n').slice(-15).join('\n')}`);
       const t = now();
       nodes[i] = await startNode(spec);
       run.killedNodeRestartMs = nodes[i].listeningAt - t;

@@ -83,4 +83,11 @@ describe('requestPatiently', () => {
     expect(error).toBeInstanceOf(RequestError);
     expect(error).toMatchObject({ code: 'timeout' });
   });
+
+  it('keeps the host node of a session_elsewhere refusal, so the room can follow the session to its node', async () => {
+    const { emitter, emitted } = fakeEmitter();
+    const refused = requestPatiently(emitter, 'room:join', { sessionId: '00000000-0000-4000-8000-000000000000' });
+    emitted[0]!.ack({ ok: false, error: { code: 'session_elsewhere', message: 'This session runs on another server.', hostNodeId: 'node-2' } });
+    await expect(refused).rejects.toMatchObject({ code: 'session_elsewhere', hostNodeId: 'node-2' });
+  });
 });

@@ -9,6 +9,7 @@ import { LiveStateStore } from './live-state/live-state.store';
 import { RoomsService } from './rooms.service';
 import { PlacementController } from './placement.controller';
 import { SafetyCheckController } from './safety-check.controller';
+import { SessionHandover } from './session-handover';
 import { SessionPlacement } from './session-placement';
 import { SessionDirectory } from './session-directory';
 
@@ -21,7 +22,7 @@ export class RoomsModule {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
       controllers: [SafetyCheckController, PlacementController],
-      providers: [RoomsService, AttendanceRecorder, LiveStateStore, SessionPlacement, SessionLeases, { provide: SessionDirectory, useExisting: directory }],
+      providers: [RoomsService, AttendanceRecorder, LiveStateStore, SessionPlacement, SessionLeases, SessionHandover, { provide: SessionDirectory, useExisting: directory }],
       exports: [RoomsService, LiveStateStore, SessionPlacement],
     };
   }

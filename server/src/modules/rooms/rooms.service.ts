@@ -107,6 +107,7 @@ export class RoomsService implements OnModuleDestroy {
         return entry ? { info: entry.info, live: entry.live.toSnapshot() } : undefined;
       },
       restore: (sessionId, state, now) => this.restoreSession(sessionId, state, now),
+      drop: (sessionId) => this.dropHosted(sessionId),
     });
   }
 
@@ -434,6 +435,28 @@ export class RoomsService implements OnModuleDestroy {
   onPresence(listener: (e: PresenceEvent) => void): () => void {
     this.presenceListeners.add(listener);
     return () => this.presenceListeners.delete(listener);
+  }
+
+  // -------------------------------------------------------------------------
+  // Cluster hand-over (SessionHandover): this node stops hosting a session.
+  // -------------------------------------------------------------------------
+
+  /** The sockets of everyone in the session here (room and lobby), to tell them to reconnect. */
+  socketsOf(sessionId: string): string[] {
+    return [...(this.sessions.get(sessionId)?.sockets.values() ?? [])];
+  }
+
+  /**
+   * Another node hosts the session now (this node lost or released its
+   * lease): forget it here without ending it — no pushes, no attendance,
+   * no presence events — and close its media room (routers, transports).
+   */
+  private dropHosted(sessionId: string): void {
+    const entry = this.sessions.get(sessionId);
+    if (!entry) return;
+    for (const t of entry.graceTimers.values()) clearTimeout(t);
+    this.sessions.delete(sessionId);
+    this.media.closeRoom(sessionId);
   }
 
   /** The caller, admitted to a live session's room (throws `not_admitted` otherwise). */

@@ -180,14 +180,22 @@ describe('a two-node cluster loses the node hosting a live group', () => {
       signIn(browser, cluster.url, 'patient1@hearth.test'),
       signIn(browser, cluster.url, 'patient2@hearth.test'),
     ]);
-    await gatherInRoom(
-      therapist,
-      [
-        { person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' },
-        { person: blake, location: 'My apartment, 4 Elm Ave, Mesa', callbackNumber: '+1 480 555 0177' },
-      ],
-      sessionId,
-    );
+    const logs: string[] = [];
+    for (const p of [therapist, alex, blake]) p.page.on('console', (m) => logs.push(`${p.email}: ${m.text()}`));
+    try {
+      await gatherInRoom(
+        therapist,
+        [
+          { person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' },
+          { person: blake, location: 'My apartment, 4 Elm Ave, Mesa', callbackNumber: '+1 480 555 0177' },
+        ],
+        sessionId,
+      );
+    } catch (e) {
+      const pages = await Promise.all([therapist, alex, blake].map(async (p) => `--- ${p.email}\n${await p.page.locator('body').innerText().catch(() => '?')}`));
+      require('node:fs').writeFileSync('/tmp/ce2e-debug.txt', [...pages, '--- console', ...logs, '--- cluster', cluster.output()].join('\n'));
+      throw e;
+    }
     const stick = therapist.page.getByTestId('talking-stick-toggle');
     await stick.click();
     await eventually(() => stick.getAttribute('aria-pressed'), (v) => v === 'true', 'talking stick on');

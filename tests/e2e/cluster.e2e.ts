@@ -10,12 +10,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { REPO_ROOT, serverData, type ServerData } from '../../server/test/helpers/server-process';
 import {
+  ARTIFACTS,
   apiLogin,
   eventually,
   expectMediaFlowing,
@@ -181,7 +183,21 @@ describe('a two-node cluster loses the node hosting a live group', () => {
       signIn(browser, cluster.url, 'patient2@hearth.test'),
     ]);
     const logs: string[] = [];
-    for (const p of [therapist, alex, blake]) p.page.on('console', (m) => logs.push(`${p.email}: ${m.text()}`));
+    for (const p of [therapist, alex, blake]) {
+      p.page.on('console', (m) => logs.push(`${p.email}: ${m.text()}`));
+      p.page.on('websocket', (ws) => {
+        logs.push(`${p.email}: ws ${ws.url()}`);
+        ws.on('framereceived', (f) => {
+          const t = String(f.payload);
+          if (/elsewhere|"status"/.test(t)) logs.push(`${p.email}: <- ${t.slice(0, 200)}`);
+        });
+        ws.on('framesent', (f) => {
+          const t = String(f.payload);
+          if (/room:join/.test(t)) logs.push(`${p.email}: -> ${t.slice(0, 80)}`);
+        });
+        ws.on('close', () => logs.push(`${p.email}: ws closed ${ws.url()}`));
+      });
+    }
     try {
       await gatherInRoom(
         therapist,
@@ -193,7 +209,9 @@ describe('a two-node cluster loses the node hosting a live group', () => {
       );
     } catch (e) {
       const pages = await Promise.all([therapist, alex, blake].map(async (p) => `--- ${p.email}\n${await p.page.locator('body').innerText().catch(() => '?')}`));
-      require('node:fs').writeFileSync('/tmp/ce2e-debug.txt', [...pages, '--- console', ...logs, '--- cluster', cluster.output()].join('\n'));
+      // What each page showed and said, for whoever reads the failure (tests/artifacts is gitignored).
+      mkdirSync(ARTIFACTS, { recursive: true });
+      writeFileSync(path.join(ARTIFACTS, 'cluster-e2e-failure.txt'), [...pages, '--- pages', ...logs, '--- cluster', cluster.output()].join('\n'));
       throw e;
     }
     const stick = therapist.page.getByTestId('talking-stick-toggle');

@@ -252,7 +252,6 @@ describe('Redis down', () => {
   afterAll(async () => {
     for (const s of sockets) s.close();
     await node?.kill('SIGKILL');
-    require('node:fs').writeFileSync('/tmp/rd-node.log', node?.output() ?? '');
     if (redisProc) await stopRedis(redisProc);
     data?.cleanup();
     await db?.drop();

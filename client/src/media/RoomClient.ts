@@ -937,7 +937,8 @@ export class RoomClient {
       return;
     }
     const phase = this.current.phase;
-    const refusedEntry = e instanceof RequestError && e.event === 'room:join' && e.code !== 'timeout';
+    // A cluster that cannot place the session right now (Redis unreachable) is a pause, not a refusal.
+    const refusedEntry = e instanceof RequestError && e.event === 'room:join' && e.code !== 'timeout' && e.code !== 'placement_unavailable';
     if ((phase === 'in-room' || phase === 'waiting' || phase === 'removed') && !refusedEntry) {
       // A slow or failed step is not a reason to leave: only the server sends someone
       // to the waiting room. Stay, show "reconnecting", and ask the server again.

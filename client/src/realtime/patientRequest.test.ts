@@ -18,6 +18,15 @@ describe('requestPatiently', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
+  it('a refusal keeps the body the server sent: session_elsewhere names the host the room client redirects to', async () => {
+    const { emitter, emitted } = fakeEmitter();
+    const pending = requestPatiently(emitter, 'room:join', { sessionId: 's1' });
+    emitted[0]!.ack({ ok: false, error: { code: 'session_elsewhere', message: 'elsewhere', hostNodeId: 'node-2' } });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestError);
+    expect(error).toMatchObject({ event: 'room:join', code: 'session_elsewhere', hostNodeId: 'node-2' });
+  });
+
   it('answers straight away when the server is quick, without re-sending', async () => {
     const { emitter, emitted } = fakeEmitter();
     const onSlow = jest.fn();

@@ -41,6 +41,10 @@ export class ChatService implements OnModuleInit {
       schema: chatRulesSnapshotSchema,
       capture: (sessionId) => this.rules.get(sessionId)?.toSnapshot(),
       restore: (sessionId, state) => this.rulesFor(sessionId).restore(state),
+      drop: (sessionId) => {
+        this.rules.delete(sessionId);
+        this.limiter.forget(`${sessionId}:`);
+      },
     });
   }
 

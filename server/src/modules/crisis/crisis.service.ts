@@ -55,6 +55,11 @@ export class CrisisService implements OnModuleInit {
           await this.rooms.setMediaPartition(sessionId, room.userIds, SideRooms.partitionFor(room.patientUserId));
         }
       },
+      // Another node hosts the session now (it restores the side rooms from the snapshot).
+      drop: (sessionId) => {
+        this.sideRooms.delete(sessionId);
+        this.groupAlone.delete(sessionId);
+      },
     });
   }
 

@@ -56,4 +56,23 @@ export class Notifier {
     this.server?.in(sessionRoom(sessionId)).socketsLeave([sessionRoom(sessionId), therapistsRoom(sessionId)]);
     this.server?.in(therapistsRoom(sessionId)).socketsLeave(therapistsRoom(sessionId));
   }
+
+  /**
+   * These sockets of this process (others are not ours to touch) are told
+   * `system:restarting` and their connections closed under them, so their
+   * clients reconnect by themselves (socket.io's backoff) and join again —
+   * a session that moved to another node is found there.
+   */
+  reconnectLocal(socketIds: Iterable<string>, reason: string): number {
+    let n = 0;
+    for (const id of socketIds) {
+      const socket = this.server?.sockets.sockets.get(id);
+      if (!socket) continue;
+      socket.emit('system:restarting', { reason });
+      // Closing the transport (not socket.disconnect(), which tells the client to stay away) lets it reconnect.
+      socket.conn.close();
+      n += 1;
+    }
+    return n;
+  }
 }

@@ -60,6 +60,12 @@ export class RoleplayService implements OnModuleInit, OnModuleDestroy {
         this.exercises.set(sessionId, { ex, timer: null, partitions: new Map(), toldRoles: new Map(), savedRounds: new Map() });
         await this.publish(sessionId);
       },
+      // Another node hosts the session now: no scene countdown fires from here.
+      drop: (sessionId) => {
+        const entry = this.exercises.get(sessionId);
+        if (entry?.timer) clearTimeout(entry.timer);
+        this.exercises.delete(sessionId);
+      },
     });
   }
 

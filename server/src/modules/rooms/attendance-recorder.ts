@@ -47,6 +47,15 @@ export class AttendanceRecorder implements OnApplicationBootstrap, OnModuleDestr
     await this.segments.update({ sessionId, userId, leftAt: IsNull() }, { leftAt: now, endReason: reason, lastSeenAt: now });
   }
 
+  /**
+   * Cluster hand-over: the session moved to another node. The segments this
+   * process holds open for it close now (it saw these people until now);
+   * segments another process opened are not touched.
+   */
+  async closeHeldHere(sessionId: string, now: Date, reason: string): Promise<void> {
+    await this.segments.update({ sessionId, recorderId: this.recorderId, leftAt: IsNull() }, { leftAt: now, endReason: reason, lastSeenAt: now });
+  }
+
   /** Stamps every open segment this process holds (people still in a room here). */
   async heartbeat(now = new Date()): Promise<void> {
     await this.segments.update({ recorderId: this.recorderId, leftAt: IsNull() }, { lastSeenAt: now });

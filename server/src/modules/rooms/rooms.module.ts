@@ -17,6 +17,7 @@ import { SessionHosting } from './session-hosting';
 import { SessionMedia } from './session-media';
 import { PlacementController } from './placement.controller';
 import { SafetyCheckController } from './safety-check.controller';
+import { SessionHandover } from './session-handover';
 import { SessionPlacement } from './session-placement';
 import { SessionDirectory } from './session-directory';
 
@@ -44,6 +45,7 @@ export class RoomsModule {
         LiveStateStore,
         SessionPlacement,
         SessionLeases,
+        SessionHandover,
         { provide: SessionDirectory, useExisting: directory },
       ],
       exports: [RoomsService, LiveStateStore, SessionPlacement],

@@ -172,6 +172,11 @@ export class RoomsService {
     if (entry && !entry.live.isEnded) await this.policy.refreshMedia(entry);
   }
 
+  /** Cluster hand-over (SessionHandover): the sockets of everyone in the session here (room and lobby), to tell them to reconnect. */
+  socketsOf(sessionId: string): string[] {
+    return [...(this.rooms.get(sessionId)?.sockets.values() ?? [])];
+  }
+
   /** Stops a member's producer of `source` at the SFU; everyone's consumers of it close (and are told). */
   closeProducer(sessionId: string, userId: string, source: MediaSource): void {
     this.media.getRoom(sessionId)?.closeProducer(userId, source);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { SessionInfo } from '@hearth/protocol';
 import { SessionLeases } from '../cluster/session-leases';
+import { MediaService } from '../media/media.service';
 import { LiveSession, liveSessionSnapshotSchema } from './domain/live-session';
 import { LiveStateStore } from './live-state/live-state.store';
 import { LiveRooms } from './live-rooms';
@@ -27,6 +28,7 @@ export class SessionHosting {
     private readonly liveState: LiveStateStore,
     private readonly leases: SessionLeases,
     private readonly presence: Presence,
+    private readonly media: MediaService,
   ) {
     liveState.register({
       key: 'room',
@@ -37,6 +39,7 @@ export class SessionHosting {
         return entry ? { info: entry.info, live: entry.live.toSnapshot() } : undefined;
       },
       restore: (sessionId, state, now) => this.restoreSession(sessionId, state, now),
+      drop: (sessionId) => this.dropHosted(sessionId),
     });
   }
 
@@ -65,6 +68,17 @@ export class SessionHosting {
       this.rooms.drop(sessionId);
       await this.liveState.restoreSession(sessionId);
     }
+  }
+
+  /**
+   * Another node hosts the session now (this node lost or released its lease,
+   * see SessionHandover): forget it here without ending it — no pushes, no
+   * attendance, no presence events — and close its media room (routers, transports).
+   */
+  private dropHosted(sessionId: string): void {
+    if (!this.rooms.get(sessionId)) return;
+    this.rooms.drop(sessionId);
+    this.media.closeRoom(sessionId);
   }
 
   /** The session ended: its live state is forgotten and, once flushed, its lease released. */

@@ -40,6 +40,13 @@ export class TurnsService implements OnModuleInit, OnModuleDestroy {
         this.floors.set(sessionId, { floor: FloorState.fromSnapshot(sessionId, state), timer: null });
         await this.publish(sessionId);
       },
+      // Another node hosts the session now: no countdown fires from here.
+      drop: (sessionId) => {
+        const entry = this.floors.get(sessionId);
+        if (entry?.timer) clearTimeout(entry.timer);
+        this.floors.delete(sessionId);
+        this.hands.forget(`${sessionId}:`);
+      },
     });
   }
 

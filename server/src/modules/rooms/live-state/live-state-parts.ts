@@ -17,6 +17,11 @@ export interface LiveStatePart<T> {
   capture(sessionId: string): T | undefined;
   /** Rebuilds the feature's state for this session (timers re-armed from deadlines). */
   restore(sessionId: string, state: T, now: Date): Promise<void> | void;
+  /**
+   * Cluster: another node hosts the session now. Forget it here (timers
+   * included) without side effects: it has not ended, it moved.
+   */
+  drop?(sessionId: string): void;
 }
 
 export const SNAPSHOT_FORMAT = 1;

@@ -111,6 +111,24 @@ export class LiveStateStore implements OnApplicationBootstrap, BeforeApplication
     return this.restoreOne(sessionId, row.snapshot, now);
   }
 
+  /**
+   * Cluster: this node no longer hosts the session (its lease was lost or
+   * handed over). Every part forgets it, last restored first; nothing is
+   * written. The next claim here rebuilds it from the stored snapshot.
+   */
+  drop(sessionId: string): void {
+    this.dirty.delete(sessionId);
+    this.versions.delete(sessionId);
+    this.fenced.delete(sessionId);
+    for (const part of [...this.parts].sort((a, b) => b.order - a.order)) {
+      try {
+        part.drop?.(sessionId);
+      } catch (e) {
+        this.logger.error(`dropping ${part.key} of session ${sessionId} failed: ${e instanceof Error ? e.name : 'unknown'}`);
+      }
+    }
+  }
+
   // -------------------------------------------------------------------------
 
   private async restoreOne(sessionId: string, raw: unknown, now: Date): Promise<boolean> {

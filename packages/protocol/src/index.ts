@@ -21,4 +21,5 @@ export * from './screenshare';
 export * from './guests';
 export * from './join';
 export * from './viewing';
+export * from './moderation';
 export * from './cluster';

@@ -99,6 +99,7 @@ const ALLOWED: Record<ClientEventName, Caller[]> = {
   'facilitation:state': [P, C],
   'crisis:withdraw': ALL, // only the caller's own alert: anyone else's (or none) is not found, never withdrawn
   'crisis:resolve': [C],
+  'moderation:muteAll': [C],
 };
 
 /** Refusals for who the caller is (not for the state of the session). */

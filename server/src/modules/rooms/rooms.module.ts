@@ -7,6 +7,7 @@ import { SessionEnding } from './entities/session-ending.entity';
 import { SessionLeases } from '../cluster/session-leases';
 import { LiveStateStore } from './live-state/live-state.store';
 import { RoomsService } from './rooms.service';
+import { MuteAll } from './mute-all';
 import { PlacementController } from './placement.controller';
 import { SafetyCheckController } from './safety-check.controller';
 import { SessionPlacement } from './session-placement';
@@ -21,8 +22,8 @@ export class RoomsModule {
       module: RoomsModule,
       imports: [TypeOrmModule.forFeature([AttendanceSegment, SafetyCheckRecord, SessionEnding]), ...imports],
       controllers: [SafetyCheckController, PlacementController],
-      providers: [RoomsService, AttendanceRecorder, LiveStateStore, SessionPlacement, SessionLeases, { provide: SessionDirectory, useExisting: directory }],
-      exports: [RoomsService, LiveStateStore, SessionPlacement],
+      providers: [RoomsService, MuteAll, AttendanceRecorder, LiveStateStore, SessionPlacement, SessionLeases, { provide: SessionDirectory, useExisting: directory }],
+      exports: [RoomsService, MuteAll, LiveStateStore, SessionPlacement],
     };
   }
 }

@@ -259,6 +259,17 @@ export class RoomsService implements OnModuleDestroy {
     this.pushParticipant(entry, m);
   }
 
+  /**
+   * A therapist turned someone's microphone off without locking it (mute all,
+   * see mute-all.ts): off at the SFU and for everyone; the owner may turn it on again.
+   */
+  async turnMicOff(userId: string, sessionId: string, targetId: string): Promise<void> {
+    const entry = this.moderated(userId, sessionId);
+    const m = entry.live.setMedia(targetId, 'mic', false);
+    await this.media.getRoom(sessionId)?.setProducerPaused(targetId, 'mic', true);
+    this.pushParticipant(entry, m);
+  }
+
   async remove(userId: string, sessionId: string, targetId: string, now = new Date()): Promise<void> {
     const entry = this.moderated(userId, sessionId);
     entry.live.remove(targetId, now);

@@ -44,6 +44,14 @@ export interface RoomState {
   remoteScreen: { userId: string; consumerId: string; track: MediaStreamTrack } | null;
   /** Our own screen while we share it. */
   localScreen: MediaStream | null;
+  /** A therapist's mute all turned our microphone off (cleared when we turn it on again). */
+  mutedBy: { byName: string; locked: boolean } | null;
+  /** Audio only: nobody's camera video is received and our own camera is off (a poor connection). */
+  audioOnly: boolean;
+  /** The connection has been poor for a while: offer audio only (until taken or dismissed). */
+  audioOnlySuggested: boolean;
+  /** Noise suppression on our microphone (the browser's own; on by default). */
+  noiseSuppression: boolean;
 }
 
 export const initialRoomState: RoomState = {
@@ -64,6 +72,10 @@ export const initialRoomState: RoomState = {
   screenShare: null,
   remoteScreen: null,
   localScreen: null,
+  mutedBy: null,
+  audioOnly: false,
+  audioOnlySuggested: false,
+  noiseSuppression: true,
 };
 
 export function upsertParticipant(list: ParticipantView[], p: ParticipantView): ParticipantView[] {

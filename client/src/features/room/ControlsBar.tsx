@@ -31,6 +31,10 @@ export interface ControlsBarProps {
   hand?: HandControl | null;
   /** The `share-screen` control, when the room offers it. */
   screenShare?: ReactNode;
+  /** Therapists: the `mute-all` control. */
+  muteAll?: ReactNode;
+  /** The "More" menu (view, audio only, noise suppression, blur). */
+  more?: ReactNode;
   onToggleMic(): void;
   onToggleCamera(): void;
   onLeave(): void;
@@ -50,6 +54,8 @@ export function ControlsBar({
   sceneHeld = false,
   hand = null,
   screenShare = null,
+  muteAll = null,
+  more = null,
   onToggleMic,
   onToggleCamera,
   onLeave,
@@ -104,6 +110,7 @@ export function ControlsBar({
           </span>
         </button>
         {screenShare}
+        {muteAll}
         {hand &&
           (hand.raised ? (
             <button
@@ -128,6 +135,7 @@ export function ControlsBar({
           ))}
       </div>
       <div className="controls__group">
+        {more}
         <button type="button" className="control control--leave" data-testid="leave-room" onClick={() => setConfirming('leave')}>
           <LeaveIcon />
           <span className="control__label">Leave</span>

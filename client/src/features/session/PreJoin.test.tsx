@@ -25,6 +25,8 @@ function fakeMedia(overrides: Partial<LocalMedia> = {}): LocalMedia {
     cameraOn: true,
     setMicOn: jest.fn(),
     setCameraOn: jest.fn(),
+    noiseSuppression: true,
+    setNoiseSuppression: jest.fn(),
     release: jest.fn(),
     ...overrides,
   };

@@ -14,6 +14,7 @@ import {
 } from '@hearth/protocol';
 import { requestPatiently } from '../realtime/patientRequest';
 import { RequestError, type HearthSocket } from '../realtime/socket';
+import { canBlurBackground, isBackgroundBlurred, setBackgroundBlur as applyBlur } from './backgroundBlur';
 import { audioConstraints, noiseSuppressionFor, setNoiseSuppressionFor } from './audioProcessing';
 import { ConnectionQuality, type QualitySample } from './connectionQuality';
 import { createDevice, warmUpDevice } from './deviceWarmup';
@@ -144,7 +145,13 @@ export class RoomClient {
   /** Camera and microphone chosen in the pre-join check; sent once admitted. */
   setLocalStream(stream: MediaStream | null): void {
     const microphone = stream?.getAudioTracks()[0]?.getSettings?.().deviceId ?? '';
-    this.patch({ localStream: stream, noiseSuppression: noiseSuppressionFor(microphone) });
+    const camera = stream?.getVideoTracks()[0];
+    this.patch({
+      localStream: stream,
+      noiseSuppression: noiseSuppressionFor(microphone),
+      blurAvailable: canBlurBackground(camera),
+      backgroundBlur: isBackgroundBlurred(camera),
+    });
   }
 
   /** Enter the session (lobby for patients); safety check and consent travel with it. */
@@ -287,16 +294,11 @@ export class RoomClient {
     this.patch({ noiseSuppression: on, localStream: stream });
   }
 
-  /**
-   * Puts a processed camera track (background blur) in place of the camera's
-   * in the producer, or the camera's own track back with null. The self view
-   * shows what others see.
-   */
-  async replaceCameraTrack(track: MediaStreamTrack | null): Promise<void> {
+  /** Background blur by the browser's own camera effect (see backgroundBlur.ts); the producer's track stays the same. */
+  async setBackgroundBlur(on: boolean): Promise<void> {
     const camera = this.current.localStream?.getVideoTracks()[0];
-    const next = track ?? camera;
-    if (!next) return;
-    await this.producers.get('camera')?.replaceTrack({ track: next });
+    if (!(await applyBlur(camera, on))) throw new Error('This browser cannot blur your background.');
+    this.patch({ backgroundBlur: on });
   }
 
   private startQualityWatch(): void {

@@ -52,6 +52,9 @@ export interface RoomState {
   audioOnlySuggested: boolean;
   /** Noise suppression on our microphone (the browser's own; on by default). */
   noiseSuppression: boolean;
+  /** The browser can blur our camera's background (its own effect), and whether it does now. */
+  blurAvailable: boolean;
+  backgroundBlur: boolean;
 }
 
 export const initialRoomState: RoomState = {
@@ -76,6 +79,8 @@ export const initialRoomState: RoomState = {
   audioOnly: false,
   audioOnlySuggested: false,
   noiseSuppression: true,
+  blurAvailable: false,
+  backgroundBlur: false,
 };
 
 export function upsertParticipant(list: ParticipantView[], p: ParticipantView): ParticipantView[] {

@@ -166,3 +166,19 @@ describe('noise suppression', () => {
     expect(actions.setNoiseSuppression).toHaveBeenCalledWith(false);
   });
 });
+
+describe('background blur', () => {
+  it('is offered in More only where the browser can blur, and switches', async () => {
+    const actions = { ...toolActions(), setBackgroundBlur: jest.fn().mockResolvedValue(undefined) } as jest.Mocked<RoomActions>;
+    const { unmount } = renderRoom(roomState({ selfUserId: ALEX, selfRole: 'patient', blurAvailable: false }), actions);
+    await userEvent.click(screen.getByTestId('more-menu'));
+    expect(screen.queryByTestId('blur-toggle')).toBeNull();
+    unmount();
+
+    renderRoom(roomState({ selfUserId: ALEX, selfRole: 'patient', blurAvailable: true, backgroundBlur: false }), actions);
+    await userEvent.click(screen.getByTestId('more-menu'));
+    expect(screen.getByTestId('blur-toggle')).toHaveAttribute('aria-pressed', 'false');
+    await userEvent.click(screen.getByTestId('blur-toggle'));
+    expect(actions.setBackgroundBlur).toHaveBeenCalledWith(true);
+  });
+});

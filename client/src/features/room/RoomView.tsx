@@ -61,10 +61,8 @@ export interface RoomActions {
   dismissAudioOnly?(): void;
   /** The browser's noise suppression on our microphone. */
   setNoiseSuppression?(on: boolean): Promise<void>;
-  /** Background blur on our camera (absent: this browser cannot). */
+  /** Background blur on our camera (offered when `state.blurAvailable`). */
   setBackgroundBlur?(on: boolean): Promise<void>;
-  /** Whether our camera is blurred now. */
-  backgroundBlur?: boolean;
 }
 
 /** What a mute all did, in a few words ("8 muted"). */
@@ -408,12 +406,12 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation }: R
       onChange: (on) => void run(null, () => actions.setNoiseSuppression!(on)),
     });
   }
-  if (actions.setBackgroundBlur) {
+  if (actions.setBackgroundBlur && state.blurAvailable) {
     moreToggles.push({
       key: 'blur',
       label: 'Blur my background',
       note: hasCamera ? 'Processed on this device' : 'No camera',
-      on: Boolean(actions.backgroundBlur),
+      on: state.backgroundBlur,
       disabled: !hasCamera,
       testId: 'blur-toggle',
       onChange: (on) => void run(null, () => actions.setBackgroundBlur!(on)),

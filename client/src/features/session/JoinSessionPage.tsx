@@ -196,6 +196,7 @@ export function JoinSessionPage() {
         setAudioOnly: (on) => client.setAudioOnly(on),
         dismissAudioOnly: () => client.dismissAudioOnlySuggestion(),
         setNoiseSuppression: (on) => client.setNoiseSuppression(on),
+        setBackgroundBlur: (on) => client.setBackgroundBlur(on),
       },
     [client],
   );

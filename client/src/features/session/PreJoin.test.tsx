@@ -27,6 +27,9 @@ function fakeMedia(overrides: Partial<LocalMedia> = {}): LocalMedia {
     setCameraOn: jest.fn(),
     noiseSuppression: true,
     setNoiseSuppression: jest.fn(),
+    blurAvailable: false,
+    backgroundBlur: false,
+    setBackgroundBlur: jest.fn(),
     release: jest.fn(),
     ...overrides,
   };

@@ -232,6 +232,18 @@ export function PreJoin({
             </span>
           </label>
 
+          {media.blurAvailable && (
+            <label className="prejoin__option">
+              <input
+                type="checkbox"
+                data-testid="prejoin-blur"
+                checked={media.backgroundBlur}
+                onChange={(e) => media.setBackgroundBlur(e.target.checked)}
+              />
+              <span>Blur my background</span>
+            </label>
+          )}
+
           {media.problem && (
             <p className="notice notice--error" role="alert" data-testid="device-problem">
               {media.problem}

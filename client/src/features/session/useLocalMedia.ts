@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { audioConstraints, noiseSuppressionFor, setNoiseSuppressionFor } from '../../media/audioProcessing';
+import { canBlurBackground, isBackgroundBlurred, setBackgroundBlur as applyBlur } from '../../media/backgroundBlur';
 
 export interface DeviceOption {
   deviceId: string;
@@ -29,6 +30,10 @@ export interface LocalMedia {
   /** Noise suppression on the chosen microphone (on by default; kept per device). */
   noiseSuppression: boolean;
   setNoiseSuppression(on: boolean): void;
+  /** The browser can blur the camera's background (its own effect); whether it does. */
+  blurAvailable: boolean;
+  backgroundBlur: boolean;
+  setBackgroundBlur(on: boolean): void;
   /** Stops the camera and microphone now (the session ended): the camera light goes off. */
   release(): void;
 }
@@ -181,6 +186,18 @@ export function useLocalMedia(): LocalMedia {
     [choice.microphoneId, activeMicId],
   );
 
+  const camera = opened.stream?.getVideoTracks()[0];
+  const [blurred, setBlurred] = useState(false);
+  useEffect(() => setBlurred(isBackgroundBlurred(camera)), [camera]);
+  const setBackgroundBlur = useCallback(
+    (on: boolean) => {
+      void applyBlur(camera, on)
+        .then((ok) => ok && setBlurred(on))
+        .catch(() => undefined);
+    },
+    [camera],
+  );
+
   const release = useCallback(() => opened.stream?.getTracks().forEach((t) => t.stop()), [opened.stream]);
 
   const activeCamera = opened.stream?.getVideoTracks()[0]?.getSettings?.().deviceId ?? '';
@@ -204,6 +221,9 @@ export function useLocalMedia(): LocalMedia {
     setCameraOn,
     noiseSuppression,
     setNoiseSuppression,
+    blurAvailable: canBlurBackground(camera),
+    backgroundBlur: blurred,
+    setBackgroundBlur,
     release,
   };
 }

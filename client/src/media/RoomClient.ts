@@ -101,6 +101,8 @@ export class RoomClient {
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
   /** The user said "not now" to audio only: not offered again in this session. */
   private audioOnlyDismissed = false;
+  /** Pause/resume pushes for consumers still being set up here (the push overtook `consume`): applied once they are. */
+  private readonly earlyPauses = new Map<string, boolean>();
 
   constructor(
     /** The page's one socket (public for diagnostics and tests; the room never closes it). */
@@ -741,12 +743,15 @@ export class RoomClient {
     this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind, source: info.source });
     if (info.source === 'screen') return this.showRemoteScreen(info, consumer);
     const media = { ...(this.current.remote[info.userId] ?? { audioPaused: false, videoPaused: false }) };
+    // A resume (or pause) pushed while this consumer was being created wins over the paused flag it was created with.
+    const producerPaused = this.earlyPauses.get(info.consumerId) ?? info.producerPaused;
+    this.earlyPauses.delete(info.consumerId);
     if (info.kind === 'audio') {
       media.audio = consumer.track;
-      media.audioPaused = info.producerPaused;
+      media.audioPaused = producerPaused;
     } else {
       media.video = consumer.track;
-      media.videoPaused = info.producerPaused;
+      media.videoPaused = producerPaused;
     }
     this.patch({ remote: { ...this.current.remote, [info.userId]: media } });
     const resumed = this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
@@ -809,6 +814,7 @@ export class RoomClient {
 
   private teardownMedia(): void {
     this.stopQualityWatch();
+    this.earlyPauses.clear();
     this.mediaGeneration++;
     this.firstConsumed = null;
     for (const { consumer } of this.consumers.values()) consumer.close();
@@ -885,7 +891,11 @@ export class RoomClient {
     on('media:consumerPaused', (p) => {
       if (!mine(p)) return;
       const entry = this.consumers.get(p.consumerId);
-      if (!entry) return;
+      if (!entry) {
+        // Not set up here yet (its `consume` is still running): remember, or a resumed video stays "off".
+        if (this.earlyPauses.size < 500) this.earlyPauses.set(p.consumerId, p.paused);
+        return;
+      }
       const media = this.current.remote[entry.userId];
       if (!media) return;
       const key = entry.kind === 'audio' ? 'audioPaused' : 'videoPaused';

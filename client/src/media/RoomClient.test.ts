@@ -267,3 +267,46 @@ describe('RoomClient: a screen share with sound', () => {
     client.close();
   });
 });
+
+describe('RoomClient room tools (no media)', () => {
+  it('a therapist’s mute all: says who muted us until we unmute', async () => {
+    const { socket, client } = setup({ 'room:join': waitingAt(1), 'media:setSelf': () => ok({}) });
+    await client.join({ safety, consent });
+    socket.fire('moderation:mutedByTherapist', { sessionId: SESSION, byName: 'Dana', locked: false });
+    expect(client.state).toMatchObject({ micOn: false, mutedBy: { byName: 'Dana', locked: false } });
+    await client.setMic(true);
+    expect(socket.sent.at(-1)).toEqual({ event: 'media:setSelf', payload: { sessionId: SESSION, source: 'mic', on: true } });
+    expect(client.state).toMatchObject({ micOn: true, mutedBy: null });
+  });
+
+  it('asks the server to mute all (locked or not) and answers its result', async () => {
+    const result = { muted: ['a'], alreadyMuted: 1, locked: true };
+    const { socket, client } = setup({ 'moderation:muteAll': () => ok(result) });
+    await expect(client.muteAll(true)).resolves.toEqual(result);
+    expect(socket.sent).toEqual([{ event: 'moderation:muteAll', payload: { sessionId: SESSION, lock: true } }]);
+  });
+
+  it('offers audio only after a sustained poor connection, once; "not now" stops the offer for the session', () => {
+    const { client } = setup();
+    const lossy = (i: number) => ({ packetsReceived: i * 400, packetsLost: i * 100 });
+    client.handleQualitySample(lossy(0));
+    client.handleQualitySample(lossy(1));
+    client.handleQualitySample(lossy(2));
+    expect(client.state.audioOnlySuggested).toBe(false);
+    client.handleQualitySample(lossy(3));
+    expect(client.state.audioOnlySuggested).toBe(true);
+    client.dismissAudioOnlySuggestion();
+    for (let i = 4; i < 10; i++) client.handleQualitySample(lossy(i));
+    expect(client.state.audioOnlySuggested).toBe(false);
+  });
+
+  it('audio only turns our camera off through the server, and back on leaves it off', async () => {
+    const { socket, client } = setup({ 'media:setSelf': () => ok({}) });
+    (client as unknown as { patch(u: object): void }).patch({ phase: 'in-room', cameraOn: true, audioOnlySuggested: true });
+    await client.setAudioOnly(true);
+    expect(socket.sent).toContainEqual({ event: 'media:setSelf', payload: { sessionId: SESSION, source: 'camera', on: false } });
+    expect(client.state).toMatchObject({ audioOnly: true, audioOnlySuggested: false, cameraOn: false });
+    await client.setAudioOnly(false);
+    expect(client.state).toMatchObject({ audioOnly: false, cameraOn: false });
+  });
+});

@@ -6,6 +6,7 @@ import {
   type JoinResult,
   type MediaPrepared,
   type MediaSource,
+  type MuteAllResult,
   type RoomJoinRequest,
   type RoomSnapshot,
   type ServerToClientEvents,
@@ -13,6 +14,9 @@ import {
 } from '@hearth/protocol';
 import { requestPatiently } from '../realtime/patientRequest';
 import { RequestError, type HearthSocket } from '../realtime/socket';
+import { canBlurBackground, isBackgroundBlurred, setBackgroundBlur as applyBlur } from './backgroundBlur';
+import { audioConstraints, noiseSuppressionFor, setNoiseSuppressionFor } from './audioProcessing';
+import { ConnectionQuality, type QualitySample } from './connectionQuality';
 import { createDevice, warmUpDevice } from './deviceWarmup';
 import { initialRoomState, upsertParticipant, type RoomState } from './roomState';
 
@@ -111,6 +115,13 @@ export class RoomClient {
   private slowRequests = 0;
   private recoveryTimer: ReturnType<typeof setTimeout> | null = null;
   private recoveryAttempts = 0;
+  /** Watches the receive side while in the room; a sustained poor verdict offers audio only. */
+  private readonly quality = new ConnectionQuality();
+  private qualityTimer: ReturnType<typeof setInterval> | null = null;
+  /** The user said "not now" to audio only: not offered again in this session. */
+  private audioOnlyDismissed = false;
+  /** Pause/resume pushes for consumers still being set up here (the push overtook `consume`): applied once they are. */
+  private readonly earlyPauses = new Map<string, boolean>();
 
   constructor(
     /** The page's one socket (public for diagnostics and tests; the room never closes it). */
@@ -154,7 +165,14 @@ export class RoomClient {
 
   /** Camera and microphone chosen in the pre-join check; sent once admitted. */
   setLocalStream(stream: MediaStream | null): void {
-    this.patch({ localStream: stream });
+    const microphone = stream?.getAudioTracks()[0]?.getSettings?.().deviceId ?? '';
+    const camera = stream?.getVideoTracks()[0];
+    this.patch({
+      localStream: stream,
+      noiseSuppression: noiseSuppressionFor(microphone),
+      blurAvailable: canBlurBackground(camera),
+      backgroundBlur: isBackgroundBlurred(camera),
+    });
   }
 
   /** Enter the session (lobby for patients); safety check and consent travel with it. */
@@ -186,6 +204,11 @@ export class RoomClient {
 
   async muteParticipant(userId: string): Promise<void> {
     await this.ask('moderation:mute', { sessionId: this.sessionId, userId });
+  }
+
+  /** Therapist: every patient's microphone off at once; `lock` keeps them from unmuting. */
+  async muteAll(lock = false): Promise<MuteAllResult> {
+    return this.ask('moderation:muteAll', { sessionId: this.sessionId, lock });
   }
 
   async unlockParticipantMic(userId: string): Promise<void> {
@@ -226,10 +249,111 @@ export class RoomClient {
     if (this.hiddenVideo.has(userId) === !visible) return;
     if (visible) this.hiddenVideo.delete(userId);
     else this.hiddenVideo.add(userId);
+    if (this.current.audioOnly) return; // nothing is received anyway; applied when audio only ends
     for (const [consumerId, c] of this.consumers) {
       // A tile's visibility is about the camera: a shared screen is shown on its own stage.
       if (c.userId === userId && c.kind === 'video' && c.source !== 'screen') await this.requestVisible(consumerId, visible);
     }
+  }
+
+  /**
+   * Audio only, for a poor connection: the SFU stops forwarding everyone's
+   * camera video to us (a shared screen still comes: it is the content) and
+   * our own camera goes off. Turning it off again receives video as before;
+   * our camera stays off until we turn it on.
+   */
+  async setAudioOnly(on: boolean): Promise<void> {
+    if (this.current.audioOnly === on) return;
+    this.patch({ audioOnly: on, audioOnlySuggested: false });
+    if (on && this.current.cameraOn) await this.setCamera(false).catch(() => undefined);
+    await Promise.all(
+      [...this.consumers]
+        .filter(([, c]) => c.kind === 'video' && c.source !== 'screen')
+        .map(([consumerId, c]) => this.requestVisible(consumerId, !on && !this.hiddenVideo.has(c.userId))),
+    );
+  }
+
+  /** "Not now" to the audio-only offer: it is not offered again in this session. */
+  dismissAudioOnlySuggestion(): void {
+    this.audioOnlyDismissed = true;
+    this.patch({ audioOnlySuggested: false });
+  }
+
+  /**
+   * One connection reading (RoomClient takes one every few seconds from the
+   * receive transport; tests may feed their own): offers audio only once the
+   * connection has been poor for a while.
+   */
+  handleQualitySample(sample: QualitySample): void {
+    const verdict = this.quality.handleSample(sample);
+    if (verdict === 'poor' && !this.current.audioOnly && !this.audioOnlyDismissed && !this.current.audioOnlySuggested) {
+      this.patch({ audioOnlySuggested: true });
+    }
+  }
+
+  /**
+   * Noise suppression on or off for our microphone (music therapy turns it
+   * off): a new microphone track with the new processing replaces the old one
+   * in the producer, so nothing renegotiates and the mute state stays.
+   */
+  async setNoiseSuppression(on: boolean): Promise<void> {
+    const stream = this.current.localStream;
+    const old = stream?.getAudioTracks()[0];
+    if (!stream || !old || typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+      this.patch({ noiseSuppression: on });
+      return;
+    }
+    const deviceId = old.getSettings?.().deviceId ?? '';
+    setNoiseSuppressionFor(deviceId, on);
+    const fresh = (await navigator.mediaDevices.getUserMedia({ audio: audioConstraints(deviceId, on) })).getAudioTracks()[0];
+    if (!fresh) throw new Error('We could not restart your microphone.');
+    fresh.enabled = old.enabled;
+    await this.producers.get('mic')?.replaceTrack({ track: fresh });
+    stream.removeTrack(old);
+    stream.addTrack(fresh);
+    old.stop();
+    this.patch({ noiseSuppression: on, localStream: stream });
+  }
+
+  /** Background blur by the browser's own camera effect (see backgroundBlur.ts); the producer's track stays the same. */
+  async setBackgroundBlur(on: boolean): Promise<void> {
+    const camera = this.current.localStream?.getVideoTracks()[0];
+    if (!(await applyBlur(camera, on))) throw new Error('This browser cannot blur your background.');
+    this.patch({ backgroundBlur: on });
+  }
+
+  private startQualityWatch(): void {
+    if (this.qualityTimer || typeof setInterval === 'undefined') return;
+    this.quality.reset();
+    this.qualityTimer = setInterval(() => void this.sampleQuality(), 4000);
+  }
+
+  private stopQualityWatch(): void {
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
+  }
+
+  private async sampleQuality(): Promise<void> {
+    const transport = this.recvTransport;
+    if (!transport || transport.closed || this.current.phase !== 'in-room') return;
+    const sample: QualitySample = { packetsReceived: 0, packetsLost: 0 };
+    try {
+      const report = await transport.getStats();
+      report.forEach((e: { type?: string; packetsReceived?: number; packetsLost?: number; state?: string; nominated?: boolean; availableIncomingBitrate?: number }) => {
+        if (e.type === 'inbound-rtp') {
+          sample.packetsReceived += e.packetsReceived ?? 0;
+          sample.packetsLost += Math.max(0, e.packetsLost ?? 0);
+        } else if (e.type === 'candidate-pair' && e.state === 'succeeded' && e.nominated && e.availableIncomingBitrate) {
+          sample.availableIncomingBitrate = e.availableIncomingBitrate;
+        }
+      });
+    } catch {
+      return;
+    }
+    const connection = (navigator as Navigator & { connection?: { effectiveType?: string; saveData?: boolean } }).connection;
+    if (connection?.effectiveType) sample.effectiveType = connection.effectiveType;
+    if (connection?.saveData) sample.saveData = true;
+    this.handleQualitySample(sample);
   }
 
   /**
@@ -399,6 +523,7 @@ export class RoomClient {
     if (this.closed) return;
     this.closed = true;
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
+    this.stopQualityWatch();
     this.offs.forEach((off) => off());
     this.teardownMedia();
     this.listeners.clear();
@@ -563,6 +688,7 @@ export class RoomClient {
   private async useMedia(device: Device, prepared: MediaPrepared, early: ConsumerInfo[], generation: number): Promise<void> {
     this.timings.transports = performance.now();
     this.recvTransport = this.wireTransport(device.createRecvTransport(this.transportOptions(prepared.recv)));
+    this.startQualityWatch();
     const ids = new Set(prepared.consumers.map((c) => c.consumerId));
     const all = [...prepared.consumers, ...early.filter((c) => !ids.has(c.consumerId))];
     const receiving = Promise.all(all.map((c) => this.consume(c).catch(() => undefined)));
@@ -713,12 +839,15 @@ export class RoomClient {
     this.beforeRoomShown?.();
     if (info.source === 'screen' || info.source === 'screenAudio') return this.showRemoteScreen(info, consumer);
     const media = { ...(this.current.remote[info.userId] ?? { audioPaused: false, videoPaused: false }) };
+    // A resume (or pause) pushed while this consumer was being created wins over the paused flag it was created with.
+    const producerPaused = this.earlyPauses.get(info.consumerId) ?? info.producerPaused;
+    this.earlyPauses.delete(info.consumerId);
     if (info.kind === 'audio') {
       media.audio = consumer.track;
-      media.audioPaused = info.producerPaused;
+      media.audioPaused = producerPaused;
     } else {
       media.video = consumer.track;
-      media.videoPaused = info.producerPaused;
+      media.videoPaused = producerPaused;
     }
     this.patch({ remote: { ...this.current.remote, [info.userId]: media } });
     const resumed = this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
@@ -730,7 +859,7 @@ export class RoomClient {
     first?.();
     const layer = this.preferredLayers.get(info.userId);
     if (info.kind === 'video' && layer !== undefined) await this.requestLayer(consumer.id, layer);
-    if (info.kind === 'video' && this.hiddenVideo.has(info.userId)) await this.requestVisible(consumer.id, false);
+    if (info.kind === 'video' && (this.hiddenVideo.has(info.userId) || this.current.audioOnly)) await this.requestVisible(consumer.id, false);
   }
 
   /**
@@ -779,7 +908,7 @@ export class RoomClient {
       if (on) producer.resume();
       else producer.pause();
     }
-    this.patch(source === 'mic' ? { micOn: on } : { cameraOn: on });
+    this.patch(source === 'mic' ? { micOn: on, ...(on ? { mutedBy: null } : {}) } : { cameraOn: on });
   }
 
   /** Local side only: the track and the producer follow what the server already decided. */
@@ -793,6 +922,8 @@ export class RoomClient {
   }
 
   private teardownMedia(): void {
+    this.stopQualityWatch();
+    this.earlyPauses.clear();
     this.mediaGeneration++;
     this.firstConsumed = null;
     for (const { consumer } of this.consumers.values()) consumer.close();
@@ -838,6 +969,12 @@ export class RoomClient {
         this.setLocalMic(true);
       }
     });
+    on('moderation:mutedByTherapist', (p) => {
+      if (!mine(p)) return;
+      // The server has our mic off already: stop sending here too, and say who did it.
+      this.setLocalMic(false);
+      this.patch({ mutedBy: { byName: p.byName, locked: p.locked } });
+    });
     on('room:participantLeft', (p) => {
       if (!mine(p)) return;
       const { [p.userId]: _gone, ...remote } = this.current.remote;
@@ -865,7 +1002,11 @@ export class RoomClient {
     on('media:consumerPaused', (p) => {
       if (!mine(p)) return;
       const entry = this.consumers.get(p.consumerId);
-      if (!entry) return;
+      if (!entry) {
+        // Not set up here yet (its `consume` is still running): remember, or a resumed video stays "off".
+        if (this.earlyPauses.size < 500) this.earlyPauses.set(p.consumerId, p.paused);
+        return;
+      }
       const media = this.current.remote[entry.userId];
       if (!media) return;
       const key = entry.kind === 'audio' ? 'audioPaused' : 'videoPaused';

@@ -46,6 +46,17 @@ export interface RoomState {
   remoteScreenAudio: { userId: string; consumerId: string; track: MediaStreamTrack } | null;
   /** Our own screen while we share it. */
   localScreen: MediaStream | null;
+  /** A therapist's mute all turned our microphone off (cleared when we turn it on again). */
+  mutedBy: { byName: string; locked: boolean } | null;
+  /** Audio only: nobody's camera video is received and our own camera is off (a poor connection). */
+  audioOnly: boolean;
+  /** The connection has been poor for a while: offer audio only (until taken or dismissed). */
+  audioOnlySuggested: boolean;
+  /** Noise suppression on our microphone (the browser's own; on by default). */
+  noiseSuppression: boolean;
+  /** The browser can blur our camera's background (its own effect), and whether it does now. */
+  blurAvailable: boolean;
+  backgroundBlur: boolean;
 }
 
 export const initialRoomState: RoomState = {
@@ -67,6 +78,12 @@ export const initialRoomState: RoomState = {
   remoteScreen: null,
   remoteScreenAudio: null,
   localScreen: null,
+  mutedBy: null,
+  audioOnly: false,
+  audioOnlySuggested: false,
+  noiseSuppression: true,
+  blurAvailable: false,
+  backgroundBlur: false,
 };
 
 export function upsertParticipant(list: ParticipantView[], p: ParticipantView): ParticipantView[] {

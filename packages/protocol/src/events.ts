@@ -8,6 +8,7 @@ import { roleplayAssignSchema, roleplayBreakoutsSchema, roleplayDebriefSchema, r
 import { admitSchema, connectTransportSchema, consumerRefSchema, createTransportSchema, preferredLayersSchema, produceSchema, restartIceSchema, roomJoinSchema, selfMediaSchema, sessionRefSchema, setRtpCapabilitiesSchema, targetUserSchema } from './room';
 import { facilitationStateSchema, mediaCapabilitiesSchema, mediaPrepareSchema } from './join';
 import { consumerVisibleSchema } from './viewing';
+import { muteAllSchema } from './moderation';
 import { screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
 import { turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 
@@ -86,6 +87,7 @@ export const clientEventSchemas = {
   'crisis:withdraw': crisisWithdrawSchema,
   'crisis:listenToGroup': crisisListenSchema,
   'crisis:resolve': crisisResolveSchema,
+  'moderation:muteAll': muteAllSchema,
 } satisfies Record<keyof ClientToServerEvents, ZodTypeAny>;
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -22,6 +22,7 @@ export * from './screenshare';
 export * from './guests';
 export * from './join';
 export * from './viewing';
+export * from './moderation';
 export * from './cluster';
 export * from './join-window';
 export * from './mic-rules';

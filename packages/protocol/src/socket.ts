@@ -22,6 +22,7 @@ import type {
   TransportInfo,
 } from './room';
 import type { consumerVisibleSchema, ProducerMaxLayerChanged } from './viewing';
+import type { MuteAllResult, MutedByTherapistPush, muteAllSchema } from './moderation';
 import type { FacilitationState, facilitationStateSchema, mediaCapabilitiesSchema, MediaPrepared, mediaPrepareSchema } from './join';
 import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, chatSendSchema, chatSetPatientPrivateSchema } from './chat';
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
@@ -73,6 +74,8 @@ export interface ClientToServerEvents {
   /** Therapist: allow a muted participant to unmute again. */
   'moderation:unlockMic': (payload: In<typeof targetUserSchema>, ack: AckCallback<Empty>) => void;
   /** Therapist: send a participant back to the lobby; they need admitting again. */
+  /** Therapist: turn every patient's microphone off (see moderation.ts); each one changed gets `moderation:mutedByTherapist`. */
+  'moderation:muteAll': (payload: In<typeof muteAllSchema>, ack: AckCallback<MuteAllResult>) => void;
   'moderation:remove': (payload: In<typeof targetUserSchema>, ack: AckCallback<Empty>) => void;
 
   /** Tell the server what this browser can receive (before consuming). */
@@ -213,6 +216,8 @@ export interface ServerToClientEvents {
   'room:participantUpdated': (payload: { sessionId: string; participant: ParticipantView }) => void;
   'room:participantLeft': (payload: { sessionId: string; userId: string }) => void;
   'room:activeSpeakerChanged': (payload: { sessionId: string; userId: string | null }) => void;
+  /** To a patient whose microphone a therapist's mute all turned off: who, and whether they may unmute. */
+  'moderation:mutedByTherapist': (payload: MutedByTherapistPush) => void;
   /** You were sent back to the lobby by a therapist. */
   'room:removed': (payload: { sessionId: string; reason: string }) => void;
   /** The therapist ended the session. */

@@ -107,6 +107,7 @@ const ALLOWED: Record<ClientEventName, MatrixCaller[]> = {
   'crisis:withdraw': ALL_BUT_GUESTS, // only the caller's own alert: anyone else's (or none) is not found, never withdrawn
   'crisis:resolve': [C],
   'crisis:listenToGroup': [C], // outside a side room a therapist gets crisis_not_present, not a refusal
+  'moderation:muteAll': [C],
 };
 
 /** Refusals for who the caller is (not for the state of the session). */

@@ -30,6 +30,10 @@ export interface ControlsBarProps {
   hand?: HandControl | null;
   /** The `share-screen` control, when the room offers it. */
   screenShare?: ReactNode;
+  /** Therapists: the `mute-all` control. */
+  muteAll?: ReactNode;
+  /** The "More" menu (view, audio only, noise suppression, blur). */
+  more?: ReactNode;
   onToggleMic(): void;
   onToggleCamera(): void;
   onLeave(): void;
@@ -47,6 +51,8 @@ export function ControlsBar({
   micHold = null,
   hand = null,
   screenShare = null,
+  muteAll = null,
+  more = null,
   onToggleMic,
   onToggleCamera,
   onLeave,
@@ -95,6 +101,7 @@ export function ControlsBar({
           </span>
         </button>
         {screenShare}
+        {muteAll}
         {hand &&
           (hand.raised ? (
             <button
@@ -119,6 +126,7 @@ export function ControlsBar({
           ))}
       </div>
       <div className="controls__group">
+        {more}
         <button type="button" className="control control--leave" data-testid="leave-room" onClick={() => setConfirming('leave')}>
           <LeaveIcon />
           <span className="control__label">Leave</span>

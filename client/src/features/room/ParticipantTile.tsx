@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ParticipantView } from '@hearth/protocol';
 import type { RemoteMedia } from '../../media/roomState';
-import { CameraOffIcon, HandIcon, MicOffIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
+import { CameraOffIcon, HandIcon, MicOffIcon, PinIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
 import { MediaVideo, RemoteAudio } from './mediaElements';
 
 export interface ParticipantTileProps {
@@ -41,6 +41,14 @@ export interface ParticipantTileProps {
   roleName?: string | null;
   /** Role-play: an observer whose microphone the scene holds. */
   sceneHeld?: boolean;
+  /** Shown large (pinned, or the speaker in speaker view). */
+  featured?: boolean;
+  /** This user pinned the tile (a local choice). */
+  pinned?: boolean;
+  /** Pin or unpin this tile; absent: no pin button. */
+  onTogglePin?(userId: string): void;
+  /** Audio only: no video is received; the tile shows initials and whether they speak. */
+  audioOnly?: boolean;
 }
 
 export function initials(name: string): string {
@@ -73,9 +81,13 @@ export function ParticipantTile({
   spotSpan,
   roleName = null,
   sceneHeld = false,
+  featured = false,
+  pinned = false,
+  onTogglePin,
+  audioOnly = false,
 }: ParticipantTileProps) {
   const reconnecting = p.connection === 'reconnecting';
-  const videoVisible = p.cameraOn && !reconnecting && (isSelf ? Boolean(localStream) : !media?.videoPaused);
+  const videoVisible = p.cameraOn && !reconnecting && (isSelf ? Boolean(localStream) : !media?.videoPaused && !audioOnly);
   const hasVideoTrack = isSelf ? Boolean(localStream?.getVideoTracks().length) : Boolean(media?.video);
   const name = isSelf ? `${p.displayName} (you)` : p.displayName;
 
@@ -111,6 +123,7 @@ export function ParticipantTile({
   if (holdsFloor) classes.push('tile--floor');
   if (spotlit) classes.push('tile--spotlight');
   if (spotlit && spotSpan) classes.push(`tile--span-${spotSpan}`);
+  if (featured) classes.push('tile--featured');
 
   const status: string[] = [];
   if (p.role === 'therapist') status.push('therapist');
@@ -139,6 +152,9 @@ export function ParticipantTile({
       data-connection={p.connection}
       data-floor={holdsFloor ? 'true' : undefined}
       data-spotlight={spotlit ? 'true' : undefined}
+      data-featured={featured ? 'true' : undefined}
+      data-pinned={pinned ? 'true' : undefined}
+      data-layer={isSelf ? undefined : layer}
     >
       <span className="sr-only">{`${name}${status.length ? `: ${status.join(', ')}` : ''}`}</span>
       <div className="tile__media">
@@ -220,6 +236,20 @@ export function ParticipantTile({
             </span>
           )}
         </span>
+        {onTogglePin && (
+          <button
+            type="button"
+            className={`tile__pin${pinned ? ' tile__pin--on' : ''}`}
+            data-testid="pin-tile"
+            data-user-id={p.userId}
+            aria-pressed={pinned}
+            aria-label={`Pin ${isSelf ? 'yourself' : p.displayName}`}
+            title={pinned ? `Unpin ${isSelf ? 'yourself' : p.displayName}` : `Pin ${isSelf ? 'yourself' : p.displayName} (only you see this)`}
+            onClick={() => onTogglePin(p.userId)}
+          >
+            <PinIcon size={16} />
+          </button>
+        )}
       </div>
 
       {canModerate && (

@@ -1,5 +1,5 @@
-import { useCallback, useId, useRef, useState, useSyncExternalStore } from 'react';
-import { MIC_HOLD_NOTES, micHold, type MicHold, type ParticipantView } from '@hearth/protocol';
+import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { MIC_HOLD_NOTES, micHold, type MicHold, type MuteAllResult, type ParticipantView } from '@hearth/protocol';
 import type { ChatClient } from '../../facilitation/ChatClient';
 import type { Facilitation } from '../../facilitation/Facilitation';
 import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
@@ -33,6 +33,10 @@ import { useArrivalsAnnouncement } from './useArrivalsAnnouncement';
 import { arrivalShouldSound, tabFocused, useArrivalChimeMuted, useInView } from './waitingRoomAlert';
 import { useElementSize } from './useElementSize';
 import { useFocusOnMount } from './useFocusOnMount';
+import { MuteAllIcon } from './icons';
+import './roomtools.css';
+import { MoreMenu, type MoreAction, type MoreToggle } from './MoreMenu';
+import { featuredLayer, featuredUserId, STRIP_LAYER, storedViewMode, storeViewMode, type ViewMode } from './viewLayout';
 
 /** What the room can ask for; the page wires these to its RoomClient. */
 export interface RoomActions {
@@ -52,6 +56,48 @@ export interface RoomActions {
   allowScreenShare?(userId: string, allowed: boolean): Promise<void>;
   /** A remote tile on screen (and the tab visible) or not: its video is forwarded only when seen. */
   setVideoVisible?(userId: string, visible: boolean): void;
+  /** Therapist: every patient's microphone off (`lock`: they cannot unmute). */
+  muteAll?(lock: boolean): Promise<MuteAllResult>;
+  /** Audio only (no incoming video, own camera off), and "not now" to the automatic offer. */
+  setAudioOnly?(on: boolean): Promise<void>;
+  dismissAudioOnly?(): void;
+  /** The browser's noise suppression on our microphone. */
+  setNoiseSuppression?(on: boolean): Promise<void>;
+  /** Background blur on our camera (offered when `state.blurAvailable`). */
+  setBackgroundBlur?(on: boolean): Promise<void>;
+}
+
+/** What a mute all did, in a few words ("8 muted"). */
+export function muteAllSummary(r: MuteAllResult): string {
+  const n = r.muted.length;
+  if (n === 0) return r.alreadyMuted > 0 ? 'Everyone was already muted.' : 'No patients to mute.';
+  const done = r.locked ? `${n} muted and locked` : `${n} muted`;
+  return r.alreadyMuted > 0 ? `${done} (${r.alreadyMuted} already muted).` : `${done}.`;
+}
+
+/** The last person other than us who spoke (speaker view keeps them large through a pause). */
+function useLastSpeaker(activeSpeakerUserId: string | null, selfUserId: string | null): string | null {
+  const [last, setLast] = useState<string | null>(null);
+  useEffect(() => {
+    if (activeSpeakerUserId && activeSpeakerUserId !== selfUserId) setLast(activeSpeakerUserId);
+  }, [activeSpeakerUserId, selfUserId]);
+  return last;
+}
+
+/** Like useElementSize, for an element that comes and goes (a callback ref). */
+function useSizeOf(el: HTMLElement | null): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      const { width, height } = entry.contentRect;
+      setSize((prev) => (Math.round(prev.width) === Math.round(width) && Math.round(prev.height) === Math.round(height) ? prev : { width, height }));
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [el]);
+  return size;
 }
 
 export interface RoomViewProps {
@@ -162,6 +208,17 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
   const checkinWaiting = !isTherapist && checkinState.open !== null && checkinState.mine === null;
   const [handBusy, setHandBusy] = useState(false);
   const [unread, setUnread] = useState(0);
+  const [pinnedUserId, setPinnedUserId] = useState<string | null>(null);
+  const [viewMode, setViewModeState] = useState<ViewMode>(storedViewMode);
+  const setViewMode = (mode: ViewMode) => {
+    storeViewMode(mode);
+    setViewModeState(mode);
+  };
+  const lastSpeakerUserId = useLastSpeaker(state.activeSpeakerUserId, state.selfUserId);
+  const [muteAllResult, setMuteAllResult] = useState<string | null>(null);
+  const [mutedByDismissed, setMutedByDismissed] = useState<typeof state.mutedBy>(null);
+  const [featuredEl, setFeaturedEl] = useState<HTMLUListElement | null>(null);
+  const featuredSize = useSizeOf(featuredEl);
 
   const run = useCallback(async (key: keyof typeof busy | null, task: () => Promise<unknown>) => {
     setError(null);
@@ -280,6 +337,113 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
   const preferLayer = actions.preferLayer;
   const count = tiles.length;
 
+  // Pin / speaker view: one tile large (the screen-share layout), the rest in the strip. A shared screen wins.
+  const featuredId = presenting
+    ? null
+    : featuredUserId({
+        tiles,
+        selfUserId: state.selfUserId,
+        pinnedUserId,
+        viewMode,
+        activeSpeakerUserId: state.activeSpeakerUserId,
+        lastSpeakerUserId,
+      });
+  const featured = featuredId ? (tiles.find((p) => p.userId === featuredId) ?? null) : null;
+  const stripped = presenting || featured !== null;
+  const stripTiles = featured ? tiles.filter((p) => p.userId !== featured.userId) : tiles;
+  const togglePin = useCallback((userId: string) => setPinnedUserId((cur) => (cur === userId ? null : userId)), []);
+
+  const renderTile = (p: ParticipantView, tileLayer: number, isFeatured: boolean) => {
+    const isSelf = p.userId === state.selfUserId;
+    return (
+      <ParticipantTile
+        key={p.userId}
+        participant={p}
+        isSelf={isSelf}
+        speaking={state.activeSpeakerUserId === p.userId}
+        media={isSelf ? undefined : state.remote[p.userId]}
+        localStream={isSelf ? state.localStream : undefined}
+        canModerate={isTherapist && !isSelf && p.role !== 'therapist'}
+        layer={tileLayer}
+        onPreferLayer={preferLayer}
+        onVisibility={actions.setVideoVisible}
+        onMute={(id) => void run(null, () => actions.mute(id))}
+        onUnlockMic={(id) => void run(null, () => actions.unlockMic(id))}
+        onRemove={(id) => void run(null, () => actions.remove(id))}
+        onAudioBlocked={onAudioBlocked}
+        holdsFloor={floor?.holderUserId === p.userId}
+        handPosition={handPosition(p.userId)}
+        floorLocked={floorLockedFor(p)}
+        spotlit={!stripped && spotCount > 0 && tiles.length > spotCount && spotlight.includes(p.userId)}
+        spotSpan={layout.columns >= 2 ? (narrow ? 'row' : 'block') : undefined}
+        roleName={exercise ? (exercise.assignments.find((a) => a.userId === p.userId)?.roleName ?? null) : null}
+        sceneHeld={sceneHeldFor(p)}
+        inSideRoom={isTherapist && sideRoomOf(p.userId)}
+        onGrantFloor={
+          facilitation && handPosition(p.userId) === null ? (id) => void run(null, () => facilitation.floor.grant(id)) : undefined
+        }
+        featured={isFeatured}
+        pinned={pinnedUserId === p.userId}
+        onTogglePin={count > 1 ? togglePin : undefined}
+        audioOnly={state.audioOnly}
+      />
+    );
+  };
+
+  const muteAll = (lock: boolean) =>
+    void run(null, async () => {
+      setMuteAllResult(null);
+      const r = await actions.muteAll!(lock);
+      setMuteAllResult(muteAllSummary(r));
+    });
+  const moreToggles: MoreToggle[] = [
+    {
+      key: 'view',
+      label: 'Speaker view',
+      note: viewMode === 'speaker' ? 'Whoever speaks is shown large' : 'Now: everyone the same size',
+      on: viewMode === 'speaker',
+      testId: 'view-mode',
+      onChange: (on) => setViewMode(on ? 'speaker' : 'grid'),
+    },
+  ];
+  if (actions.setAudioOnly) {
+    moreToggles.push({
+      key: 'audio-only',
+      label: 'Audio only',
+      note: 'For a slow connection: no video in or out',
+      on: state.audioOnly,
+      testId: 'audio-only-toggle',
+      onChange: (on) => void run(null, () => actions.setAudioOnly!(on)),
+    });
+  }
+  if (actions.setNoiseSuppression) {
+    moreToggles.push({
+      key: 'noise',
+      label: 'Noise suppression',
+      note: hasMicrophone ? 'Turn off for music' : 'No microphone',
+      on: state.noiseSuppression,
+      disabled: !hasMicrophone,
+      testId: 'noise-suppression-toggle',
+      onChange: (on) => void run(null, () => actions.setNoiseSuppression!(on)),
+    });
+  }
+  if (actions.setBackgroundBlur && state.blurAvailable) {
+    moreToggles.push({
+      key: 'blur',
+      label: 'Blur my background',
+      note: hasCamera ? 'Processed on this device' : 'No camera',
+      on: state.backgroundBlur,
+      disabled: !hasCamera,
+      testId: 'blur-toggle',
+      onChange: (on) => void run(null, () => actions.setBackgroundBlur!(on)),
+    });
+  }
+  const moreActions: MoreAction[] =
+    isTherapist && actions.muteAll
+      ? [{ key: 'mute-lock', label: 'Mute all and keep muted', note: 'Patients cannot unmute until you let them', testId: 'mute-all-lock', onSelect: () => muteAll(true) }]
+      : [];
+  const mutedBy = state.mutedBy && state.mutedBy !== mutedByDismissed && !self?.micLocked ? state.mutedBy : null;
+
   return (
     <section className="room" data-testid="room" aria-labelledby={titleId}>
       <header className="room__bar">
@@ -343,6 +507,42 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
           </button>
         </p>
       )}
+      {mutedBy && (
+        <p className="room__banner room__banner--info" role="status" data-testid="muted-by-banner">
+          {mutedBy.byName} muted everyone’s microphone.{' '}
+          {mutedBy.locked ? 'You can speak again when they let you.' : 'You can unmute when you want to speak.'}
+          <button type="button" className="button button--quiet button--small" onClick={() => setMutedByDismissed(state.mutedBy)}>
+            OK
+          </button>
+        </p>
+      )}
+      {muteAllResult && (
+        <p className="room__banner room__banner--info" role="status" data-testid="mute-all-result">
+          {muteAllResult}
+          <button type="button" className="button button--quiet button--small" onClick={() => setMuteAllResult(null)}>
+            OK
+          </button>
+        </p>
+      )}
+      {state.audioOnlySuggested && !state.audioOnly && actions.setAudioOnly && (
+        <p className="room__banner room__banner--warn" role="status" data-testid="audio-only-offer">
+          Your connection is struggling. Switch to audio only? You will still hear everyone and they will hear you.
+          <button type="button" className="button button--secondary button--small" data-testid="audio-only-accept" onClick={() => void run(null, () => actions.setAudioOnly!(true))}>
+            Audio only
+          </button>
+          <button type="button" className="button button--quiet button--small" data-testid="audio-only-dismiss" onClick={() => actions.dismissAudioOnly?.()}>
+            Not now
+          </button>
+        </p>
+      )}
+      {state.audioOnly && (
+        <p className="room__banner room__banner--info" role="status" data-testid="audio-only-banner">
+          Audio only: video is off to save your connection.
+          <button type="button" className="button button--quiet button--small" onClick={() => void run(null, () => actions.setAudioOnly!(false))}>
+            Turn video back on
+          </button>
+        </p>
+      )}
       {error && (
         <p className="room__banner room__banner--error" role="alert">
           {error}
@@ -356,7 +556,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
       {remoteScreenAudio && <ScreenAudio userId={remoteScreenAudio.userId} track={remoteScreenAudio.track} onBlocked={onAudioBlocked} />}
 
       <div
-        className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}${presenting ? ' room__body--presenting' : ''}`}
+        className={`room__body${isTherapist ? ' room__body--with-panel' : ''}${facilitation ? ' room__body--with-side' : ''}${stripped ? ' room__body--presenting' : ''}${featured ? ' room__body--featured' : ''}`}
       >
         {remoteScreen && (
           <ScreenStage
@@ -367,50 +567,28 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
             onStop={isTherapist && actions.stopScreenShareOf ? () => void run(null, () => actions.stopScreenShareOf!(remoteScreen.userId)) : undefined}
           />
         )}
+        {featured && (
+          <ul
+            ref={setFeaturedEl}
+            className="room-featured"
+            data-testid="featured-stage"
+            data-view={pinnedUserId === featured.userId ? 'pinned' : 'speaker'}
+            aria-label={pinnedUserId === featured.userId ? 'Pinned' : 'Speaker'}
+          >
+            {renderTile(featured, featuredLayer(featuredSize, dpr), true)}
+          </ul>
+        )}
         <ul
           id="room-people"
           ref={gridRef}
-          className={`room-grid${measured && !presenting ? ' room-grid--measured' : ''}${presenting ? ' room-grid--strip' : ''}`}
-          style={presenting ? undefined : gridStyle}
+          className={`room-grid${measured && !stripped ? ' room-grid--measured' : ''}${stripped ? ' room-grid--strip' : ''}`}
+          style={stripped ? undefined : gridStyle}
           data-columns={layout.columns}
-          data-layer={layer}
+          data-layer={stripped ? STRIP_LAYER : layer}
           aria-label="People in the room"
           data-spotlight={spotCount > 0 ? 'true' : undefined}
         >
-          {tiles.map((p) => {
-            const isSelf = p.userId === state.selfUserId;
-            return (
-              <ParticipantTile
-                key={p.userId}
-                participant={p}
-                isSelf={isSelf}
-                speaking={state.activeSpeakerUserId === p.userId}
-                media={isSelf ? undefined : state.remote[p.userId]}
-                localStream={isSelf ? state.localStream : undefined}
-                canModerate={isTherapist && !isSelf && p.role !== 'therapist'}
-                layer={layer}
-                onPreferLayer={preferLayer}
-                onVisibility={actions.setVideoVisible}
-                onMute={(id) => void run(null, () => actions.mute(id))}
-                onUnlockMic={(id) => void run(null, () => actions.unlockMic(id))}
-                onRemove={(id) => void run(null, () => actions.remove(id))}
-                onAudioBlocked={onAudioBlocked}
-                holdsFloor={floor?.holderUserId === p.userId}
-                handPosition={handPosition(p.userId)}
-                floorLocked={floorLockedFor(p)}
-                spotlit={spotCount > 0 && tiles.length > spotCount && spotlight.includes(p.userId)}
-                spotSpan={layout.columns >= 2 ? (narrow ? 'row' : 'block') : undefined}
-                roleName={exercise ? (exercise.assignments.find((a) => a.userId === p.userId)?.roleName ?? null) : null}
-                sceneHeld={sceneHeldFor(p)}
-                inSideRoom={isTherapist && sideRoomOf(p.userId)}
-                onGrantFloor={
-                  facilitation && handPosition(p.userId) === null
-                    ? (id) => void run(null, () => facilitation.floor.grant(id))
-                    : undefined
-                }
-              />
-            );
-          })}
+          {stripTiles.map((p) => renderTile(p, stripped ? STRIP_LAYER : layer, false))}
         </ul>
         {facilitation ? (
           <aside className={`room-side${isTherapist ? ' room-side--therapist' : ''}`} aria-label="Group tools">
@@ -539,6 +717,18 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
             />
           ) : null
         }
+        muteAll={
+          isTherapist && actions.muteAll ? (
+            <button type="button" className="control" data-testid="mute-all" aria-describedby="mute-all-note" onClick={() => muteAll(false)}>
+              <MuteAllIcon />
+              <span className="control__label">Mute all</span>
+              <span className="control__note" id="mute-all-note">
+                Patients
+              </span>
+            </button>
+          ) : null
+        }
+        more={<MoreMenu toggles={moreToggles} actions={moreActions} />}
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}
         onLeave={() => void run(null, () => actions.leave())}

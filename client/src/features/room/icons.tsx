@@ -88,3 +88,24 @@ export const HandIcon = (p: IconProps) => (
     <path d="M18 11V6a2 2 0 0 0-4 0v5M14 10V4a2 2 0 0 0-4 0v6M10 10.5V6a2 2 0 0 0-4 0v8a8 8 0 0 0 16 0v-2a2 2 0 0 0-4 0" />
   </Svg>
 );
+
+export const PinIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M9 4h6l-1 6 3 3v2H7v-2l3-3-1-6zM12 15v6" />
+  </Svg>
+);
+
+export const MoreIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="5" cy="12" r="1.5" />
+    <circle cx="12" cy="12" r="1.5" />
+    <circle cx="19" cy="12" r="1.5" />
+  </Svg>
+);
+
+export const MuteAllIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="7" y="3" width="6" height="10" rx="3" />
+    <path d="M4 10a6 6 0 0 0 12 0M10 16v4M16 5l6 6M22 5l-6 6" />
+  </Svg>
+);

@@ -205,6 +205,11 @@ export function JoinSessionPage() {
         stopScreenShareOf: (id) => client.stopScreenShareOf(id),
         allowScreenShare: (id, allowed) => client.allowScreenShare(id, allowed),
         setVideoVisible: (id, visible) => void client.setVideoVisible(id, visible),
+        muteAll: (lock) => client.muteAll(lock),
+        setAudioOnly: (on) => client.setAudioOnly(on),
+        dismissAudioOnly: () => client.dismissAudioOnlySuggestion(),
+        setNoiseSuppression: (on) => client.setNoiseSuppression(on),
+        setBackgroundBlur: (on) => client.setBackgroundBlur(on),
       },
     [client],
   );

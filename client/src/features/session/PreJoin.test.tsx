@@ -25,6 +25,11 @@ function fakeMedia(overrides: Partial<LocalMedia> = {}): LocalMedia {
     cameraOn: true,
     setMicOn: jest.fn(),
     setCameraOn: jest.fn(),
+    noiseSuppression: true,
+    setNoiseSuppression: jest.fn(),
+    blurAvailable: false,
+    backgroundBlur: false,
+    setBackgroundBlur: jest.fn(),
     release: jest.fn(),
     ...overrides,
   };

@@ -6,6 +6,7 @@ import { MediaVideo } from '../room/mediaElements';
 import { emptySafetyDraft, validateSafety, type SafetyDraft, type SafetyField } from './safetyForm';
 import { useAudioLevel } from './useAudioLevel';
 import '../room/roomux.css';
+import '../room/roomtools.css';
 import type { LocalMedia } from './useLocalMedia';
 
 export interface PreJoinProps {
@@ -217,6 +218,31 @@ export function PreJoin({
               </select>
             </div>
           </div>
+
+          <label className="prejoin__option">
+            <input
+              type="checkbox"
+              data-testid="prejoin-noise-suppression"
+              checked={media.noiseSuppression}
+              disabled={!media.hasMicrophone}
+              onChange={(e) => media.setNoiseSuppression(e.target.checked)}
+            />
+            <span>
+              Noise suppression <span className="prejoin__option-note">(turn off for music: it can cut out instruments and singing)</span>
+            </span>
+          </label>
+
+          {media.blurAvailable && (
+            <label className="prejoin__option">
+              <input
+                type="checkbox"
+                data-testid="prejoin-blur"
+                checked={media.backgroundBlur}
+                onChange={(e) => media.setBackgroundBlur(e.target.checked)}
+              />
+              <span>Blur my background</span>
+            </label>
+          )}
 
           {media.problem && (
             <p className="notice notice--error" role="alert" data-testid="device-problem">

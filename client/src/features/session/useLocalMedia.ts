@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { audioConstraints, noiseSuppressionFor, setNoiseSuppressionFor } from '../../media/audioProcessing';
+import { canBlurBackground, isBackgroundBlurred, setBackgroundBlur as applyBlur } from '../../media/backgroundBlur';
 
 export interface DeviceOption {
   deviceId: string;
@@ -25,6 +27,13 @@ export interface LocalMedia {
   cameraOn: boolean;
   setMicOn(on: boolean): void;
   setCameraOn(on: boolean): void;
+  /** Noise suppression on the chosen microphone (on by default; kept per device). */
+  noiseSuppression: boolean;
+  setNoiseSuppression(on: boolean): void;
+  /** The browser can blur the camera's background (its own effect); whether it does. */
+  blurAvailable: boolean;
+  backgroundBlur: boolean;
+  setBackgroundBlur(on: boolean): void;
   /** Stops the camera and microphone now (the session ended): the camera light goes off. */
   release(): void;
 }
@@ -56,8 +65,10 @@ async function openDevices(
   mediaDevices: MediaDevices,
   cameraId: string,
   microphoneId: string,
+  noiseSuppression: boolean,
 ): Promise<{ stream: MediaStream | null; problem: string | null }> {
-  const audio: MediaTrackConstraints | boolean = microphoneId ? { deviceId: { exact: microphoneId } } : true;
+  // Noise suppression, echo cancellation and gain control on (noise suppression as chosen for this microphone).
+  const audio: MediaTrackConstraints = audioConstraints(microphoneId, noiseSuppression);
   const video: MediaTrackConstraints = cameraId ? { ...VIDEO_CONSTRAINTS, deviceId: { exact: cameraId } } : VIDEO_CONSTRAINTS;
   try {
     return { stream: await mediaDevices.getUserMedia({ audio, video }), problem: null };
@@ -101,6 +112,8 @@ export function useLocalMedia(): LocalMedia {
   });
   const [micOn, setMicOnState] = useState(true);
   const [cameraOn, setCameraOnState] = useState(true);
+  // Per microphone: the default device's choice until another is picked.
+  const [noiseSuppression, setNoiseSuppressionState] = useState(() => noiseSuppressionFor(''));
   // Read when a (re)opened stream arrives, so a new device keeps the on/off choice.
   const wanted = useRef({ micOn: true, cameraOn: true });
 
@@ -126,7 +139,7 @@ export function useLocalMedia(): LocalMedia {
     let cancelled = false;
     let mine: MediaStream | null = null;
     setOpened((prev) => ({ ...prev, status: 'starting' }));
-    void openDevices(mediaDevices, choice.cameraId, choice.microphoneId).then(({ stream, problem }) => {
+    void openDevices(mediaDevices, choice.cameraId, choice.microphoneId, noiseSuppression).then(({ stream, problem }) => {
       if (cancelled) {
         stream?.getTracks().forEach((t) => t.stop());
         return;
@@ -145,7 +158,7 @@ export function useLocalMedia(): LocalMedia {
       mediaDevices.removeEventListener?.('devicechange', onDeviceChange);
       mine?.getTracks().forEach((t) => t.stop());
     };
-  }, [choice.cameraId, choice.microphoneId, listDevices]);
+  }, [choice.cameraId, choice.microphoneId, noiseSuppression, listDevices]);
 
   const setMicOn = useCallback(
     (on: boolean) => {
@@ -164,6 +177,27 @@ export function useLocalMedia(): LocalMedia {
     [opened.stream],
   );
 
+  const activeMicId = opened.stream?.getAudioTracks()[0]?.getSettings?.().deviceId ?? '';
+  const setNoiseSuppression = useCallback(
+    (on: boolean) => {
+      setNoiseSuppressionFor(choice.microphoneId || activeMicId, on);
+      setNoiseSuppressionState(on);
+    },
+    [choice.microphoneId, activeMicId],
+  );
+
+  const camera = opened.stream?.getVideoTracks()[0];
+  const [blurred, setBlurred] = useState(false);
+  useEffect(() => setBlurred(isBackgroundBlurred(camera)), [camera]);
+  const setBackgroundBlur = useCallback(
+    (on: boolean) => {
+      void applyBlur(camera, on)
+        .then((ok) => ok && setBlurred(on))
+        .catch(() => undefined);
+    },
+    [camera],
+  );
+
   const release = useCallback(() => opened.stream?.getTracks().forEach((t) => t.stop()), [opened.stream]);
 
   const activeCamera = opened.stream?.getVideoTracks()[0]?.getSettings?.().deviceId ?? '';
@@ -175,13 +209,21 @@ export function useLocalMedia(): LocalMedia {
     cameraId: choice.cameraId || activeCamera,
     microphoneId: choice.microphoneId || activeMicrophone,
     chooseCamera: (cameraId) => setChoice((c) => ({ ...c, cameraId })),
-    chooseMicrophone: (microphoneId) => setChoice((c) => ({ ...c, microphoneId })),
+    chooseMicrophone: (microphoneId) => {
+      setNoiseSuppressionState(noiseSuppressionFor(microphoneId));
+      setChoice((c) => ({ ...c, microphoneId }));
+    },
     hasMicrophone: (opened.stream?.getAudioTracks().length ?? 0) > 0,
     hasCamera: (opened.stream?.getVideoTracks().length ?? 0) > 0,
     micOn,
     cameraOn,
     setMicOn,
     setCameraOn,
+    noiseSuppression,
+    setNoiseSuppression,
+    blurAvailable: canBlurBackground(camera),
+    backgroundBlur: blurred,
+    setBackgroundBlur,
     release,
   };
 }

@@ -22,12 +22,15 @@ import {
   sessionRefSchema,
   setRtpCapabilitiesSchema,
   targetUserSchema,
+  muteAllSchema,
   type Ack,
+  type MuteAllResult,
   type JoinResult,
   type MediaPrepared,
   type TransportInfo,
 } from '@hearth/protocol';
 import { RoomsService } from '../rooms/rooms.service';
+import { MuteAll } from '../rooms/mute-all';
 import { SerialQueue } from '../media/serial-queue';
 import { handleRequest } from './ack';
 import type { HearthSocket } from './realtime.gateway';
@@ -44,7 +47,10 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
   /** One join at a time per user: repeated joins see the previous one's outcome (idempotent, one safety-check row). */
   private readonly joining = new Map<string, { queue: SerialQueue; pending: number }>();
 
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly muteAllPatients: MuteAll,
+  ) {}
 
   private oneAtATime<T>(userId: string, task: () => Promise<T>): Promise<T> {
     let slot = this.joining.get(userId);
@@ -102,6 +108,11 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
       await this.rooms.mute(s.data.userId, r.sessionId, r.userId, false);
       return EMPTY;
     });
+  }
+
+  @SubscribeMessage('moderation:muteAll')
+  muteAll(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<MuteAllResult>> {
+    return handleRequest('moderation:muteAll', muteAllSchema, p, (r) => this.muteAllPatients.muteAll(s.data.userId, r.sessionId, r.lock));
   }
 
   @SubscribeMessage('moderation:remove')

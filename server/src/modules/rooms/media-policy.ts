@@ -156,6 +156,12 @@ export class MediaPolicy {
     this.pushes.participant(entry, m);
   }
 
+  /** A therapist turned a member's mic off without locking it (mute all): paused at the SFU, and everyone is told. */
+  async applyMicOff(entry: LiveRoom, m: Member): Promise<void> {
+    await this.media.getRoom(entry.live.sessionId)?.setProducerPaused(m.userId, 'mic', true);
+    this.pushes.participant(entry, m);
+  }
+
   /** Sets (or with null lifts) a named mic gate and applies all gates now. */
   async setMicGate(entry: LiveRoom, name: MicGateName, gate: MicGate | null): Promise<void> {
     entry.rules.setGate(name, gate);

@@ -15,6 +15,7 @@ import { RoomsService } from './rooms.service';
 import { SafetyCheckRecorder } from './safety-check-recorder';
 import { SessionHosting } from './session-hosting';
 import { SessionMedia } from './session-media';
+import { MuteAll } from './mute-all';
 import { PlacementController } from './placement.controller';
 import { SafetyCheckController } from './safety-check.controller';
 import { SessionHandover } from './session-handover';
@@ -32,6 +33,7 @@ export class RoomsModule {
       controllers: [SafetyCheckController, PlacementController],
       providers: [
         RoomsService,
+        MuteAll,
         // RoomsService's collaborators (see its JSDoc); features call RoomsService only.
         LiveRooms,
         RoomPushes,
@@ -48,7 +50,7 @@ export class RoomsModule {
         SessionHandover,
         { provide: SessionDirectory, useExisting: directory },
       ],
-      exports: [RoomsService, LiveStateStore, SessionPlacement],
+      exports: [RoomsService, MuteAll, LiveStateStore, SessionPlacement],
     };
   }
 }

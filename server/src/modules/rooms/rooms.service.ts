@@ -76,6 +76,17 @@ export class RoomsService {
     await this.policy.applyMicLock(entry, m);
   }
 
+  /**
+   * A therapist turned someone's microphone off without locking it (mute all,
+   * see mute-all.ts): off at the SFU and for everyone; the owner may turn it on again.
+   */
+  async turnMicOff(userId: string, sessionId: string, targetId: string): Promise<void> {
+    const entry = this.rooms.moderated(userId, sessionId);
+    const m = entry.live.setMedia(targetId, 'mic', false);
+    this.liveState.changed(sessionId);
+    await this.policy.applyMicOff(entry, m);
+  }
+
   async remove(userId: string, sessionId: string, targetId: string, now = new Date()): Promise<void> {
     return this.admission.remove(userId, sessionId, targetId, now);
   }

@@ -40,6 +40,37 @@ describe('RoomClient (no media)', () => {
     expect(client.state.phase).toBe('waiting');
   });
 
+  it('a rejoin refused as rate_limited (a fail-over spent the join budget) waits as told and joins again, never an error', async () => {
+    let refuse = true;
+    const { socket, client } = setup({
+      'room:join': () =>
+        refuse
+          ? { ok: false, error: { code: 'rate_limited', message: 'Too many requests. Try again in 2 s.', retryAfterSeconds: 2 } }
+          : ok<JoinResult>({ status: 'waiting', session, position: 1 }),
+    });
+    await client.join({ safety, consent }).catch(() => undefined);
+    refuse = false;
+    await client.join({ safety, consent });
+    jest.useFakeTimers();
+    try {
+      refuse = true;
+      socket.fire('disconnect');
+      socket.fire('connect');
+      await jest.advanceTimersByTimeAsync(0);
+      expect(client.state).toMatchObject({ phase: 'waiting', connection: 'reconnecting' });
+      const joinsAfterRefusal = socket.requests('room:join').length;
+      refuse = false;
+      await jest.advanceTimersByTimeAsync(1_900);
+      expect(socket.requests('room:join')).toHaveLength(joinsAfterRefusal);
+      await jest.advanceTimersByTimeAsync(1_200);
+      expect(socket.requests('room:join')).toHaveLength(joinsAfterRefusal + 1);
+      expect(client.state).toMatchObject({ phase: 'waiting', lobbyPosition: 1 });
+    } finally {
+      jest.useRealTimers();
+      client.close();
+    }
+  });
+
   it('a patient moved back to the waiting room keeps the reason and learns their place in line', async () => {
     const { socket, client } = setup();
     await client.join({ safety, consent });

@@ -1058,15 +1058,19 @@ export class RoomClient {
   /**
    * Cluster: the session runs on another node. Reconnect through the
    * balancer with `?node=<host>` (it routes the socket there; to any live
-   * node if that one is gone) after a short jittered pause.
+   * node if that one is gone) after a jittered pause that doubles with each
+   * redirect in a row (0.3–1 s, then up to 8 s): while a dead host's lease
+   * runs out, the balancer keeps sending us to a node that names the dead one,
+   * and every try spends one of the user's `room:join` budget.
    */
   private redirectToHost(e: unknown): boolean {
     if (!(e instanceof RequestError) || e.code !== 'session_elsewhere' || !e.hostNodeId) return false;
+    const factor = 2 ** Math.min(this.redirects, 3);
     this.redirects += 1;
     const manager = this.socket.io;
     manager.opts.query = { ...(manager.opts.query as Record<string, string> | undefined), node: e.hostNodeId };
     this.socket.disconnect();
-    setTimeout(() => this.socket.connect(), 300 + Math.random() * 700);
+    setTimeout(() => this.socket.connect(), (300 + Math.random() * 700) * factor);
     return true;
   }
 
@@ -1079,21 +1083,25 @@ export class RoomClient {
     }
     const phase = this.current.phase;
     // A cluster that cannot place the session right now (Redis unreachable) is a pause, not a refusal.
-    const refusedEntry = e instanceof RequestError && e.event === 'room:join' && e.code !== 'timeout' && e.code !== 'placement_unavailable';
+    // So is a join budget spent by rejoins (a fail-over): wait as long as the server says.
+    const transient = ['timeout', 'placement_unavailable', 'rate_limited'];
+    const refusedEntry = e instanceof RequestError && e.event === 'room:join' && !transient.includes(e.code);
     if ((phase === 'in-room' || phase === 'waiting' || phase === 'removed') && !refusedEntry) {
       // A slow or failed step is not a reason to leave: only the server sends someone
       // to the waiting room. Stay, show "reconnecting", and ask the server again.
-      this.scheduleRecovery();
+      const retryAfterMs = e instanceof RequestError && e.code === 'rate_limited' ? (e.retryAfterSeconds ?? 5) * 1_000 : 0;
+      this.scheduleRecovery(retryAfterMs);
       return;
     }
     this.patch({ phase: 'error', message });
   }
 
-  /** Joins again after a backoff (2, 4, 8 … 30 s) until the server answers. */
-  private scheduleRecovery(): void {
+  /** Joins again after a backoff (2, 4, 8 … 30 s, or what the server asked for) until the server answers. */
+  private scheduleRecovery(atLeastMs = 0): void {
     if (this.closed || this.recoveryTimer) return;
     this.patch({ connection: 'reconnecting' });
-    const wait = Math.min(30_000, 2_000 * 2 ** this.recoveryAttempts++);
+    const backoff = Math.min(30_000, 2_000 * 2 ** this.recoveryAttempts++);
+    const wait = atLeastMs > 0 ? atLeastMs + Math.random() * 1_000 : backoff;
     this.recoveryTimer = setTimeout(() => {
       this.recoveryTimer = null;
       if (this.socket.connected) this.rejoin(); // otherwise the socket's connect event rejoins

@@ -73,7 +73,7 @@ export function requestPatiently<E extends RequestEvent>(
           if (ack.ok) resolve(ack.data as RequestResult<E>);
           else {
             const error: ErrorBody = ack.error;
-            reject(new RequestError(event, error.code, error.message, error.hostNodeId));
+            reject(new RequestError(event, error.code, error.message, error.hostNodeId, error.retryAfterSeconds));
           }
         });
       });

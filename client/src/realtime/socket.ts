@@ -74,6 +74,8 @@ export class RequestError extends Error {
     message: string,
     /** `session_elsewhere` (cluster): the node hosting the session. */
     readonly hostNodeId?: string,
+    /** `rate_limited`: whole seconds until the server takes this request again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -15,4 +15,9 @@ export class RateLimitedError extends DomainError<RateLimitErrorCode> {
   ) {
     super(RateLimitErrorCode.RateLimited, message);
   }
+
+  /** A socket ack says when to try again too (a rejoining browser waits that long). */
+  protected override extraBody() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
 }

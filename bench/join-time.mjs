@@ -190,7 +190,10 @@ try {
       await page.getByTestId('safety-callback').fill('+1 480 555 0134');
       await page.getByTestId('consent-accept').check();
       await page.getByTestId('enter-lobby').click();
-      await page.getByTestId('lobby-waiting').waitFor();
+      await page.getByTestId('lobby-waiting').waitFor().catch(async (e) => {
+        await failureShots({ patient: page, sender: sender.page });
+        throw e;
+      });
       // A patient waits seconds in the lobby; the page prepares its media meanwhile.
       await page.waitForFunction(() => !window.__hearthRoom?.timings || window.__hearthRoom.timings.transports !== undefined);
       await page.waitForTimeout(700);
@@ -212,7 +215,9 @@ try {
       row.prepared = marks.prepared;
       rows.push(row);
       process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared})\n`);
-      await page.evaluate(() => window.__hearthRoom?.leave());
+      // Removed by the therapist (not "left"): a patient who leaves of their own accord comes back
+      // without a new admission, so the next run with this patient would not wait in the lobby.
+      await sender.page.evaluate((id) => window.__hearthRoom?.removeParticipant(id), userId);
       await context.close();
     }
     measures.admit = rows;

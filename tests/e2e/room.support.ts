@@ -133,14 +133,21 @@ export async function expectMediaFlowing(viewer: Person, from: Person, timeoutMs
   await remoteVideo(viewer.page, from.userId).waitFor({ state: 'attached', timeout: timeoutMs });
   await eventually(() => framesShown(viewer.page, from.userId), (n) => n > 0, `${label}: first video frame`, timeoutMs);
   await eventually(() => receivedFrom(viewer.page, from.userId), (s) => s.audioBytesReceived > 0, `${label}: first audio`, timeoutMs);
-  const frames0 = await framesShown(viewer.page, from.userId);
-  const stats0 = await receivedFrom(viewer.page, from.userId);
-  await viewer.page.waitForTimeout(2_000);
-  const frames1 = await framesShown(viewer.page, from.userId);
-  const stats1 = await receivedFrom(viewer.page, from.userId);
-  if (!(frames1 > frames0)) throw new Error(`${label}: video frames stuck at ${frames0} → ${frames1}`);
-  if (!(stats1.audioBytesReceived > stats0.audioBytesReceived)) {
-    throw new Error(`${label}: audio bytes stuck at ${stats0.audioBytesReceived} → ${stats1.audioBytesReceived}`);
+  // Sampled over two seconds, again until the deadline: right after a reconnect or fail-over the
+  // media may be set up once more (a new consumer, a new track: the counters start again).
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frames0 = await framesShown(viewer.page, from.userId);
+    const stats0 = await receivedFrom(viewer.page, from.userId);
+    await viewer.page.waitForTimeout(2_000);
+    const frames1 = await framesShown(viewer.page, from.userId);
+    const stats1 = await receivedFrom(viewer.page, from.userId);
+    if (frames1 > frames0 && stats1.audioBytesReceived > stats0.audioBytesReceived) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${label}: media not flowing: video frames ${frames0} → ${frames1}, audio bytes ${stats0.audioBytesReceived} → ${stats1.audioBytesReceived}`,
+      );
+    }
   }
 }
 

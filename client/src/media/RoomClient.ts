@@ -586,8 +586,11 @@ export class RoomClient {
     const starting = media ? this.adoptMedia(media, early) : this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
     // Asked once the media requests are on their way (they do not wait for it, nor it for them).
     this.entryListeners.forEach((l) => l());
-    const generation = this.mediaGeneration;
-    // A failure of media that a newer start has replaced is nobody's concern.
+    await this.mediaStarted(starting, this.mediaGeneration);
+  }
+
+  /** The media of this entry is up: the connection is settled (a failure of media a newer start replaced is nobody's concern). */
+  private async mediaStarted(starting: Promise<void>, generation: number): Promise<void> {
     await starting.catch((e: unknown) => {
       if (generation === this.mediaGeneration) throw e;
     });
@@ -616,12 +619,7 @@ export class RoomClient {
     if (generation !== this.mediaGeneration && this.current.phase !== 'joining') return;
     showRoom();
     this.entryListeners.forEach((l) => l());
-    await starting.catch((e: unknown) => {
-      if (generation === this.mediaGeneration) throw e;
-    });
-    if (generation !== this.mediaGeneration) return;
-    this.recoveryAttempts = 0;
-    this.settleConnection();
+    await this.mediaStarted(starting, generation);
   }
 
   /**

@@ -16,29 +16,29 @@ describe('MediaRules: who hears and sees whom', () => {
   it('lets everyone admitted in the main room receive everyone else, never themselves or the lobby', () => {
     const live = session();
     const rules = new MediaRules();
-    expect(rules.canReceive(live, 'p1', 't')).toBe(true);
-    expect(rules.canReceive(live, 't', 'p2')).toBe(true);
-    expect(rules.canReceive(live, 'p1', 'p1')).toBe(false);
-    expect(rules.canReceive(live, 'p4', 't')).toBe(false);
-    expect(rules.canReceive(live, 't', 'p4')).toBe(false);
+    expect(rules.canReceive(live, 'p1', 't', 'camera')).toBe(true);
+    expect(rules.canReceive(live, 't', 'p2', 'camera')).toBe(true);
+    expect(rules.canReceive(live, 'p1', 'p1', 'camera')).toBe(false);
+    expect(rules.canReceive(live, 'p4', 't', 'camera')).toBe(false);
+    expect(rules.canReceive(live, 't', 'p4', 'camera')).toBe(false);
   });
 
   it('keeps a side room private both ways, and a side room wins over a breakout', () => {
     const live = session();
     const rules = new MediaRules();
     rules.setPartition('breakout', ['p1', 'p2'], 'scene-a');
-    expect(rules.canReceive(live, 'p1', 'p2')).toBe(true);
-    expect(rules.canReceive(live, 'p1', 't')).toBe(false);
+    expect(rules.canReceive(live, 'p1', 'p2', 'camera')).toBe(true);
+    expect(rules.canReceive(live, 'p1', 't', 'camera')).toBe(false);
     rules.setPartition('side-room', ['p1', 't'], 'crisis');
     expect(rules.partitionOf('p1')).toBe('side-room:crisis');
-    expect(rules.canReceive(live, 'p1', 't')).toBe(true);
-    expect(rules.canReceive(live, 'p1', 'p2')).toBe(false);
+    expect(rules.canReceive(live, 'p1', 't', 'camera')).toBe(true);
+    expect(rules.canReceive(live, 'p1', 'p2', 'camera')).toBe(false);
     expect(rules.partitionedUserIds().sort()).toEqual(['p1', 'p2', 't']);
     // The side room closes: p1 is back in their breakout, the therapist in the main room.
     rules.setPartition('side-room', ['p1', 't'], null);
     expect(rules.partitionOf('p1')).toBe('breakout:scene-a');
     expect(rules.partitionOf('t')).toBeNull();
-    expect(rules.canReceive(live, 'p1', 'p2')).toBe(true);
+    expect(rules.canReceive(live, 'p1', 'p2', 'camera')).toBe(true);
   });
 
   it('lets a mic be live only if every gate allows it, except inside a partition', () => {

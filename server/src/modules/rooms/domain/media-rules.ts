@@ -86,7 +86,7 @@ export class MediaRules {
    * Who receives whose media: everyone admitted sees everyone in the same
    * partition (main room or a side room), unless a feature's rule opens an exception.
    */
-  canReceive(live: LiveSession, viewerId: string, ownerId: string, source: MediaSource = 'camera', exceptions: readonly ReceiveRule[] = []): boolean {
+  canReceive(live: LiveSession, viewerId: string, ownerId: string, source: MediaSource, exceptions: readonly ReceiveRule[] = []): boolean {
     if (viewerId === ownerId || !live.isAdmitted(viewerId) || !live.isAdmitted(ownerId)) return false;
     const viewerIn = this.partitionOf(viewerId);
     const ownerIn = this.partitionOf(ownerId);

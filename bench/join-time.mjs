@@ -62,6 +62,7 @@ async function api(url, pathName, token, body) {
 
 async function signIn(browser, url, email) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (process.env.TRACE_PC) await context.addInitScript(tracePeerConnections);
   const page = await context.newPage();
   await page.goto(url);
   await page.getByTestId('login-email').fill(email);
@@ -76,6 +77,28 @@ const pct = (xs, p) => {
   if (!s.length) return null;
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
+
+/** TRACE_PC=1: every RTCPeerConnection's ICE, DTLS and connection states, timed (window.__pcTrace). */
+function tracePeerConnections() {
+  window.__pcTrace = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    const n = window.__pcTrace.length;
+    const mark = (what) => window.__pcTrace.push([performance.timeOrigin + performance.now(), `pc${n} ${what}`]);
+    mark('new');
+    pc.addEventListener('iceconnectionstatechange', () => mark(`ice ${pc.iceConnectionState}`));
+    pc.addEventListener('connectionstatechange', () => mark(`conn ${pc.connectionState}`));
+    pc.addEventListener('icegatheringstatechange', () => mark(`gather ${pc.iceGatheringState}`));
+    const setLocal = pc.setLocalDescription.bind(pc);
+    pc.setLocalDescription = (...a) => { mark('setLocal'); return setLocal(...a).then((r) => { mark('setLocal done'); return r; }); };
+    const setRemote = pc.setRemoteDescription.bind(pc);
+    pc.setRemoteDescription = (...a) => { mark('setRemote'); return setRemote(...a).then((r) => { mark('setRemote done'); return r; }); };
+    pc.addEventListener('track', () => mark('track'));
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+}
 
 /** In the page: resolves with the absolute time (timeOrigin + now) of the first frame of userId's remote video. */
 function firstFrameScript(userId) {
@@ -174,6 +197,7 @@ try {
         mkdirSync(path.join(root, 'bench/results'), { recursive: true });
         writeFileSync(path.join(root, `bench/results/join-profile-${i}.cpuprofile`), JSON.stringify(profile));
       }
+      if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       if (process.env.LONGTASKS) console.log('  long tasks:', (await page.evaluate(() => window.__lt)).map(([s, d]) => `${(s - t0).toFixed(0)}+${d.toFixed(0)}`).join(' '));
       process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)})\n`);
       await context.close();

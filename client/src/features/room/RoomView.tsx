@@ -32,6 +32,7 @@ import { SessionEnded } from './SessionEnded';
 import { useArrivalsAnnouncement } from './useArrivalsAnnouncement';
 import { arrivalShouldSound, tabFocused, useArrivalChimeMuted, useInView } from './waitingRoomAlert';
 import { useElementSize } from './useElementSize';
+import { useMediaFirst } from './useMediaFirst';
 import { useFocusOnMount } from './useFocusOnMount';
 import { MuteAllIcon } from './icons';
 import './roomtools.css';
@@ -190,6 +191,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
   const [audioBlocked, setAudioBlocked] = useState(false);
   const gridRef = useRef<HTMLUListElement>(null);
   const size = useElementSize(gridRef);
+  // Videos first, then the side column (see useMediaFirst).
+  const sideReady = useMediaFirst(
+    gridRef,
+    state.participants.some((p) => p.userId !== state.selfUserId && p.cameraOn),
+  );
   const now = useNow(30_000);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
@@ -592,89 +598,93 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         </ul>
         {facilitation ? (
           <aside className={`room-side${isTherapist ? ' room-side--therapist' : ''}`} aria-label="Group tools">
-            <nav className="room-side__tabs" aria-label="Jump to">
-              {/* Phones: the way back to the videos from the chat or the tools below them. */}
-              <button type="button" data-testid="videos-tab" onClick={() => jumpTo('room-people')}>
-                Videos
-              </button>
-              <button type="button" onClick={() => jumpTo('room-turns')}>
-                Turns
-              </button>
-              {(isTherapist || checkinState.open) && (
-                <button type="button" onClick={() => jumpTo('room-checkin')}>
-                  Check-in
-                  {checkinWaiting && (
-                    <span className="room-side__badge" data-testid="checkin-waiting">
-                      new<span className="sr-only"> check-in to answer</span>
-                    </span>
+            {sideReady && (
+              <>
+                <nav className="room-side__tabs" aria-label="Jump to">
+                  {/* Phones: the way back to the videos from the chat or the tools below them. */}
+                  <button type="button" data-testid="videos-tab" onClick={() => jumpTo('room-people')}>
+                    Videos
+                  </button>
+                  <button type="button" onClick={() => jumpTo('room-turns')}>
+                    Turns
+                  </button>
+                  {(isTherapist || checkinState.open) && (
+                    <button type="button" onClick={() => jumpTo('room-checkin')}>
+                      Check-in
+                      {checkinWaiting && (
+                        <span className="room-side__badge" data-testid="checkin-waiting">
+                          new<span className="sr-only"> check-in to answer</span>
+                        </span>
+                      )}
+                    </button>
                   )}
-                </button>
-              )}
-              {(isTherapist || exercise) && (
-                <button type="button" data-testid="roleplay-tab" onClick={() => jumpTo('room-roleplay')}>
-                  Role-play
-                  {exercise && !isTherapist && (
-                    <span className="room-side__badge">
-                      on<span className="sr-only"> now</span>
-                    </span>
+                  {(isTherapist || exercise) && (
+                    <button type="button" data-testid="roleplay-tab" onClick={() => jumpTo('room-roleplay')}>
+                      Role-play
+                      {exercise && !isTherapist && (
+                        <span className="room-side__badge">
+                          on<span className="sr-only"> now</span>
+                        </span>
+                      )}
+                    </button>
                   )}
-                </button>
-              )}
-              <button type="button" data-testid="chat-tab" onClick={() => jumpTo('room-chat')}>
-                Chat
-                {unread > 0 && (
-                  <span className="room-side__badge" data-testid="chat-unread">
-                    {unread}
-                    <span className="sr-only"> unread</span>
-                  </span>
-                )}
-              </button>
-            </nav>
-            {/* Focusable: it scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
-            <div className="room-side__tools" tabIndex={0} role="region" aria-label="Turns, check-in and more">
-              {isTherapist && (
-                <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
-              )}
-              {isTherapist && (
-                <LobbyPanel
-                  waiting={state.lobby}
-                  now={now}
-                  busy={busy.admit}
-                  onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
-                  chimeMuted={chimeMuted}
-                  onChimeMutedChange={setChimeMuted}
-                  panelRef={lobbyRef}
-                />
-              )}
-              <RoleplayPanel
-                roleplay={facilitation.roleplay}
-                selfUserId={state.selfUserId}
-                selfRole={state.selfRole}
-                participants={state.participants}
-              />
-              <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
-              {isTherapist ? (
-                <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
-              ) : (
-                <CheckinForm checkins={facilitation.checkins} />
-              )}
-              {/* Less urgent than the floor and check-ins: below them, so those stay in view at 1366×768. */}
-              {isTherapist && state.session?.kind === 'family' && <GuestInvitePanel sessionId={state.session.id} />}
-              {isTherapist && actions.allowScreenShare && (
-                <ScreenSharePanel
-                  share={state.screenShare}
+                  <button type="button" data-testid="chat-tab" onClick={() => jumpTo('room-chat')}>
+                    Chat
+                    {unread > 0 && (
+                      <span className="room-side__badge" data-testid="chat-unread">
+                        {unread}
+                        <span className="sr-only"> unread</span>
+                      </span>
+                    )}
+                  </button>
+                </nav>
+                {/* Focusable: it scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
+                <div className="room-side__tools" tabIndex={0} role="region" aria-label="Turns, check-in and more">
+                  {isTherapist && (
+                    <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
+                  )}
+                  {isTherapist && (
+                    <LobbyPanel
+                      waiting={state.lobby}
+                      now={now}
+                      busy={busy.admit}
+                      onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
+                      chimeMuted={chimeMuted}
+                      onChimeMutedChange={setChimeMuted}
+                      panelRef={lobbyRef}
+                    />
+                  )}
+                  <RoleplayPanel
+                    roleplay={facilitation.roleplay}
+                    selfUserId={state.selfUserId}
+                    selfRole={state.selfRole}
+                    participants={state.participants}
+                  />
+                  <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
+                  {isTherapist ? (
+                    <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
+                  ) : (
+                    <CheckinForm checkins={facilitation.checkins} />
+                  )}
+                  {/* Less urgent than the floor and check-ins: below them, so those stay in view at 1366×768. */}
+                  {isTherapist && state.session?.kind === 'family' && <GuestInvitePanel sessionId={state.session.id} />}
+                  {isTherapist && actions.allowScreenShare && (
+                    <ScreenSharePanel
+                      share={state.screenShare}
+                      participants={state.participants}
+                      onAllow={(id, allowed) => void run(null, () => actions.allowScreenShare!(id, allowed))}
+                    />
+                  )}
+                </div>
+                <ChatPanel
+                  chat={facilitation.chat}
+                  selfUserId={state.selfUserId}
+                  selfRole={state.selfRole}
                   participants={state.participants}
-                  onAllow={(id, allowed) => void run(null, () => actions.allowScreenShare!(id, allowed))}
+                  onUnreadChange={setUnread}
                 />
-              )}
-            </div>
-            <ChatPanel
-              chat={facilitation.chat}
-              selfUserId={state.selfUserId}
-              selfRole={state.selfRole}
-              participants={state.participants}
-              onUnreadChange={setUnread}
-            />
+              </>
+            )}
           </aside>
         ) : guestChat ? (
           <aside className="room-side" aria-label="Group chat">

@@ -234,6 +234,7 @@ try {
         await failureShots({ patient: page, sender: sender.page });
         throw e;
       });
+      if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at) };
       const marks = await page.evaluate(timingsScript);
       row.prepared = marks.prepared;

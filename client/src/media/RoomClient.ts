@@ -52,6 +52,8 @@ export interface JoinTimings {
   firstConsume?: number;
   /** Media came from transports prepared in the lobby (admission only consumed). */
   prepared?: boolean;
+  /** The receive transport's idle data channel was opened (it connects before it receives: waiting room). */
+  warmup?: number;
   /** The first `transport.consume` was called (SDP work starts). */
   consumeStart?: number;
   /** The receive transport asked to connect (its DTLS parameters are known) and the server's answer. */
@@ -86,6 +88,8 @@ export class RoomClient {
   private deviceLoad: { key: string; promise: Promise<Device> } | null = null;
   private sendTransport: types.Transport | null = null;
   private recvTransport: types.Transport | null = null;
+  /** A receive transport warmed on the pre-join page (`media:warm`): connected before the join, adopted by it. */
+  private warmRecv: types.Transport | null = null;
   private readonly producers = new Map<'mic' | 'camera', types.Producer>();
   private readonly consumers = new Map<string, { consumer: types.Consumer; userId: string; kind: 'audio' | 'video'; source: MediaSource }>();
   private joinRequest: RoomJoinRequest | null = null;
@@ -139,7 +143,33 @@ export class RoomClient {
     warmUpDevice();
     this.ask('media:capabilities', {})
       .then(({ routerRtpCapabilities }) => this.loadDevice(routerRtpCapabilities as unknown as types.RtpCapabilities))
+      .then((device) => this.warmReceiving(device))
       .catch(() => undefined); // joining loads it then
+  }
+
+  /**
+   * Still on the pre-join page: a receive transport that connects now (ICE,
+   * DTLS), so the consumers of the join answer start on a connected one and
+   * the first remote frame does not wait for a handshake. The server answers
+   * null when there is nothing to warm for (nobody in the room yet…); the join
+   * then prepares everything, as without.
+   */
+  private async warmReceiving(device: Device): Promise<void> {
+    if (this.current.phase !== 'idle' || this.warmRecv || this.closed) return;
+    const { recv } = await this.ask('media:warm', { sessionId: this.sessionId });
+    if (!recv || this.current.phase !== 'idle' || this.closed) return;
+    const transport = this.wireTransport(device.createRecvTransport(this.transportOptions(recv)));
+    this.warmRecv = transport;
+    this.warmUp(transport, recv);
+  }
+
+  /** The warm transport, if the join answer kept it (same id); otherwise it is closed. */
+  private takeWarmRecv(recvId: string): types.Transport | null {
+    const warm = this.warmRecv;
+    this.warmRecv = null;
+    if (warm && !warm.closed && warm.id === recvId) return warm;
+    warm?.close();
+    return null;
   }
 
   get state(): RoomState {
@@ -522,6 +552,12 @@ export class RoomClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.warmRecv) {
+      // Left the pre-join page: the server closes the warm transport it kept for us.
+      this.warmRecv.close();
+      this.warmRecv = null;
+      if (this.current.phase === 'idle') void this.ask('room:leave', { sessionId: this.sessionId }).catch(() => undefined);
+    }
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
     this.stopQualityWatch();
     this.offs.forEach((off) => off());
@@ -631,10 +667,12 @@ export class RoomClient {
     if (!this.device) return {};
     this.pendingConsumers = [];
     const stream = this.current.localStream;
+    const warm = this.warmRecv && !this.warmRecv.closed ? this.warmRecv.id : undefined;
     return {
       media: {
         rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown>,
         send: !!stream && stream.getTracks().length > 0,
+        ...(warm ? { warm } : {}),
       },
     };
   }
@@ -685,7 +723,10 @@ export class RoomClient {
    */
   private async useMedia(device: Device, prepared: MediaPrepared, early: ConsumerInfo[], generation: number): Promise<void> {
     this.timings.transports = performance.now();
-    this.recvTransport = this.wireTransport(device.createRecvTransport(this.transportOptions(prepared.recv)));
+    const warm = this.takeWarmRecv(prepared.recv.id);
+    if (warm) this.timings.prepared = true;
+    this.recvTransport = warm ?? this.wireTransport(device.createRecvTransport(this.transportOptions(prepared.recv)));
+    if (!warm) this.warmUp(this.recvTransport, prepared.recv);
     this.startQualityWatch();
     const ids = new Set(prepared.consumers.map((c) => c.consumerId));
     const all = [...prepared.consumers, ...early.filter((c) => !ids.has(c.consumerId))];
@@ -777,7 +818,29 @@ export class RoomClient {
       iceParameters: info.iceParameters as unknown as types.IceParameters,
       iceCandidates: info.iceCandidates as unknown as types.IceCandidate[],
       dtlsParameters: info.dtlsParameters as unknown as types.DtlsParameters,
+      ...(info.sctpParameters ? { sctpParameters: info.sctpParameters as unknown as types.SctpParameters } : {}),
     };
+  }
+
+  /**
+   * A receive transport prepared before anything is to be received (the
+   * waiting room): opening its idle data channel runs ICE and DTLS now, so
+   * the consumers after admission start on a connected transport. Where this
+   * fails, the first consumer connects it, as without.
+   */
+  private warmUp(transport: types.Transport, info: TransportInfo): void {
+    const w = info.warmup;
+    if (!w) return;
+    this.timings.warmup ??= performance.now();
+    void transport
+      .consumeData({
+        id: w.id,
+        dataProducerId: w.dataProducerId,
+        sctpStreamParameters: w.sctpStreamParameters as unknown as types.SctpStreamParameters,
+        label: w.label,
+        protocol: w.protocol,
+      })
+      .catch(() => undefined);
   }
 
   private wireTransport(transport: types.Transport): types.Transport {

@@ -6,7 +6,7 @@ import { crisisListenSchema, crisisResolveSchema, crisisWithdrawSchema } from '.
 import { crisisAlertRefSchema, crisisMoveSchema, crisisReturnSchema, crisisSessionSchema } from './crisis';
 import { roleplayAssignSchema, roleplayBreakoutsSchema, roleplayDebriefSchema, roleplayFeedbackSchema, roleplayJoinBreakoutSchema, roleplaySessionSchema, roleplayStartSceneSchema, roleplayStartSchema, roleplaySwapSchema } from './roleplay';
 import { admitSchema, connectTransportSchema, consumerRefSchema, createTransportSchema, preferredLayersSchema, produceSchema, restartIceSchema, roomJoinSchema, selfMediaSchema, sessionRefSchema, setRtpCapabilitiesSchema, targetUserSchema } from './room';
-import { facilitationStateSchema, mediaCapabilitiesSchema, mediaPrepareSchema } from './join';
+import { facilitationStateSchema, mediaCapabilitiesSchema, mediaPrepareSchema, mediaWarmSchema } from './join';
 import { consumerVisibleSchema } from './viewing';
 import { muteAllSchema } from './moderation';
 import { screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
@@ -83,6 +83,7 @@ export const clientEventSchemas = {
   'media:capabilities': mediaCapabilitiesSchema,
   'media:setConsumerVisible': consumerVisibleSchema,
   'media:prepare': mediaPrepareSchema,
+  'media:warm': mediaWarmSchema,
   'facilitation:state': facilitationStateSchema,
   'crisis:withdraw': crisisWithdrawSchema,
   'crisis:listenToGroup': crisisListenSchema,

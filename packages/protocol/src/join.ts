@@ -29,6 +29,19 @@ export const mediaPrepareSchema = z.object({
   send: z.boolean(),
 });
 
+/**
+ * `media:warm` (pre-join page): a receive transport that connects now, before
+ * the user enters, so the join answer's consumers start on a connected
+ * transport. `recv` is null when there is nothing to warm for (nobody in the
+ * room yet, the session hosted by another node, the user already in it
+ * elsewhere); the join then prepares media as usual. The join names the warm
+ * transport in `media.warm`.
+ */
+export const mediaWarmSchema = z.object({ sessionId: idSchema });
+export interface MediaWarmed {
+  recv: TransportInfo | null;
+}
+
 export interface MediaPrepared {
   recv: TransportInfo;
   send: TransportInfo | null;

@@ -150,6 +150,23 @@ export interface TransportInfo {
   iceParameters: Record<string, unknown>;
   iceCandidates: Record<string, unknown>[];
   dtlsParameters: Record<string, unknown>;
+  /** A receive transport that connects before it has anything to receive (see `warmup`). */
+  sctpParameters?: Record<string, unknown>;
+  /**
+   * An idle data channel to open on this receive transport at once: opening it
+   * runs ICE and DTLS now (in the waiting room, on the pre-join page), so the
+   * first consumers after admission or entry start on a connected transport.
+   * Nothing is ever sent on it.
+   */
+  warmup?: WarmupChannelInfo;
+}
+
+export interface WarmupChannelInfo {
+  id: string;
+  dataProducerId: string;
+  sctpStreamParameters: Record<string, unknown>;
+  label: string;
+  protocol: string;
 }
 
 export interface ConsumerInfo {
@@ -172,7 +189,14 @@ export const roomJoinSchema = z.object({
   safety: safetyCheckSchema.optional(),
   consent: consentSchema.optional(),
   /** The page's loaded Device: the answer then carries both transports and what to consume now (see join.ts). */
-  media: z.object({ rtpCapabilities: rtpCapabilitiesSchema, send: z.boolean() }).optional(),
+  media: z
+    .object({
+      rtpCapabilities: rtpCapabilitiesSchema,
+      send: z.boolean(),
+      /** The receive transport `media:warm` gave this socket on the pre-join page: kept, already connected. */
+      warm: idSchema.optional(),
+    })
+    .optional(),
 });
 export type RoomJoinRequest = z.infer<typeof roomJoinSchema>;
 

@@ -23,7 +23,7 @@ import type {
 } from './room';
 import type { consumerVisibleSchema, ProducerMaxLayerChanged } from './viewing';
 import type { MuteAllResult, MutedByTherapistPush, muteAllSchema } from './moderation';
-import type { FacilitationState, facilitationStateSchema, mediaCapabilitiesSchema, MediaPrepared, mediaPrepareSchema } from './join';
+import type { FacilitationState, facilitationStateSchema, mediaCapabilitiesSchema, MediaPrepared, mediaPrepareSchema, MediaWarmed, mediaWarmSchema } from './join';
 import type { ChatHistory, ChatMessage, chatDeleteSchema, chatHistorySchema, chatSendSchema, chatSetPatientPrivateSchema } from './chat';
 import type { FloorView, turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 import type { CheckinAnswerView, CheckinInfo, CheckinState, checkinRefSchema, checkinSessionSchema, checkinSubmitSchema } from './checkins';
@@ -95,6 +95,7 @@ export interface ClientToServerEvents {
   'media:setConsumerVisible': (payload: In<typeof consumerVisibleSchema>, ack: AckCallback<Empty>) => void;
   /** Both transports (in parallel) and everything to consume now, in one answer; also allowed while waiting in the lobby (see join.ts). */
   'media:prepare': (payload: In<typeof mediaPrepareSchema>, ack: AckCallback<MediaPrepared>) => void;
+  'media:warm': (payload: In<typeof mediaWarmSchema>, ack: AckCallback<MediaWarmed>) => void;
   /** Chat, turns, check-ins, crisis and role-play state in one answer, once per entry into the room (see join.ts). */
   'facilitation:state': (payload: In<typeof facilitationStateSchema>, ack: AckCallback<FacilitationState>) => void;
 
@@ -307,6 +308,7 @@ export const GUEST_SOCKET_EVENTS: readonly (keyof ClientToServerEvents)[] = [
   'media:setSelf',
   'media:capabilities',
   'media:prepare',
+  'media:warm',
   'media:setConsumerVisible',
   'screen:state',
   'screen:start',

@@ -1,4 +1,4 @@
-import type { ConsumerInfo, JoinResult, MediaPrepared } from '@hearth/protocol';
+import type { ConsumerInfo, JoinResult, MediaPrepared, MediaWarmed } from '@hearth/protocol';
 import { request } from '../helpers/socket';
 import { collect, CONSENT, connectAs, inProgressGroupSession, nextEvent, opusSendParameters, SAFETY, type Person } from '../helpers/room-helpers';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -15,6 +15,14 @@ const vp8SendParameters = (ssrc: number) => ({
 });
 
 jest.setTimeout(90_000);
+
+async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 type Ok<T> = { ok: true; data: T };
 const ok = <T>(ack: unknown): T => {
@@ -56,12 +64,23 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
     expect(await request(p2.socket, 'media:capabilities', { sessionId })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
+  it('warms nothing before anyone is in the room (nothing to receive yet), and knows no session it does not know', async () => {
+    expect(ok<MediaWarmed>(await request(p2.socket, 'media:warm', { sessionId }))).toEqual({ recv: null });
+    expect(app.app.get(MediaService).getRoom(sessionId)?.hasPeer(p2.userId) ?? false).toBe(false);
+    expect(await request(p2.socket, 'media:warm', { sessionId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'session_not_found' },
+    });
+  });
+
   it('answers a join that carries the device’s capabilities with both transports and the consumers to use', async () => {
     const t = ok<Extract<JoinResult, { status: 'admitted' }>>(
       await request(therapist.socket, 'room:join', { sessionId, media: { rtpCapabilities: caps, send: true } }),
     );
     expect(t.room.routerRtpCapabilities).toEqual(caps);
     expect(t.media).toMatchObject({ recv: { id: expect.any(String) }, send: { id: expect.any(String) }, consumers: [] });
+    // In the room at once: the first consumer connects the transport, no warm-up channel.
+    expect(t.media!.recv.warmup).toBeUndefined();
     ok(await request(therapist.socket, 'media:produce', { sessionId, transportId: t.media!.send!.id, kind: 'audio', source: 'mic', rtpParameters: opusSendParameters(3001) }));
     therapistSend = t.media!.send!.id;
   });
@@ -82,6 +101,8 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
     expect(w.routerRtpCapabilities).toEqual(caps);
     // Transports exist before admission; nothing to consume while waiting (the therapist's mic is live).
     expect(w.media).toMatchObject({ recv: { id: expect.any(String) }, send: { id: expect.any(String) }, consumers: [] });
+    // The lobby's receive transport comes with an idle data channel to open now: ICE and DTLS before admission.
+    expect(w.media!.recv).toMatchObject({ sctpParameters: expect.any(Object), warmup: { dataProducerId: expect.any(String), label: 'hearth-warmup' } });
     ok(await request(p1.socket, 'media:produce', { sessionId, transportId: w.media!.send!.id, kind: 'audio', source: 'mic', rtpParameters: opusSendParameters(3002) }));
     // A waiting patient still cannot do what only admitted members may.
     expect(await request(p1.socket, 'media:setSelf', { sessionId, source: 'mic', on: true })).toMatchObject({ ok: false, error: { code: 'not_admitted' } });
@@ -120,6 +141,49 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
     expect(again.consumers.map((c) => c.userId)).toEqual([therapist.userId]);
     // Four transports at most per person: repeated prepares do not pile them up.
     for (let i = 0; i < 3; i++) ok(await request(p1.socket, 'media:prepare', { sessionId, rtpCapabilities: caps, send: true }));
+  });
+
+  it('warms a pre-join page’s receive transport and keeps it for that socket’s join; a closed page takes it away', async () => {
+    const p3 = await connectAs(app, 'patient3@hearth.test');
+    const p4 = await connectAs(app, 'patient4@hearth.test');
+    people.push(p3, p4);
+    const media = app.app.get(MediaService).getRoom(sessionId)!;
+    const warmed = ok<MediaWarmed>(await request(p3.socket, 'media:warm', { sessionId }));
+    expect(warmed.recv).toMatchObject({ id: expect.any(String), sctpParameters: expect.any(Object), warmup: { label: 'hearth-warmup' } });
+    // A warm peer receives nothing: no capabilities, no consumers, and nobody's new media comes to it.
+    expect([...media.peer(p3.userId).transports.keys()]).toEqual([warmed.recv!.id]);
+    expect(media.peer(p3.userId).rtpCapabilities).toBeUndefined();
+    expect(media.consumersOf(p3.userId)).toEqual([]);
+    // Its page connects that transport (ICE, DTLS) before joining — that one, and no other.
+    const dtls = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
+    ok(await request(p3.socket, 'media:connectTransport', { sessionId, transportId: warmed.recv!.id, dtlsParameters: dtls }));
+    expect(await request(p4.socket, 'media:connectTransport', { sessionId, transportId: warmed.recv!.id, dtlsParameters: dtls })).toMatchObject({
+      ok: false,
+      error: { code: 'not_admitted' },
+    });
+
+    const w = ok<Extract<JoinResult, { status: 'waiting' }>>(
+      await request(p3.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT, media: { rtpCapabilities: caps, send: true, warm: warmed.recv!.id } }),
+    );
+    // The join keeps the warm transport (already connecting) and adds the send side.
+    expect(w.media!.recv.id).toBe(warmed.recv!.id);
+    expect(w.media!.send).toMatchObject({ id: expect.any(String) });
+    expect(media.peer(p3.userId).transports.size).toBe(2);
+
+    // A join naming a transport that is not its own warm one gets fresh transports.
+    const other = ok<MediaWarmed>(await request(p4.socket, 'media:warm', { sessionId }));
+    const w4 = ok<Extract<JoinResult, { status: 'waiting' }>>(
+      await request(p4.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT, media: { rtpCapabilities: caps, send: false, warm: warmed.recv!.id } }),
+    );
+    expect(w4.media!.recv.id).not.toBe(other.recv!.id);
+    expect(w4.media!.recv.id).not.toBe(warmed.recv!.id);
+    ok(await request(p4.socket, 'room:leave', { sessionId }));
+
+    // Warmed, then the page closed: the transport goes with the socket.
+    const again = ok<MediaWarmed>(await request(p4.socket, 'media:warm', { sessionId }));
+    expect(media.peer(p4.userId).transports.has(again.recv!.id)).toBe(true);
+    p4.socket.close();
+    await waitFor(() => !media.hasPeer(p4.userId));
   });
 
   it('forwards only what is seen: a browser pauses and resumes its own video consumers, never audio, never someone else’s', async () => {

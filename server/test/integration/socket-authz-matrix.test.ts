@@ -103,6 +103,7 @@ const ALLOWED: Record<ClientEventName, MatrixCaller[]> = {
   'media:capabilities': ALL, // the SFU's codecs, asked before entering: nothing about anyone
   'media:setConsumerVisible': [P, C, G],
   'media:prepare': [P, W, C, G],
+  'media:warm': [P, W, C, G], // anyone who may join; an empty answer when there is nothing to warm for
   'facilitation:state': [P, C],
   'crisis:withdraw': ALL_BUT_GUESTS, // only the caller's own alert: anyone else's (or none) is not found, never withdrawn
   'crisis:resolve': [C],

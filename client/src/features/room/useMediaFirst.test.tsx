@@ -17,7 +17,7 @@ function Room({ expectVideo, capMs }: { expectVideo: boolean; capMs?: number }) 
 }
 
 describe('useMediaFirst: the side column mounts after the first remote frame', () => {
-  const proto = HTMLVideoElement.prototype as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
+  const proto = HTMLVideoElement.prototype as unknown as { requestVideoFrameCallback?: (cb: () => void) => number };
   let frameCallbacks: (() => void)[];
 
   beforeEach(() => {
@@ -44,7 +44,7 @@ describe('useMediaFirst: the side column mounts after the first remote frame', (
     // The video is in the grid, no frame yet.
     expect(frameCallbacks).toHaveLength(1);
     expect(screen.queryByTestId('side')).toBeNull();
-    act(() => frameCallbacks[0]());
+    act(() => frameCallbacks[0]!());
     expect(screen.getByTestId('side')).toBeTruthy();
   });
 

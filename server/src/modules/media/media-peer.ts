@@ -27,6 +27,11 @@ export class MediaPeer {
     transport.observer.once('close', () => this.transports.delete(transport.id));
   }
 
+  /** Closes every transport but `keepId` (a warm receive transport that joins the room as it is). */
+  closeAllBut(keepId: string): void {
+    for (const [id, t] of [...this.transports]) if (id !== keepId) t.close();
+  }
+
   transport(id: string): types.WebRtcTransport<TransportAppData> {
     const t = this.transports.get(id);
     if (!t) throw new MediaError(MediaErrorCode.UnknownTransport, 'Unknown media connection.');

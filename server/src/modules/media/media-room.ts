@@ -28,6 +28,7 @@ export const SENDER_LAYER_LOWER_AFTER_MS = 2000;
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private readonly peers = new Map<PeerId, MediaPeer>();
   private closed = false;
+  private warmup: Promise<types.DataProducer> | null = null;
   /** Each simulcast camera's top layer, as watched: changes go to the sender ('senderMaxLayer'). */
   private readonly senderLayers = new SenderLayerPolicy({
     lowerAfterMs: SENDER_LAYER_LOWER_AFTER_MS,
@@ -104,8 +105,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.getOrCreatePeer(peerId).rtpCapabilities = caps;
   }
 
-  async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportInfo> {
+  /**
+   * A WebRTC transport for the peer. `warm` (receive only): with SCTP and an
+   * idle data channel for the client to open at once, so ICE and DTLS run
+   * before the first consumer (the waiting room, the pre-join page).
+   */
+  async createTransport(peerId: PeerId, direction: 'send' | 'recv', opts: { warm?: boolean } = {}): Promise<TransportInfo> {
     const peer = this.getOrCreatePeer(peerId);
+    const warm = opts.warm === true && direction === 'recv';
     const transport = await this.router.createWebRtcTransport<TransportAppData>({
       listenInfos: [
         { protocol: 'udp', ip: this.network.listenIp, announcedAddress: this.network.announcedAddress },
@@ -115,15 +122,41 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       enableTcp: true,
       preferUdp: true,
       initialAvailableOutgoingBitrate: 1_000_000,
+      ...(warm ? { enableSctp: true, numSctpStreams: { OS: 1, MIS: 1 } } : {}),
       appData: { peerId, direction },
     });
     peer.addTransport(transport);
-    return {
+    const info: TransportInfo = {
       id: transport.id,
       iceParameters: { ...transport.iceParameters },
       iceCandidates: transport.iceCandidates.map((c) => ({ ...c })),
       dtlsParameters: { ...transport.dtlsParameters },
     };
+    if (!warm || !transport.sctpParameters) return info;
+    const warmup = await this.guard(async () =>
+      transport.consumeData({ dataProducerId: (await this.warmupSource()).id }),
+    ).catch(() => null); // no warm-up: the transport connects with its first consumer, as without
+    if (!warmup?.sctpStreamParameters) return info;
+    return {
+      ...info,
+      sctpParameters: { ...transport.sctpParameters },
+      warmup: {
+        id: warmup.id,
+        dataProducerId: warmup.dataProducerId,
+        sctpStreamParameters: { ...warmup.sctpStreamParameters },
+        label: warmup.label,
+        protocol: warmup.protocol,
+      },
+    };
+  }
+
+  /** The room's one idle data source, whose channel warms receive transports up (nothing is ever sent on it). */
+  private warmupSource(): Promise<types.DataProducer> {
+    this.warmup ??= this.router
+      .createDirectTransport()
+      .then((direct) => direct.produceData({ label: 'hearth-warmup' }));
+    this.warmup.catch(() => (this.warmup = null));
+    return this.warmup;
   }
 
   async connectTransport(peerId: PeerId, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {

@@ -14,6 +14,7 @@ import {
   createTransportSchema,
   mediaCapabilitiesSchema,
   mediaPrepareSchema,
+  mediaWarmSchema,
   preferredLayersSchema,
   produceSchema,
   restartIceSchema,
@@ -27,6 +28,7 @@ import {
   type MuteAllResult,
   type JoinResult,
   type MediaPrepared,
+  type MediaWarmed,
   type TransportInfo,
 } from '@hearth/protocol';
 import { RoomsService } from '../rooms/rooms.service';
@@ -150,6 +152,11 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
     return handleRequest('media:prepare', mediaPrepareSchema, p, (r) =>
       this.rooms.prepareMedia(s.data.userId, r.sessionId, r.rtpCapabilities as types.RtpCapabilities, r.send),
     );
+  }
+
+  @SubscribeMessage('media:warm')
+  warm(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<MediaWarmed>> {
+    return handleRequest('media:warm', mediaWarmSchema, p, (r) => this.oneAtATime(s.data.userId, () => this.rooms.warmMedia(s.data.userId, s.id, r.sessionId)));
   }
 
   @SubscribeMessage('media:connectTransport')

@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { types } from 'mediasoup';
-import type { JoinResult, RoomJoinRequest } from '@hearth/protocol';
+import type { JoinResult, MediaWarmed, RoomJoinRequest } from '@hearth/protocol';
 import { MediaService } from '../media/media.service';
 import { Notifier } from '../realtime/notifier';
 import { AttendanceRecorder } from './attendance-recorder';
 import { SessionEnding } from './entities/session-ending.entity';
 import { LiveStateStore } from './live-state/live-state.store';
 import { LiveRooms, type LiveRoom } from './live-rooms';
+
+/** A pre-join page's warm receive transport closes if its user has not entered by then. */
+export const WARM_PEER_TTL_MS = 10 * 60_000;
 import { MediaPolicy } from './media-policy';
 import { Presence } from './presence';
 import { RoomPushes } from './room-pushes';
@@ -75,7 +78,7 @@ export class Admission {
       this.notifier.leaveSession(userId, req.sessionId);
       this.pushes.lobby(entry);
       const room = await this.sessionMedia.wireMediaRoom(req.sessionId);
-      const media = req.media ? await this.prepareMedia(userId, req.sessionId, req.media.rtpCapabilities as types.RtpCapabilities, req.media.send) : undefined;
+      const media = req.media ? await this.prepareMedia(userId, req.sessionId, req.media.rtpCapabilities as types.RtpCapabilities, req.media.send, { socketId, transportId: req.media.warm }) : undefined;
       return {
         status: 'waiting',
         session: ctx.session,
@@ -88,7 +91,7 @@ export class Admission {
     if (previousSocket && previousSocket !== socketId) this.media.getRoom(req.sessionId)?.removePeer(userId);
     await this.enterRoom(entry, userId, now);
     // Asked with the join: transports and consumers in this same answer.
-    const media = req.media ? await this.prepareMedia(userId, req.sessionId, req.media.rtpCapabilities as types.RtpCapabilities, req.media.send) : undefined;
+    const media = req.media ? await this.prepareMedia(userId, req.sessionId, req.media.rtpCapabilities as types.RtpCapabilities, req.media.send, { socketId, transportId: req.media.warm }) : undefined;
     return { status: 'admitted', session: ctx.session, room: await this.sessionMedia.snapshot(entry, userId), ...(media ? { media } : {}) };
   }
 
@@ -109,6 +112,8 @@ export class Admission {
   async leave(userId: string, sessionId: string, now: Date): Promise<void> {
     const entry = this.rooms.get(sessionId);
     if (!entry) return;
+    // A pre-join page closed: its warm transport goes.
+    this.unwarm(sessionId, userId);
     const wasIn = entry.live.isAdmitted(userId);
     const m = entry.live.leave(userId);
     this.liveState.changed(sessionId);
@@ -158,11 +163,55 @@ export class Admission {
     await this.presence.gone(entry, targetId);
   }
 
-  /** Transports and consumers for an admitted or waiting member (waiting ones consume nothing until admitted). */
-  async prepareMedia(userId: string, sessionId: string, caps: types.RtpCapabilities, send: boolean) {
+  /**
+   * Transports and consumers for an admitted or waiting member (waiting ones
+   * consume nothing until admitted). `warm`: the receive transport this
+   * socket warmed on the pre-join page, kept if it is still there.
+   */
+  async prepareMedia(userId: string, sessionId: string, caps: types.RtpCapabilities, send: boolean, warm?: { socketId: string; transportId?: string }) {
     const entry = this.rooms.admittedOrWaiting(userId, sessionId);
     const room = await this.sessionMedia.wireMediaRoom(sessionId);
-    return this.policy.prepareMedia(entry, room, userId, caps, send);
+    const warmed = entry.warmPeers.get(userId);
+    entry.warmPeers.delete(userId);
+    if (warmed) clearTimeout(warmed.expiry);
+    const keep = warmed && warm?.transportId === warmed.recv.id && warm.socketId === warmed.socketId ? warmed.recv : undefined;
+    return this.policy.prepareMedia(entry, room, userId, caps, send, keep);
+  }
+
+  /**
+   * The pre-join page: a receive transport for `userId` that connects now
+   * (ICE, DTLS) with nothing on it, kept for this socket's `room:join`. Only
+   * for someone who may join now, in a room that is live on this node, who
+   * is not already in it from another tab; otherwise `recv: null`.
+   */
+  async warm(userId: string, socketId: string, sessionId: string, now: Date): Promise<MediaWarmed> {
+    const ctx = await this.directory.getJoinContext(sessionId, userId, now);
+    if (!ctx) throw new RoomError(RoomErrorCode.SessionNotFound, 'That session does not exist.');
+    if (ctx.role === 'none') throw new RoomError(RoomErrorCode.NotAParticipant, 'You are not part of this session.');
+    const entry = this.rooms.get(sessionId);
+    const room = this.media.getRoom(sessionId);
+    const cold = { recv: null };
+    if (!ctx.joinWindowOpen || !entry || entry.live.isEnded || !room || room.isClosed || !this.hosting.hostsHere(sessionId)) return cold;
+    const member = entry.live.member(userId);
+    if (member?.connected && entry.sockets.has(userId)) return cold;
+    const earlier = entry.warmPeers.get(userId);
+    if (earlier) clearTimeout(earlier.expiry);
+    entry.warmPeers.delete(userId);
+    if (room.hasPeer(userId)) room.removePeer(userId);
+    const recv = await room.createTransport(userId, 'recv', { warm: true });
+    const expiry = setTimeout(() => this.unwarm(sessionId, userId, recv.id), WARM_PEER_TTL_MS).unref();
+    entry.warmPeers.set(userId, { socketId, recv, expiry });
+    return { recv };
+  }
+
+  /** A warm transport nobody used: closed (unless its user has entered on it meanwhile). */
+  unwarm(sessionId: string, userId: string, transportId?: string): void {
+    const entry = this.rooms.get(sessionId);
+    const warmed = entry?.warmPeers.get(userId);
+    if (!entry || !warmed || (transportId && warmed.recv.id !== transportId)) return;
+    clearTimeout(warmed.expiry);
+    entry.warmPeers.delete(userId);
+    if (!entry.live.member(userId)?.connected) this.media.getRoom(sessionId)?.removePeer(userId);
   }
 
   private async enterRoom(entry: LiveRoom, userId: string, now: Date): Promise<void> {

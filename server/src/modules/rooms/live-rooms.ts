@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { MediaSource, SessionInfo } from '@hearth/protocol';
+import type { MediaSource, SessionInfo, TransportInfo } from '@hearth/protocol';
 import { LiveSession, type Member } from './domain/live-session';
 import { MediaRules } from './domain/media-rules';
 import { RoomError, RoomErrorCode } from './rooms.error';
@@ -15,6 +15,16 @@ export interface LiveRoom {
   graceTimers: Map<string, NodeJS.Timeout>;
   /** What waiting patients who prepared their media want on once admitted (their producers stay paused at the SFU until then). */
   lobbyMedia: Map<string, Partial<Record<MediaSource, boolean>>>;
+  /** Receive transports warmed on a pre-join page (`media:warm`), by user: kept for that socket's join. */
+  warmPeers: Map<string, WarmPeer>;
+}
+
+/** A would-be joiner's receive transport, connected before they enter; nothing is consumed on it until they join. */
+export interface WarmPeer {
+  socketId: string;
+  recv: TransportInfo;
+  /** Unused for too long: the transport closes. */
+  expiry: NodeJS.Timeout;
 }
 
 /**
@@ -40,6 +50,7 @@ export class LiveRooms {
         sockets: new Map(),
         graceTimers: new Map(),
         lobbyMedia: new Map(),
+        warmPeers: new Map(),
       };
       this.rooms.set(sessionId, entry);
     }
@@ -51,6 +62,7 @@ export class LiveRooms {
     const stale = this.rooms.get(sessionId);
     if (!stale) return;
     for (const t of stale.graceTimers.values()) clearTimeout(t);
+    for (const w of stale.warmPeers.values()) clearTimeout(w.expiry);
     this.rooms.delete(sessionId);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { types } from 'mediasoup';
-import { MIC_HOLD_NOTES, type ConsumerInfo, type MediaPrepared, type MediaSource, type SelfSource } from '@hearth/protocol';
+import { MIC_HOLD_NOTES, type ConsumerInfo, type MediaPrepared, type MediaSource, type SelfSource, type TransportInfo } from '@hearth/protocol';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
@@ -57,11 +57,22 @@ export class MediaPolicy {
    * Both transports at once and a consumer for everything the caller may see
    * now, in one answer. A repeated prepare replaces the caller's earlier media.
    */
-  async prepareMedia(entry: LiveRoom, room: MediaRoom, userId: string, caps: types.RtpCapabilities, send: boolean): Promise<MediaPrepared> {
-    if (room.hasPeer(userId)) room.removePeer(userId);
+  async prepareMedia(
+    entry: LiveRoom,
+    room: MediaRoom,
+    userId: string,
+    caps: types.RtpCapabilities,
+    send: boolean,
+    /** A receive transport warmed on the pre-join page: kept (it is connected or connecting). */
+    warmRecv?: TransportInfo,
+  ): Promise<MediaPrepared> {
+    const keep = warmRecv && room.hasPeer(userId) && room.peer(userId).transports.has(warmRecv.id) ? warmRecv : undefined;
+    if (keep) room.peer(userId).closeAllBut(keep.id);
+    else if (room.hasPeer(userId)) room.removePeer(userId);
     entry.lobbyMedia.delete(userId);
     const [recvInfo, sendInfo] = await Promise.all([
-      room.createTransport(userId, 'recv'),
+      // In the waiting room: a receive transport that connects now, so admission starts on a connected one.
+      keep ? Promise.resolve(keep) : room.createTransport(userId, 'recv', { warm: !entry.live.isAdmitted(userId) }),
       send ? room.createTransport(userId, 'send') : Promise.resolve(null),
     ]);
     room.setRtpCapabilities(userId, caps);

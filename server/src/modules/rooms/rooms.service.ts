@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { types } from 'mediasoup';
-import type { JoinResult, MediaPrepared, MediaSource, RoomJoinRequest, SelfSource, TransportInfo } from '@hearth/protocol';
+import type { JoinResult, MediaPrepared, MediaSource, MediaWarmed, RoomJoinRequest, SelfSource, TransportInfo } from '@hearth/protocol';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Admission } from './admission';
@@ -109,19 +109,32 @@ export class RoomsService {
     return this.admission.prepareMedia(userId, sessionId, caps, send);
   }
 
+  /** The pre-join page: a receive transport that connects before the user enters (see Admission.warm). */
+  async warmMedia(userId: string, socketId: string, sessionId: string, now = new Date()): Promise<MediaWarmed> {
+    return this.admission.warm(userId, socketId, sessionId, now);
+  }
+
   /** The router RTP capabilities every room shares, for loading a Device before joining. */
   async routerCapabilities(): Promise<Record<string, unknown>> {
     return { ...(await this.media.routerRtpCapabilities()) };
   }
 
   async connectTransport(userId: string, sessionId: string, transportId: string, dtls: types.DtlsParameters): Promise<void> {
-    const { room } = await this.inRoomOrLobby(userId, sessionId);
+    const room = await this.transportOwner(userId, sessionId, transportId);
     await room.connectTransport(userId, transportId, dtls);
   }
 
   async restartIce(userId: string, sessionId: string, transportId: string): Promise<types.IceParameters> {
-    const { room } = await this.inRoomOrLobby(userId, sessionId);
+    const room = await this.transportOwner(userId, sessionId, transportId);
     return room.restartIce(userId, transportId);
+  }
+
+  /** In the room or its lobby — or on the pre-join page, for the receive transport warmed there. */
+  private async transportOwner(userId: string, sessionId: string, transportId: string): Promise<MediaRoom> {
+    const warm = this.rooms.get(sessionId)?.warmPeers.get(userId);
+    const room = this.media.getRoom(sessionId);
+    if (warm?.recv.id === transportId && room) return room;
+    return (await this.inRoomOrLobby(userId, sessionId)).room;
   }
 
   /** The client can receive: consume everything it may see, and keep doing so for new producers. */

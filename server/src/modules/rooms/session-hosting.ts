@@ -48,6 +48,11 @@ export class SessionHosting {
     return this.leases.enabled;
   }
 
+  /** Whether this node hosts the session now (always, outside a cluster). */
+  hostsHere(sessionId: string): boolean {
+    return !this.clustered || this.leases.isHeld(sessionId);
+  }
+
   /**
    * Cluster: this node hosts the session, or the client is sent to the node
    * that does. Claiming a lease nobody holds (a new session, or its host

@@ -7,7 +7,7 @@
 //   admit — a patient waits in the lobby (media prepared there); the co-therapist
 //           clicks admit-user → first frame on the patient's page.
 //
-//   node scripts/hearth.mjs build && node bench/join-time.mjs [--runs 20] [--only enter|admit]
+//   node scripts/hearth.mjs build && node bench/join-time.mjs [--runs 20] [--only enter|admit] [--postgres [url]]
 //
 // Each run is a fresh browser context (new socket, new ICE + DTLS transports).
 // Frames are timed with requestVideoFrameCallback; across pages with
@@ -32,10 +32,38 @@ const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.i
 const runs = Number(arg('--runs')) || 20;
 const only = arg('--only');
 
-function startServer() {
+// --postgres [url]: the server on PostgreSQL, as deployed (a fresh database on that server, dropped after);
+// without it the embedded PGlite of `npm start`, whose queries run in the server's own thread.
+const postgresAdmin = process.argv.includes('--postgres')
+  ? (process.argv[process.argv.indexOf('--postgres') + 1]?.startsWith('postgres') ? process.argv[process.argv.indexOf('--postgres') + 1] : 'postgresql://postgres@127.0.0.1:5432/test')
+  : null;
+
+async function benchDatabase() {
+  if (!postgresAdmin) return { url: undefined, drop: async () => undefined };
+  const { Client } = createRequire(path.join(root, 'server', 'package.json'))('pg');
+  const name = `hearth_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: postgresAdmin });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(postgresAdmin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: postgresAdmin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function startServer() {
+  const db = await benchDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-'));
   const child = spawn(process.execPath, [path.join(appRoot, 'server/dist/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1', SOCKET_RATE_LIMIT_SCALE: '100' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1', SOCKET_RATE_LIMIT_SCALE: '100', ...(db.url ? { DATABASE_URL: db.url } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -43,7 +71,19 @@ function startServer() {
     const onData = (d) => {
       out += d;
       const m = /Hearth is running: (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolve({ url: m[1].replace('localhost', '127.0.0.1'), stop: () => { child.kill('SIGTERM'); rmSync(dataDir, { recursive: true, force: true }); } });
+      if (m) {
+        resolve({
+          url: m[1].replace('localhost', '127.0.0.1'),
+          database: db.url ? 'postgresql' : 'pglite',
+          stop: async () => {
+            const exited = new Promise((r) => child.once('exit', r));
+            child.kill('SIGTERM');
+            await exited;
+            rmSync(dataDir, { recursive: true, force: true });
+            await db.drop();
+          },
+        });
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (d) => (out += d));
@@ -261,11 +301,12 @@ try {
     bench: 'join-time',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) },
+    database: server.database,
     runs,
     summary,
     runsMs: Object.fromEntries(Object.entries(measures).map(([k, rows]) => [k, rows.map((r) => Object.fromEntries(Object.entries(r).map(([a, b]) => [a, typeof b === 'number' ? Math.round(b) : b])))])),
   };
-  console.log(`\nload average at the end: ${result.machine.loadavg.join(' ')} (${result.machine.cpus} cores)`);
+  console.log(`\nload average at the end: ${result.machine.loadavg.join(' ')} (${result.machine.cpus} cores); database: ${server.database}`);
   console.log('\nms from the click, p50 / p95:\n| measure | runs | join ack (admit: admitted push) | device loaded | transports | first consume | first frame |\n|---|---|---|---|---|---|---|');
   const cell = (x) => `${x.p50 ?? '–'} / ${x.p95 ?? '–'}`;
   for (const [name, s] of Object.entries(summary)) {
@@ -278,5 +319,5 @@ try {
   console.log(`\nwritten ${path.relative(root, file)}`);
 } finally {
   await browser.close();
-  server.stop();
+  await server.stop();
 }

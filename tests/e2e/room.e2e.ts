@@ -7,7 +7,7 @@
  * join, media flows, a patient's connection drops and comes back, the therapist
  * mutes and moves a patient, and finally ends the session.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   apiLogin,
   endSessionForAll,
@@ -81,9 +81,22 @@ describe('live therapy room in real browsers', () => {
     await screenshot(alex.page, 'prejoin-patient-1440', undefined, true);
     await screenshot(alex.page, 'prejoin-patient-375', PHONE, true);
 
+    // Someone is in the room: the pre-join page has a receive transport connecting already (issue 14), …
+    const recvState = (page: Page, which: 'warmRecv' | 'recvTransport'): Promise<string | null> =>
+      page.evaluate((w: string) => {
+        const t = (window as unknown as { __hearthRoom?: Record<string, { id: string; connectionState: string } | null> }).__hearthRoom?.[w];
+        return t ? `${t.id} ${t.connectionState}` : null;
+      }, which);
+    const warmed = new Map<Person, string>();
+    for (const patient of [alex, blake]) {
+      const warm = await eventually(() => recvState(patient.page, 'warmRecv'), (t) => t?.endsWith(' connected') === true, 'pre-join receive transport connected');
+      warmed.set(patient, warm!.split(' ')[0]!);
+    }
     for (const patient of [alex, blake]) {
       await patient.page.getByTestId('enter-lobby').click();
       await patient.page.getByTestId('lobby-waiting').waitFor();
+      // … which the waiting room keeps: admission will consume on a connected transport.
+      expect(await recvState(patient.page, 'recvTransport')).toBe(`${warmed.get(patient)} connected`);
     }
     expect(await blake.page.getByTestId('lobby-waiting').textContent()).toMatch(/therapist will let you in/);
     await screenshot(alex.page, 'lobby-patient-1440');

@@ -604,25 +604,45 @@ export class RoomClient {
         message: null,
       });
     if (!keepMedia && media && media.consumers.length + early.length > 0) return this.enterConsumingFirst(showRoom, media, early);
+    if (keepMedia) return this.enterPrepared(showRoom);
     showRoom();
-    if (keepMedia) {
-      this.timings.prepared = true;
-      this.timings.transports = performance.now();
-      this.entryListeners.forEach((l) => l());
-      // The first remote frame comes first; our own encoder starts right after (or at once if nothing arrives soon).
-      const generation = this.mediaGeneration;
-      const go = () => generation === this.mediaGeneration && this.sendAsWanted();
-      const timer = setTimeout(go, 300);
-      this.firstConsumed = () => {
-        clearTimeout(timer);
-        go();
-      };
-      return;
-    }
     const starting = media ? this.adoptMedia(media, early) : this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
     // Asked once the media requests are on their way (they do not wait for it, nor it for them).
     this.entryListeners.forEach((l) => l());
     await this.mediaStarted(starting, this.mediaGeneration);
+  }
+
+  /**
+   * Admitted with media prepared in the lobby (its receive transport already
+   * connected): the consumers admission brings are set up before the room's
+   * first render, which holds the main thread for a while (at most 250 ms).
+   */
+  private async enterPrepared(showRoom: () => void): Promise<void> {
+    this.timings.prepared = true;
+    this.timings.transports = performance.now();
+    const generation = this.mediaGeneration;
+    // The first remote frame comes first; our own encoder starts right after (or at once if nothing arrives soon).
+    const go = () => generation === this.mediaGeneration && this.sendAsWanted();
+    const timer = setTimeout(go, 300);
+    this.firstConsumed = () => {
+      clearTimeout(timer);
+      go();
+    };
+    await this.firstConsumeWithin(250);
+    if (generation !== this.mediaGeneration) return;
+    showRoom();
+    this.entryListeners.forEach((l) => l());
+  }
+
+  /** Resolves when the first consumer of this entry is created here, or after `ms`. */
+  private async firstConsumeWithin(ms: number): Promise<void> {
+    let consumed!: () => void;
+    const first = new Promise<void>((resolve) => (consumed = resolve));
+    this.beforeRoomShown = consumed;
+    let cap: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([first, new Promise<void>((resolve) => (cap = setTimeout(resolve, ms)))]);
+    clearTimeout(cap);
+    if (this.beforeRoomShown === consumed) this.beforeRoomShown = null;
   }
 
   /** The media of this entry is up: the connection is settled (a failure of media a newer start replaced is nobody's concern). */
@@ -643,14 +663,10 @@ export class RoomClient {
    * The room shows once the first consumer is in (or after 250 ms at most).
    */
   private async enterConsumingFirst(showRoom: () => void, media: MediaPrepared, early: ConsumerInfo[]): Promise<void> {
-    let consumed!: () => void;
-    const firstConsume = new Promise<void>((resolve) => (consumed = resolve));
-    this.beforeRoomShown = consumed;
+    const firstConsume = this.firstConsumeWithin(250);
     const starting = this.adoptMedia(media, early);
     const generation = this.mediaGeneration;
-    let cap: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([firstConsume, starting.catch(() => undefined), new Promise<void>((resolve) => (cap = setTimeout(resolve, 250)))]);
-    clearTimeout(cap);
+    await Promise.race([firstConsume, starting.catch(() => undefined)]);
     this.beforeRoomShown = null;
     if (generation !== this.mediaGeneration && this.current.phase !== 'joining') return;
     showRoom();

@@ -171,9 +171,7 @@ export class Admission {
   async prepareMedia(userId: string, sessionId: string, caps: types.RtpCapabilities, send: boolean, warm?: { socketId: string; transportId?: string }) {
     const entry = this.rooms.admittedOrWaiting(userId, sessionId);
     const room = await this.sessionMedia.wireMediaRoom(sessionId);
-    const warmed = entry.warmPeers.get(userId);
-    entry.warmPeers.delete(userId);
-    if (warmed) clearTimeout(warmed.expiry);
+    const warmed = this.rooms.takeWarm(entry, userId);
     const keep = warmed && warm?.transportId === warmed.recv.id && warm.socketId === warmed.socketId ? warmed.recv : undefined;
     return this.policy.prepareMedia(entry, room, userId, caps, send, keep);
   }
@@ -194,9 +192,7 @@ export class Admission {
     if (!ctx.joinWindowOpen || !entry || entry.live.isEnded || !room || room.isClosed || !this.hosting.hostsHere(sessionId)) return cold;
     const member = entry.live.member(userId);
     if (member?.connected && entry.sockets.has(userId)) return cold;
-    const earlier = entry.warmPeers.get(userId);
-    if (earlier) clearTimeout(earlier.expiry);
-    entry.warmPeers.delete(userId);
+    this.rooms.takeWarm(entry, userId);
     if (room.hasPeer(userId)) room.removePeer(userId);
     const recv = await room.createTransport(userId, 'recv', { warm: true });
     const expiry = setTimeout(() => this.unwarm(sessionId, userId, recv.id), WARM_PEER_TTL_MS).unref();
@@ -209,8 +205,7 @@ export class Admission {
     const entry = this.rooms.get(sessionId);
     const warmed = entry?.warmPeers.get(userId);
     if (!entry || !warmed || (transportId && warmed.recv.id !== transportId)) return;
-    clearTimeout(warmed.expiry);
-    entry.warmPeers.delete(userId);
+    this.rooms.takeWarm(entry, userId);
     if (!entry.live.member(userId)?.connected) this.media.getRoom(sessionId)?.removePeer(userId);
   }
 

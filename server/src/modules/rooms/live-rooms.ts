@@ -66,6 +66,15 @@ export class LiveRooms {
     this.rooms.delete(sessionId);
   }
 
+  /** Takes `userId`'s warm transport record off the room (its expiry stops); the caller closes or keeps the transport. */
+  takeWarm(entry: LiveRoom, userId: string): WarmPeer | undefined {
+    const warmed = entry.warmPeers.get(userId);
+    if (!warmed) return undefined;
+    clearTimeout(warmed.expiry);
+    entry.warmPeers.delete(userId);
+    return warmed;
+  }
+
   entries(): IterableIterator<[string, LiveRoom]> {
     return this.rooms.entries();
   }

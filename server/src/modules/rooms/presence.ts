@@ -53,12 +53,9 @@ export class Presence implements OnModuleDestroy {
   /** A socket closed. Admitted members keep their place for the grace period. */
   async disconnected(userId: string, socketId: string, now: Date): Promise<void> {
     for (const [sessionId, entry] of this.rooms.entries()) {
-      const warmed = entry.warmPeers.get(userId);
-      if (warmed?.socketId === socketId) {
-        // A pre-join page closed: its warm transport goes with it (unless its user is in the room on it).
-        clearTimeout(warmed.expiry);
-        entry.warmPeers.delete(userId);
-        if (!entry.live.member(userId)?.connected) this.media.getRoom(sessionId)?.removePeer(userId);
+      // A pre-join page closed: its warm transport goes with it (unless its user is in the room on it).
+      if (entry.warmPeers.get(userId)?.socketId === socketId && this.rooms.takeWarm(entry, userId) && !entry.live.member(userId)?.connected) {
+        this.media.getRoom(sessionId)?.removePeer(userId);
       }
       if (entry.sockets.get(userId) !== socketId) continue;
       entry.sockets.delete(userId);

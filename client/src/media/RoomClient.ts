@@ -875,6 +875,8 @@ export class RoomClient {
         .catch(errback);
     });
     transport.on('connectionstatechange', (state) => {
+      // A warm transport not adopted yet (pre-join page) is nobody's connection: its trouble shows nowhere.
+      if (transport !== this.recvTransport && transport !== this.sendTransport) return;
       if (state === 'connected' && transport.direction === 'recv') this.timings.recvConnected ??= performance.now();
       if (state === 'failed' || state === 'disconnected') {
         this.patch({ connection: 'reconnecting' });

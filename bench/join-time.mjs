@@ -177,7 +177,12 @@ async function openJoinPage(browser, url, email, sessionId, { patient = false } 
   // The camera/microphone check done (patients: enabled once the safety check is filled).
   if (!patient) await page.waitForFunction(() => !document.querySelector('[data-testid="enter-lobby"]')?.hasAttribute('disabled'));
   // The page's socket connected (it opens with the page; older builds open it on enter).
-  if (appRoot === root) await page.waitForFunction(() => window.__hearthRoom?.socket.connected === true);
+  await page.waitForFunction(() => !window.__hearthRoom || window.__hearthRoom.socket.connected === true);
+  // A person spends seconds here (camera check, the safety check): the page's own preparation
+  // (device, a warm receive transport) has that long. Up to 1.5 s, the same for every build.
+  await page
+    .waitForFunction(() => window.__hearthRoom?.warmRecv?.connectionState === 'connected', null, { timeout: 1500 })
+    .catch(() => undefined);
   return { context, page };
 }
 

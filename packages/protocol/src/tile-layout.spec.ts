@@ -1,4 +1,4 @@
-import { gridLayout, layerForTile, MAX_TILES, NARROW_MIN_TILE_HEIGHT } from './gridLayout';
+import { gridLayout, layerForTile, MAX_TILES, NARROW_MIN_TILE_HEIGHT } from './tile-layout';
 
 const w = (tileWidth: number) => ({ tileWidth, tileHeight: Math.floor((tileWidth * 9) / 16) });
 

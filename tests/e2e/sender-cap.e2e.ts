@@ -1,12 +1,11 @@
 /**
  * The sender layer cap end to end (issue 14: forward only what is seen), in real
  * Chromium with fake cameras against the real server and mediasoup worker:
- * - when nobody watches a patient's camera large (the therapist pins themselves, so
- *   the patient's tile goes to the strip at layer 0), the server's
- *   `media:producerMaxLayerChanged` reaches the patient's page and their camera's
- *   upper simulcast encodings go inactive — the top layer stops being sent;
- * - when the therapist pins the patient large, the push raises the cap and the top
- *   encoding is active and sending again.
+ * - while nobody watches a patient's camera large (two people in a 1366×768 grid: the
+ *   tile is under the top layer's size), the server's `media:producerMaxLayerChanged`
+ *   has capped it: the top simulcast encoding is inactive and sends nothing;
+ * - when the therapist pins the patient large, the push raises the cap at once and the
+ *   top encoding is active and sending; unpinned, it is capped again after the hold.
  * It also checks that the grid boxes bench/sfu-rooms --realistic derives its modelled
  * laptops' and phones' layers from (bench/sfu-rooms/client-view.json) are what the
  * room really lays out at 1366×768 and 390×844.
@@ -119,41 +118,44 @@ describe('sender layer cap: a camera nobody watches large stops sending its top 
     expect(Math.abs(phone.height - CLIENT_VIEW.phone.gridBox.height)).toBeLessThanOrEqual(2);
   });
 
-  it('top layer off while nobody watches it large, back on when the therapist pins the patient', async () => {
-    // Two people in a 1366 grid: the therapist sees alex's tile at the full layer, so all three go out.
-    await eventually(() => tile(therapist.page, alex.userId).getAttribute('data-layer'), (v) => v === '2', 'therapist asks alex for layer 2');
-    const start = await eventually(() => cameraSender(alex.page), (s) => s.active.length === 3 && s.active.every(Boolean), 'all three encodings active');
+  it('top layer off while nobody watches it large, back on while the therapist pins the patient, off again after', async () => {
+    // Two people in the therapist's grid at 1366×768: alex's tile is under 560 px wide, so the
+    // therapist asks for a lower layer than the top, and nobody watches alex large.
+    const gridLayer = Number(
+      await eventually(() => tile(therapist.page, alex.userId).getAttribute('data-layer'), (v) => v !== null, 'therapist layer for alex'),
+    );
+    expect(gridLayer).toBeLessThan(2);
+    const wantGrid = [0, 1, 2].map((i) => i <= gridLayer).join();
+    const start = await eventually(() => cameraSender(alex.page), (s) => s.active.join() === wantGrid, `alex sends layers 0…${gridLayer} only`, 30_000);
+    expect(start.rids).toHaveLength(3);
     const top = start.rids[2]!;
-    await eventually(() => cameraSender(alex.page), (s) => (s.bytesSent[top] ?? 0) > 0, 'top layer sending');
-
-    // The therapist pins themselves: alex goes to the strip (layer 0); nobody watches alex larger.
-    await tile(therapist.page, therapist.userId).getByTestId('pin-tile').click();
-    await therapist.page.getByTestId('featured-stage').waitFor();
-    await eventually(() => tile(therapist.page, alex.userId).getAttribute('data-layer'), (v) => v === '0', 'alex in the strip at layer 0');
-    const pushesBefore = (await capPushes(alex.page)).length;
-    await eventually(() => capPushes(alex.page), (p) => p.length > pushesBefore && p.at(-1) === 0, 'the server caps alex at layer 0', 30_000);
-    const capped = await eventually(() => cameraSender(alex.page), (s) => s.active.join() === 'true,false,false', 'upper encodings inactive');
-    // The top layer stops going out (the worker no longer receives it); the strip still gets layer 0.
     await alex.page.waitForTimeout(1_500);
-    const later = await cameraSender(alex.page);
-    expect((later.bytesSent[top] ?? 0) - (capped.bytesSent[top] ?? 0)).toBeLessThan(5_000);
-    const framesBefore = (await receivedFrom(therapist.page, alex.userId)).videoFramesDecoded;
-    await eventually(() => receivedFrom(therapist.page, alex.userId), (s) => s.videoFramesDecoded > framesBefore + 10, 'the strip tile still plays');
-    await therapist.page.screenshot({ path: path.join(ARTIFACTS, 'sender-cap-therapist-self-pinned.png') });
+    expect(((await cameraSender(alex.page)).bytesSent[top] ?? 0) - (start.bytesSent[top] ?? 0)).toBeLessThan(5_000);
+    await therapist.page.screenshot({ path: path.join(ARTIFACTS, 'sender-cap-therapist-grid.png') });
 
-    // The therapist pins alex instead: alex is watched large again, the top layer comes back at once.
-    await tile(therapist.page, therapist.userId).getByTestId('pin-tile').click();
-    await eventually(() => therapist.page.getByTestId('featured-stage').count(), (n) => n === 0, 'unpinned');
+    // The therapist pins alex: watched large, the server raises the cap at once and the top layer goes out.
     await tile(therapist.page, alex.userId).getByTestId('pin-tile').click();
     await therapist.page.getByTestId('featured-stage').waitFor();
     await eventually(() => tile(therapist.page, alex.userId).getAttribute('data-layer'), (v) => v === '2', 'alex large at layer 2');
     await eventually(() => capPushes(alex.page), (p) => p.at(-1) === 2, 'the server raises alex to layer 2');
-    const raised = await eventually(() => cameraSender(alex.page), (s) => s.active.every(Boolean), 'all encodings active again');
+    const raised = await eventually(() => cameraSender(alex.page), (s) => s.active.every(Boolean), 'all three encodings active');
     await eventually(
       () => cameraSender(alex.page),
       (s) => (s.bytesSent[top] ?? 0) > (raised.bytesSent[top] ?? 0) + 5_000,
-      'top layer sending again',
+      'top layer sending',
     );
+    await eventually(() => receivedFrom(therapist.page, alex.userId), (s) => s.videoFramesDecoded > 0, 'the large tile plays');
     await therapist.page.screenshot({ path: path.join(ARTIFACTS, 'sender-cap-therapist-pinned-patient.png') });
+
+    // Unpinned: back in the grid; after the server's hold (2 s) the top layer stops again.
+    const pushes = (await capPushes(alex.page)).length;
+    await tile(therapist.page, alex.userId).getByTestId('pin-tile').click();
+    await eventually(() => therapist.page.getByTestId('featured-stage').count(), (n) => n === 0, 'unpinned');
+    await eventually(() => capPushes(alex.page), (p) => p.length > pushes && p.at(-1) === gridLayer, `the server caps alex at ${gridLayer} again`, 30_000);
+    const capped = await eventually(() => cameraSender(alex.page), (s) => s.active.join() === wantGrid, 'top encoding inactive again');
+    await alex.page.waitForTimeout(1_500);
+    expect(((await cameraSender(alex.page)).bytesSent[top] ?? 0) - (capped.bytesSent[top] ?? 0)).toBeLessThan(5_000);
+    const frames = (await receivedFrom(therapist.page, alex.userId)).videoFramesDecoded;
+    await eventually(() => receivedFrom(therapist.page, alex.userId), (s) => s.videoFramesDecoded > frames + 10, 'the grid tile still plays');
   });
 });

@@ -8,12 +8,16 @@
 // µs of worker CPU per forwarded packet, over plain RTP and over SRTP.
 //
 // --realistic: senders send simulcast (three VP8 layers, as Hearth's camera
-// does) and the run has two passes: everyone receives everyone's top layer
-// (full rate), then rooms as they are actually consumed (half the participants
-// on phones seeing 4 tiles, the other video consumers paused at the SFU; the
-// rest on laptops with every tile at the layer its size selects; audio never
-// paused) — and, with --sender-cap, a third where each sender also stops its
-// layers nobody watches. Rooms per core for each pass, and the ratio.
+// does) and the run has these passes: everyone receives everyone's top layer
+// (full rate, the issue's baseline, microphones without DTX); the same with the
+// client's DTX microphones (so the ratio cannot come from audio alone); then rooms
+// as they are actually consumed, with DTX microphones as the client ships them
+// (half the participants on phones seeing 4 tiles, the other video consumers
+// paused at the SFU; the rest on laptops with every tile at the layer the
+// client's own layerForTile gives a 12-person grid at 1366×768; audio never
+// paused) — and, with --sender-cap, one where each sender also stops its layers
+// nobody watches (what the client does on media:producerMaxLayerChanged).
+// Rooms per core for each pass, and the ratios against the full-rate pass.
 //
 //   node bench/sfu-rooms.mjs [--mode plain|srtp|both] [--rooms 1,4,6,8,10,12] [--seconds 10]
 //   node bench/sfu-rooms.mjs --realistic [--sender-cap] [--rooms 3,4,5,6] [--realistic-rooms 6,8,10,12]
@@ -38,6 +42,7 @@ import {
 } from './sfu-rooms/rtp.mjs';
 import { SRTP_SUITES, SrtpContext, randomSrtpParameters } from './sfu-rooms/srtp.mjs';
 import { buildSink, startReceiver } from './sfu-rooms/receivers.mjs';
+import { CLIENT_VIEW, clientLayers } from './sfu-rooms/client-view.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -73,9 +78,11 @@ const { values: args } = parseArgs({
     'realistic-rooms': { type: 'string', default: '6,8,10,12,14' },
     'sender-cap': { type: 'boolean', default: false },
     dtx: { type: 'boolean', default: false },
-    'phone-visible': { type: 'string', default: '4' },
-    'phone-layer': { type: 'string', default: '1' },
-    'laptop-layer': { type: 'string', default: '1' },
+    'phone-visible': { type: 'string' },
+    'phone-layer': { type: 'string' },
+    'laptop-layer': { type: 'string' },
+    'laptop-dpr': { type: 'string', default: '1' },
+    'phone-dpr': { type: 'string', default: '2' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string' },
     'srtp-suite': { type: 'string' },
@@ -95,14 +102,23 @@ if (args.help) {
   --mode plain|srtp|both     transports without or with SRTP (default both; srtp with --realistic)
   --rooms 1,4,6,8,10,12      room counts to step through, one worker (3,4,5,6,7 with --realistic:
                              its full-rate pass)
-  --realistic                simulcast senders; a full-rate pass, then rooms as they are consumed:
-                             half the participants on phones (--phone-visible 4 tiles at
-                             --phone-layer 1, their other video consumers paused), half on
-                             laptops (every tile at --laptop-layer 1); audio never paused
+  --realistic                simulcast senders; a full-rate pass (no DTX, the issue's baseline),
+                             a full-rate pass with DTX microphones, then rooms as they are
+                             consumed, with DTX microphones as the client ships them: half the
+                             participants on phones (the tiles their grid box shows at the top,
+                             the other video consumers paused), half on laptops (every tile); each
+                             tile at the
+                             layer the client's layerForTile (packages/protocol) gives a grid of
+                             12 in the grid box the room lays out (bench/sfu-rooms/client-view.json,
+                             checked by tests/e2e/sender-cap.e2e.ts); audio never paused
+  --laptop-dpr 1             device pixel ratio of the modelled laptops (1366×768 screens)
+  --phone-dpr 2              device pixel ratio of the modelled phones (the client caps it at 2)
+  --laptop-layer / --phone-layer N   override the derived layer (what-if runs)
+  --phone-visible N          override the derived number of other tiles a phone shows
   --realistic-rooms 6,8,…    room counts for the realistic pass(es)
-  --dtx                      opus DTX in every pass: a silent participant sends one audio packet
-                             per 400 ms instead of 50/s (Hearth's client does not enable it yet)
-  --sender-cap               with --realistic, a third pass: each sender also stops the simulcast
+  --dtx                      without --realistic: opus DTX in every pass (a silent participant
+                             sends one audio packet per 400 ms instead of 50/s)
+  --sender-cap               with --realistic, one more pass: each sender also stops the simulcast
                              layers above the highest one any unpaused consumer prefers
   --seconds 10               measured seconds per step
   --warmup 3                 unmeasured seconds per step (key frames, consumers syncing; 5 with --realistic)
@@ -128,9 +144,15 @@ const srtpSuites = (args['srtp-suite'] ?? (args.realistic ? 'AEAD_AES_256_GCM' :
 for (const suite of srtpSuites) if (!SRTP_SUITES[suite]) fail(`unknown --srtp-suite ${suite}`);
 const roomSteps = parseRooms('--rooms', args.rooms ?? (args.realistic ? '3,4,5,6,7' : '1,4,6,8,10,12'));
 const realisticRoomSteps = parseRooms('--realistic-rooms', args['realistic-rooms']);
-const phoneVisible = Number(args['phone-visible']);
-const phoneLayer = Number(args['phone-layer']);
-const laptopLayer = Number(args['laptop-layer']);
+const laptopDpr = Number(args['laptop-dpr']);
+const phoneDpr = Number(args['phone-dpr']);
+if (!(laptopDpr > 0 && phoneDpr > 0)) fail('--laptop-dpr and --phone-dpr must be positive');
+/** The layers the client's own rules pick for a room of ROOM_SIZE (packages/protocol tile-layout). */
+const derived = clientLayers(ROOM_SIZE, { laptopDpr, phoneDpr });
+const phoneLayer = Number(args['phone-layer'] ?? derived.phone.layer);
+const laptopLayer = Number(args['laptop-layer'] ?? derived.laptop.layer);
+/** Other people's tiles a phone shows (their video consumers unpaused); the rest are scrolled away. */
+const phoneVisible = Number(args['phone-visible'] ?? derived.phone.othersShown);
 if (!(Number.isInteger(phoneVisible) && phoneVisible >= 0 && phoneVisible < ROOM_SIZE)) fail('--phone-visible must be 0…11');
 for (const [name, layer] of [['--phone-layer', phoneLayer], ['--laptop-layer', laptopLayer]]) {
   if (!(Number.isInteger(layer) && layer >= 0 && layer < SIMULCAST_LAYER_KBPS.length)) fail(`${name} must be 0…${SIMULCAST_LAYER_KBPS.length - 1}`);
@@ -138,14 +160,18 @@ for (const [name, layer] of [['--phone-layer', phoneLayer], ['--laptop-layer', l
 /**
  * How a pass's rooms are consumed: `single` one VP8 stream each, everyone
  * receives everyone (the classic bench); `full` simulcast, everyone receives
- * everyone's top layer; `realistic` simulcast as the rooms are actually
- * consumed; `capped` the same, with senders sending only the layers someone watches.
+ * everyone's top layer; `full-dtx` the same with DTX microphones; `realistic`
+ * simulcast as the rooms are actually consumed; `capped` the same, with senders
+ * sending only the layers someone watches.
  */
-const consumptions = args.realistic ? ['full', 'realistic', ...(args['sender-cap'] ? ['capped'] : [])] : ['single'];
+const consumptions = args.realistic ? ['full', 'full-dtx', 'realistic', ...(args['sender-cap'] ? ['capped'] : [])] : ['single'];
+/** Opus DTX per pass: the client's microphone sends with DTX; the issue's full-rate baseline does not. */
+const dtxFor = (consumption) => (consumption === 'single' ? args.dtx : consumption !== 'full');
+const isFullRate = (consumption) => consumption === 'full' || consumption === 'full-dtx' || consumption === 'single';
 /** One pass over the room counts per (mode, suite, consumption). */
 const passes = modes
   .flatMap((mode) => (mode === 'srtp' ? srtpSuites.map((suite) => ({ mode, suite })) : [{ mode, suite: null }]))
-  .flatMap((p) => consumptions.map((consumption) => ({ ...p, consumption, rooms: consumption === 'full' || consumption === 'single' ? roomSteps : realisticRoomSteps })));
+  .flatMap((p) => consumptions.map((consumption) => ({ ...p, consumption, rooms: isFullRate(consumption) ? roomSteps : realisticRoomSteps })));
 
 function parseRooms(name, list) {
   const steps = list.split(',').map(Number);
@@ -224,7 +250,7 @@ function consumptionPlan(consumption) {
     const others = Array.from({ length: ROOM_SIZE }, (_, i) => i).filter((i) => i !== v);
     return Array.from({ length: ROOM_SIZE }, (_, s) => {
       if (s === v) return null;
-      if (consumption === 'full' || consumption === 'single') return top;
+      if (isFullRate(consumption)) return top;
       if (!phone) return laptopLayer;
       return others.indexOf(s) < phoneVisible ? phoneLayer : null;
     });
@@ -361,7 +387,7 @@ async function runStep(worker, rooms, srtpSuite, consumption) {
               firstLayer: p.firstLayer,
             }),
         srtp: p.senderSrtp,
-        dtx: args.dtx,
+        dtx: dtxFor(consumption),
         roomSize: ROOM_SIZE,
         indexInRoom: i % ROOM_SIZE,
       })),
@@ -553,6 +579,7 @@ function summarise(steps) {
 
 const CONSUMPTION_LABELS = {
   full: 'simulcast, everyone at full rate',
+  'full-dtx': 'simulcast, everyone at full rate, DTX mics',
   realistic: 'simulcast, realistic consumption',
   capped: 'simulcast, realistic consumption + sender cap',
 };
@@ -568,12 +595,18 @@ function compareConsumption(stepsByPass) {
   for (const group of groups.values()) {
     const full = group.find((p) => p.consumption === 'full');
     console.log(`\nrooms of ${ROOM_SIZE} per core, ${group[0].label.split(',')[0]} — loss < ${LOSS_TARGET_PERCENT}% and ≥ ${KEEPING_UP_PERCENT}% forwarded:`);
-    const head = ['pass', 'rooms carried', 'loss %', 'µs/pkt', 'worker CPU %', 'fwd pkt/s a room', 'rooms/core projected', '× full rate'];
+    const fullDtx = group.find((p) => p.consumption === 'full-dtx');
+    const head = ['pass', 'rooms carried', 'loss %', 'µs/pkt', 'worker CPU %', 'fwd pkt/s a room', 'rooms/core projected', '× full rate', '× full rate DTX'];
+    /** Rooms carried ÷ the base pass's, and the projection's ratio. */
+    const against = (s, base) => {
+      if (!base) return '–';
+      const ratio = base.summary.maxRoomsUnderLossTarget > 0 ? (s.maxRoomsUnderLossTarget / base.summary.maxRoomsUnderLossTarget).toFixed(2) : '–';
+      const projected =
+        base.summary.projectedRoomsPerCore && s.projectedRoomsPerCore ? (s.projectedRoomsPerCore / base.summary.projectedRoomsPerCore).toFixed(2) : '–';
+      return `${ratio} (projected ${projected})`;
+    };
     const rows = group.map((p) => {
       const s = p.summary;
-      const ratio = full && full.summary.maxRoomsUnderLossTarget > 0 ? (s.maxRoomsUnderLossTarget / full.summary.maxRoomsUnderLossTarget).toFixed(2) : '–';
-      const projectedRatio =
-        full?.summary.projectedRoomsPerCore && s.projectedRoomsPerCore ? (s.projectedRoomsPerCore / full.summary.projectedRoomsPerCore).toFixed(2) : '–';
       return [
         p.consumption,
         String(s.maxRoomsUnderLossTarget),
@@ -582,7 +615,8 @@ function compareConsumption(stepsByPass) {
         s.workerCpuPercentThere?.toFixed(1) ?? '–',
         s.packetsPerSecondPerRoom.toLocaleString('en-US'),
         s.projectedRoomsPerCore?.toFixed(1) ?? '–',
-        `${ratio} (projected ${projectedRatio})`,
+        against(s, full),
+        against(s, fullDtx),
       ];
     });
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -609,11 +643,22 @@ async function main() {
     `sfu-rooms: mediasoup ${mediasoup.version}, worker pid ${worker.pid}${pinned ? ` on CPU ${workerCpu}, bench on CPU ${harnessCpu}` : ' (not pinned)'}; ` +
       `rooms of ${ROOM_SIZE}, ` +
       (args.realistic
-        ? `simulcast VP8 ${SIMULCAST_LAYER_KBPS.join('/')} kbit/s + opus a participant; realistic: phones (half) see ${phoneVisible} tiles at layer ${phoneLayer}, laptops every tile at layer ${laptopLayer}`
+        ? `simulcast VP8 ${SIMULCAST_LAYER_KBPS.join('/')} kbit/s + opus a participant; realistic: phones (half) see ${phoneVisible} tiles at layer ${phoneLayer}, laptops every tile at layer ${laptopLayer}; opus DTX in every pass but the first`
         : `${packetsPerSecondPerParticipant().toFixed(0)} pkt/s sent a participant`) +
-      (args.dtx ? '; opus DTX' : '') +
+      (!args.realistic && args.dtx ? '; opus DTX' : '') +
       `; ${seconds} s a step after ${warmupSeconds} s warm-up`,
   );
+  if (args.realistic) {
+    const d = derived;
+    const box = (device) => `${CLIENT_VIEW[device].gridBox.width}×${CLIENT_VIEW[device].gridBox.height}`;
+    const tile = (l) => `${l.columns}×${l.rows} grid of ${l.tileWidth}×${l.tileHeight} tiles`;
+    console.log(
+      `  client's layerForTile, ${ROOM_SIZE} people: laptop ${CLIENT_VIEW.laptop.viewport.width}×${CLIENT_VIEW.laptop.viewport.height} (grid box ${box('laptop')}): ` +
+        `${tile(d.laptop)} → layer ${d.laptop.layer} at DPR ${d.laptop.dpr}, ${d.laptopDpr2.layer} at DPR 2; ` +
+        `phone ${CLIENT_VIEW.phone.viewport.width}×${CLIENT_VIEW.phone.viewport.height} (grid box ${box('phone')}): ${tile(d.phone)}, ${d.phone.tilesShown} shown (yours and ${d.phone.othersShown} others) → layer ${d.phone.layer} at DPR ${d.phone.dpr}, ${d.phoneDpr1.layer} at DPR 1` +
+        (args['laptop-layer'] || args['phone-layer'] || args['phone-visible'] ? ' (overridden on the command line)' : ''),
+    );
+  }
   const build = workerBuild();
   console.log(
     `  worker binary: ${build.provenance ? `${build.provenance.origin} (scripts/mediasoup-worker.mjs)` : 'no provenance file (prebuilt?)'}` +
@@ -672,12 +717,12 @@ async function main() {
                 ? {}
                 : {
                     simulcastLayerKbps: SIMULCAST_LAYER_KBPS,
-                    phones: { share: 0.5, visibleTiles: phoneVisible, layer: phoneLayer },
-                    laptops: { share: 0.5, layer: laptopLayer },
+                    phones: { share: 0.5, visibleTiles: phoneVisible, layer: phoneLayer, dpr: phoneDpr, derived: derived.phone },
+                    laptops: { share: 0.5, layer: laptopLayer, dpr: laptopDpr, derived: derived.laptop, atDpr2: derived.laptopDpr2 },
                   }),
               packetsPerSecondPerParticipant: round(packetsPerSecondPerParticipant(), 1),
               transports: 'PlainTransport, rtcpMux, comedia senders',
-              opusDtx: args.dtx,
+              opusDtx: dtxFor(consumption),
             },
             summary,
             steps,

@@ -26,3 +26,4 @@ export * from './moderation';
 export * from './cluster';
 export * from './join-window';
 export * from './mic-rules';
+export * from './tile-layout';

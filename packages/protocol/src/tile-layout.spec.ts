@@ -1,4 +1,4 @@
-import { gridLayout, layerForTile, MAX_TILES, NARROW_MIN_TILE_HEIGHT } from './gridLayout';
+import { gridLayout, layerForTile, MAX_TILES, NARROW_MIN_TILE_HEIGHT } from './tile-layout';
 
 const w = (tileWidth: number) => ({ tileWidth, tileHeight: Math.floor((tileWidth * 9) / 16) });
 
@@ -74,5 +74,22 @@ describe('layerForTile', () => {
     // 169×300 (portrait, two columns) shows a picture 533 px wide, cropped at the sides.
     expect(layerForTile({ tileWidth: 169, tileHeight: 300 })).toBe(1);
     expect(layerForTile({ tileWidth: 169, tileHeight: 300 }, 2)).toBe(2);
+  });
+});
+
+describe('a group of twelve as bench/sfu-rooms --realistic models it (grid boxes measured in Chromium)', () => {
+  it('a 1366×768 laptop (grid box 942×515): 4×3 tiles of 226 px, layer 0 at DPR 1 and layer 1 at DPR 2', () => {
+    const layout = gridLayout(12, 942, 515);
+    expect(layout).toEqual({ columns: 4, rows: 3, tileWidth: 226, tileHeight: 127 });
+    expect(layerForTile(layout, 1)).toBe(0);
+    expect(layerForTile(layout, 2)).toBe(1);
+  });
+
+  it('a 390×844 phone (grid box 366×439, it scrolls): 2 columns of 177×120, layer 1 at DPR 2', () => {
+    const layout = gridLayout(12, 366, 439);
+    expect(layout).toEqual({ columns: 2, rows: 6, tileWidth: 177, tileHeight: 120 });
+    expect(layerForTile(layout, 2)).toBe(1);
+    expect(layerForTile(layout, 3)).toBe(1);
+    expect(layerForTile(layout, 1)).toBe(0);
   });
 });

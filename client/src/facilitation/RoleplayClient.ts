@@ -1,6 +1,7 @@
 import type { DebriefView, FeedbackView, RoleplayState, RoleplayView, ScenarioView, YourRole } from '@hearth/protocol';
 import { apiRequest } from '../realtime/api';
-import { request, type HearthSocket } from '../realtime/socket';
+import { requestPatiently } from '../realtime/patientRequest';
+import type { HearthSocket } from '../realtime/socket';
 import { Store } from './Store';
 
 export interface RoleplayClientState {
@@ -86,7 +87,7 @@ export class RoleplayClient extends Store<RoleplayClientState> {
 
   /** Loads the exercise (on entering and after every reconnect). Taken as is: the server may have restarted. */
   async refresh(): Promise<void> {
-    this.applyState(await request(this.socket, 'roleplay:state', { sessionId: this.sessionId }));
+    this.applyState(await requestPatiently(this.socket, 'roleplay:state', { sessionId: this.sessionId }));
   }
 
   /** State as loaded (here or with the whole facilitation state). */
@@ -109,28 +110,28 @@ export class RoleplayClient extends Store<RoleplayClientState> {
     return { sessionId: this.sessionId };
   }
 
-  start = (scenarioId: string) => this.run(request(this.socket, 'roleplay:start', { ...this.ref, scenarioId }), true);
+  start = (scenarioId: string) => this.run(requestPatiently(this.socket, 'roleplay:start', { ...this.ref, scenarioId }), true);
   assign = (assignments: { roleKey: string; userId: string | null }[]) =>
-    this.run(request(this.socket, 'roleplay:assign', { ...this.ref, assignments }), true);
-  startScene = (durationSeconds: number) => this.run(request(this.socket, 'roleplay:startScene', { ...this.ref, durationSeconds }), true);
-  pauseScene = () => this.run(request(this.socket, 'roleplay:pauseScene', this.ref));
-  resumeScene = () => this.run(request(this.socket, 'roleplay:resumeScene', this.ref));
-  endScene = () => this.run(request(this.socket, 'roleplay:endScene', this.ref));
+    this.run(requestPatiently(this.socket, 'roleplay:assign', { ...this.ref, assignments }), true);
+  startScene = (durationSeconds: number) => this.run(requestPatiently(this.socket, 'roleplay:startScene', { ...this.ref, durationSeconds }), true);
+  pauseScene = () => this.run(requestPatiently(this.socket, 'roleplay:pauseScene', this.ref));
+  resumeScene = () => this.run(requestPatiently(this.socket, 'roleplay:resumeScene', this.ref));
+  endScene = () => this.run(requestPatiently(this.socket, 'roleplay:endScene', this.ref));
   swapRoles = (roleKeys?: [string, string]) =>
-    this.run(request(this.socket, 'roleplay:swapRoles', { ...this.ref, ...(roleKeys ? { roleKeys } : {}) }), true);
-  startBreakouts = (groups: string[][]) => this.run(request(this.socket, 'roleplay:startBreakouts', { ...this.ref, groups }), true);
-  joinBreakout = (breakoutId: string | null) => this.run(request(this.socket, 'roleplay:joinBreakout', { ...this.ref, breakoutId }));
-  returnEveryone = () => this.run(request(this.socket, 'roleplay:returnEveryone', this.ref), true);
+    this.run(requestPatiently(this.socket, 'roleplay:swapRoles', { ...this.ref, ...(roleKeys ? { roleKeys } : {}) }), true);
+  startBreakouts = (groups: string[][]) => this.run(requestPatiently(this.socket, 'roleplay:startBreakouts', { ...this.ref, groups }), true);
+  joinBreakout = (breakoutId: string | null) => this.run(requestPatiently(this.socket, 'roleplay:joinBreakout', { ...this.ref, breakoutId }));
+  returnEveryone = () => this.run(requestPatiently(this.socket, 'roleplay:returnEveryone', this.ref), true);
 
   showDebrief = async (includeNotes = false): Promise<void> => {
-    const debrief = await request(this.socket, 'roleplay:showDebrief', { ...this.ref, includeNotes });
+    const debrief = await requestPatiently(this.socket, 'roleplay:showDebrief', { ...this.ref, includeNotes });
     this.patch({ debrief });
   };
 
   dismissDebrief = (): void => this.patch({ debrief: null });
 
   submitFeedback = async (playerUserId: string, checked: string[], note: string | null): Promise<void> => {
-    const fb = await request(this.socket, 'roleplay:submitFeedback', {
+    const fb = await requestPatiently(this.socket, 'roleplay:submitFeedback', {
       ...this.ref,
       playerUserId,
       checked,
@@ -140,7 +141,7 @@ export class RoleplayClient extends Store<RoleplayClientState> {
   };
 
   end = async (): Promise<void> => {
-    await request(this.socket, 'roleplay:end', this.ref);
+    await requestPatiently(this.socket, 'roleplay:end', this.ref);
     this.apply(null);
   };
 

@@ -84,7 +84,10 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     const rows = parseCsv(csv.text);
     expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['session_id', 'user_id', 'minutes']));
     const p1Row = rows.find((r) => r.user_id === p1.userId)!;
-    expect(p1Row).toMatchObject({ session_id: sessionId, minutes: String(row.minutes), segments: '2' });
+    expect(p1Row).toMatchObject({ session_id: sessionId, minutes: String(row.minutes), segments: '2', attendance_mark: 'late' });
+    // Marks as on the record page: p1 arrived a minute late; patient2 never came to the ended session; therapists have none.
+    expect(rows.find((r) => r.user_id === therapist.userId)?.attendance_mark).toBe('');
+    expect(new Set(rows.filter((r) => r.role === 'patient' && r.user_id !== p1.userId).map((r) => r.attendance_mark))).toEqual(new Set(['no_show']));
 
     expect((await fetchText(app, `/api/sessions/${sessionId}/attendance.csv`, tokens.admin)).status).toBe(200);
     expect((await fetchText(app, `/api/sessions/${sessionId}/attendance.csv`, tokens.cotherapist)).status).toBe(200);
@@ -115,7 +118,12 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     expect(csv.status).toBe(200);
     const rows = parseCsv(csv.text);
     const mine = rows.find((r) => r.session_id === sessionId && r.user_id === p1.userId);
-    expect(mine).toMatchObject({ segments: '2', weekly_target_minutes: '540' });
+    expect(mine).toMatchObject({ segments: '2', weekly_target_minutes: '540', attendance_mark: 'late' });
+    // The other patients of that ended session never came: a no-show each, as on the record page.
+    const others = rows.filter((r) => r.session_id === sessionId && r.user_id !== p1.userId);
+    expect(others.length).toBeGreaterThan(0);
+    expect(new Set(others.map((r) => r.attendance_mark))).toEqual(new Set(['no_show']));
+    expect(parseCsv(csv.text).every((r) => ['attended', 'late', 'no_show', 'not_yet'].includes(r.attendance_mark!))).toBe(true);
     expect(rows.every((r) => r.user_id !== therapist.userId)).toBe(true);
     expect((await fetchText(app, `/api/programs/${programId}/attendance.csv`, therapist.token)).status).toBe(403);
 

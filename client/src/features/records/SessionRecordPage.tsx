@@ -17,6 +17,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { downloadWithToken } from './download';
 import { formatTime, formatWhen } from './format';
+import './record.css';
 
 /**
  * A session's clinical record, for its therapists (write, sign) and program
@@ -99,7 +100,7 @@ function AttendancePanel({ data, onChanged }: { data: SessionRecord; onChanged: 
         </p>
       )}
       <div className="table-wrap">
-        <table className="table">
+        <table className="table table--attendance">
           <caption className="visually-hidden">Minutes in the room per participant</caption>
           <thead>
             <tr>
@@ -118,17 +119,25 @@ function AttendancePanel({ data, onChanged }: { data: SessionRecord; onChanged: 
                   {row.name}
                   <span className="table__sub">{row.role}</span>
                 </th>
-                <td>
+                <td data-testid="attendance-minutes">
+                  <span className="table__inline-label">Minutes</span>
                   <strong>{row.minutes}</strong> min
                   {row.segments > 1 && <span className="table__sub">{row.segments} stretches</span>}
                 </td>
-                <td>{formatTime(row.firstJoinedAt, tz)}</td>
-                <td>{row.present ? 'still in the room' : formatTime(row.lastLeftAt, tz)}</td>
                 <td>
+                  <span className="table__inline-label">Joined</span>
+                  {formatTime(row.firstJoinedAt, tz)}
+                </td>
+                <td>
+                  <span className="table__inline-label">Left</span>
+                  {row.present ? 'still in the room' : formatTime(row.lastLeftAt, tz)}
+                </td>
+                <td className="table__cell--wide">
+                  <span className="table__inline-label">Flags</span>
                   <AttendanceFlags row={row} />
                 </td>
                 {data.access === 'therapist' && (
-                  <td>
+                  <td className="table__cell--wide">
                     {row.correction && (
                       <span className="table__sub" data-testid="attendance-correction">
                         Corrected to {row.correction.minutes} min: {row.correction.reason}

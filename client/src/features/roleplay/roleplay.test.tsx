@@ -83,6 +83,55 @@ const stateFor = (exercise: RoleplayView | null, role: YourRole | null = null, e
   ...extra,
 });
 
+describe('RoleplayClient on a slow server', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('a scene start, an observer’s feedback and the state load are re-sent under one key after a slow answer instead of failing at 10 s', async () => {
+    let answerNow = false;
+    const socket = new FakeSocket({
+      'roleplay:startScene': () => (answerNow ? ok(running({ revision: 3 })) : undefined),
+      'roleplay:submitFeedback': (p) =>
+        answerNow ? ok({ playerUserId: (p as { playerUserId: string }).playerUserId, checked: ['eye'], note: null, submittedAt: '' }) : undefined,
+      'roleplay:state': () => (answerNow ? ok(stateFor(view({ revision: 4 }))) : undefined),
+    });
+    const c = new RoleplayClient(socket.asSocket, SESSION);
+    const outcomes: Record<string, unknown> = {};
+    const track = (name: string, p: Promise<unknown>) =>
+      void p.then(
+        () => (outcomes[name] = 'done'),
+        (e: unknown) => (outcomes[name] = e),
+      );
+    track('scene', c.startScene(180));
+    track('feedback', c.submitFeedback(ALEX, ['eye'], null));
+    track('state', c.refresh());
+    await jest.advanceTimersByTimeAsync(10_000); // a plain request() rejected with "timeout" here
+    expect(outcomes).toEqual({});
+    for (const e of ['roleplay:startScene', 'roleplay:submitFeedback', 'roleplay:state']) expect(socket.requests(e)).toHaveLength(2);
+    answerNow = true;
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(outcomes).toEqual({ scene: 'done', feedback: 'done', state: 'done' });
+    // Each action kept one key across its copies (the server runs it once); different actions differ.
+    const keysOf = (event: string) => new Set(socket.sent.flatMap((s, i) => (s.event === event ? [socket.retryKeys[i]] : [])));
+    const keys = ['roleplay:startScene', 'roleplay:submitFeedback', 'roleplay:state'].map(keysOf);
+    expect(keys.map((k) => k.size)).toEqual([1, 1, 1]);
+    expect(new Set(keys.map((k) => [...k][0])).size).toBe(3);
+    expect(c.state.exercise?.revision).toBe(4);
+    c.close();
+  });
+
+  it('a refusal is still an error at once, not retried', async () => {
+    const socket = new FakeSocket({ 'roleplay:pauseScene': () => ({ ok: false, error: { code: 'forbidden', message: 'Only therapists can do that' } }) });
+    const c = new RoleplayClient(socket.asSocket, SESSION);
+    const refused = c.pauseScene().catch((e: unknown) => e);
+    await jest.advanceTimersByTimeAsync(0); // the fake timers also hold the socket's answer (a microtask)
+    expect(await refused).toMatchObject({ code: 'forbidden' });
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(socket.requests('roleplay:pauseScene')).toHaveLength(1);
+    c.close();
+  });
+});
+
 describe('RoleplayClient', () => {
   it('loads the state, applies pushes for its session only, and drops older views', async () => {
     const socket = new FakeSocket({ 'roleplay:state': () => ok(stateFor(view(), yourRole(ALEX))) });

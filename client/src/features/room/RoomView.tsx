@@ -36,6 +36,7 @@ import { useMediaFirst } from './useMediaFirst';
 import { useFocusOnMount } from './useFocusOnMount';
 import { MuteAllIcon } from './icons';
 import './roomtools.css';
+import './roomlayout.css';
 import { MoreMenu, type MoreAction, type MoreToggle } from './MoreMenu';
 import { featuredLayer, featuredUserId, STRIP_LAYER, storedViewMode, storeViewMode, type ViewMode } from './viewLayout';
 
@@ -475,88 +476,91 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         {arrivals}
       </p>
 
-      {state.connection === 'reconnecting' && (
-        <p className="room__banner room__banner--warn" role="status" data-testid="reconnecting-banner">
-          <span className="spinner" aria-hidden="true" />
-          Reconnecting… the connection is slow or dropped. You keep your place in the room.
-        </p>
-      )}
       {facilitation && !isTherapist && <CrisisStatus crisis={facilitation.crisis} nameOf={nameOf} />}
       {facilitation && <TherapistAwayBanner crisis={facilitation.crisis} />}
-      {selfFloorLocked ? (
-        <p className="room__banner room__banner--info" role="status" data-testid="floor-lock-banner">
-          Talking stick: {MIC_HOLD_NOTES.talking_stick.toLowerCase()}. Raise your hand to ask for a turn.
-        </p>
-      ) : selfSceneHeld ? (
-        <p className="room__banner room__banner--info" role="status" data-testid="scene-hold-banner">
-          Role-play scene in progress: you are observing, and your microphone is held by the scene until it ends.
-        </p>
-      ) : (
-        self?.micLocked && (
-          <p className="room__banner room__banner--info" role="status">
-            The therapist has muted your microphone for now.
+      {/* The room's notices. Phones: one floating stack just above the controls, so a notice never moves the videos (roomlayout.css). */}
+      <div className="room__notices" data-testid="room-notices">
+        {state.connection === 'reconnecting' && (
+          <p className="room__banner room__banner--warn" role="status" data-testid="reconnecting-banner">
+            <span className="spinner" aria-hidden="true" />
+            Reconnecting… the connection is slow or dropped. You keep your place in the room.
           </p>
-        )
-      )}
-      {audioBlocked && (
-        <p className="room__banner room__banner--info">
-          Your browser paused the group’s sound.
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={() => {
-              resumeRemoteAudio();
-              setAudioBlocked(false);
-            }}
-          >
-            Turn on sound
-          </button>
-        </p>
-      )}
-      {mutedBy && (
-        <p className="room__banner room__banner--info" role="status" data-testid="muted-by-banner">
-          {mutedBy.byName} muted everyone’s microphone.{' '}
-          {mutedBy.locked ? 'You can speak again when they let you.' : 'You can unmute when you want to speak.'}
-          <button type="button" className="button button--quiet button--small" onClick={() => setMutedByDismissed(state.mutedBy)}>
-            OK
-          </button>
-        </p>
-      )}
-      {muteAllResult && (
-        <p className="room__banner room__banner--info" role="status" data-testid="mute-all-result">
-          {muteAllResult}
-          <button type="button" className="button button--quiet button--small" onClick={() => setMuteAllResult(null)}>
-            OK
-          </button>
-        </p>
-      )}
-      {state.audioOnlySuggested && !state.audioOnly && actions.setAudioOnly && (
-        <p className="room__banner room__banner--warn" role="status" data-testid="audio-only-offer">
-          Your connection is struggling. Switch to audio only? You will still hear everyone and they will hear you.
-          <button type="button" className="button button--secondary button--small" data-testid="audio-only-accept" onClick={() => void run(null, () => actions.setAudioOnly!(true))}>
-            Audio only
-          </button>
-          <button type="button" className="button button--quiet button--small" data-testid="audio-only-dismiss" onClick={() => actions.dismissAudioOnly?.()}>
-            Not now
-          </button>
-        </p>
-      )}
-      {state.audioOnly && (
-        <p className="room__banner room__banner--info" role="status" data-testid="audio-only-banner">
-          Audio only: video is off to save your connection.
-          <button type="button" className="button button--quiet button--small" onClick={() => void run(null, () => actions.setAudioOnly!(false))}>
-            Turn video back on
-          </button>
-        </p>
-      )}
-      {error && (
-        <p className="room__banner room__banner--error" role="alert">
-          {error}
-          <button type="button" className="button button--quiet button--small" onClick={() => setError(null)}>
-            Dismiss
-          </button>
-        </p>
-      )}
+        )}
+        {selfFloorLocked ? (
+          <p className="room__banner room__banner--info" role="status" data-testid="floor-lock-banner">
+            Talking stick: {MIC_HOLD_NOTES.talking_stick.toLowerCase()}. Raise your hand to ask for a turn.
+          </p>
+        ) : selfSceneHeld ? (
+          <p className="room__banner room__banner--info" role="status" data-testid="scene-hold-banner">
+            Role-play scene in progress: you are observing, and your microphone is held by the scene until it ends.
+          </p>
+        ) : (
+          self?.micLocked && (
+            <p className="room__banner room__banner--info" role="status">
+              The therapist has muted your microphone for now.
+            </p>
+          )
+        )}
+        {audioBlocked && (
+          <p className="room__banner room__banner--info">
+            Your browser paused the group’s sound.
+            <button
+              type="button"
+              className="button button--secondary button--small"
+              onClick={() => {
+                resumeRemoteAudio();
+                setAudioBlocked(false);
+              }}
+            >
+              Turn on sound
+            </button>
+          </p>
+        )}
+        {mutedBy && (
+          <p className="room__banner room__banner--info" role="status" data-testid="muted-by-banner">
+            {mutedBy.byName} muted everyone’s microphone.{' '}
+            {mutedBy.locked ? 'You can speak again when they let you.' : 'You can unmute when you want to speak.'}
+            <button type="button" className="button button--quiet button--small" data-testid="muted-by-dismiss" onClick={() => setMutedByDismissed(state.mutedBy)}>
+              OK
+            </button>
+          </p>
+        )}
+        {muteAllResult && (
+          <p className="room__banner room__banner--info" role="status" data-testid="mute-all-result">
+            {muteAllResult}
+            <button type="button" className="button button--quiet button--small" onClick={() => setMuteAllResult(null)}>
+              OK
+            </button>
+          </p>
+        )}
+        {state.audioOnlySuggested && !state.audioOnly && actions.setAudioOnly && (
+          <p className="room__banner room__banner--warn" role="status" data-testid="audio-only-offer">
+            Your connection is struggling. Switch to audio only? You will still hear everyone and they will hear you.
+            <button type="button" className="button button--secondary button--small" data-testid="audio-only-accept" onClick={() => void run(null, () => actions.setAudioOnly!(true))}>
+              Audio only
+            </button>
+            <button type="button" className="button button--quiet button--small" data-testid="audio-only-dismiss" onClick={() => actions.dismissAudioOnly?.()}>
+              Not now
+            </button>
+          </p>
+        )}
+        {state.audioOnly && (
+          <p className="room__banner room__banner--info" role="status" data-testid="audio-only-banner">
+            Audio only: video is off to save your connection.
+            <button type="button" className="button button--quiet button--small" data-testid="audio-only-off" onClick={() => void run(null, () => actions.setAudioOnly!(false))}>
+              Turn video back on
+            </button>
+          </p>
+        )}
+        {error && (
+          <p className="room__banner room__banner--error" role="alert">
+            {error}
+            <button type="button" className="button button--quiet button--small" onClick={() => setError(null)}>
+              Dismiss
+            </button>
+          </p>
+        )}
+      </div>
 
       {sharing && <SharingBanner onStop={stopSharing} withSound={sharingSound} />}
       {remoteScreenAudio && <ScreenAudio userId={remoteScreenAudio.userId} track={remoteScreenAudio.track} onBlocked={onAudioBlocked} />}
@@ -598,6 +602,11 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         </ul>
         {facilitation ? (
           <aside className={`room-side${isTherapist ? ' room-side--therapist' : ''}`} aria-label="Group tools">
+            {/* Therapists: the alerts above the chat (wide) or above the tools, never in the tools' scroll: turns and the check-in stay in view. */}
+            {isTherapist && (
+              <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
+            )}
+            {/* The rest once the videos show (crisis alerts above never wait). */}
             {sideReady && (
               <>
                 <nav className="room-side__tabs" aria-label="Jump to">
@@ -640,9 +649,6 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
                 </nav>
                 {/* Focusable: it scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
                 <div className="room-side__tools" tabIndex={0} role="region" aria-label="Turns, check-in and more">
-                  {isTherapist && (
-                    <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
-                  )}
                   {isTherapist && (
                     <LobbyPanel
                       waiting={state.lobby}

@@ -27,6 +27,8 @@ export const SESSION_CSV_COLUMNS = [
   'segments',
   'corrected_minutes',
   'correction_reason',
+  /** Patients: attended / late / no_show / not_yet (packages/protocol attendance-marks.ts); empty for therapists. */
+  'attendance_mark',
 ] as const;
 
 /** Attendance of a session, computed from the room's segments with the latest correction beside it. */
@@ -111,6 +113,7 @@ export class AttendanceService {
         segments: r.segments,
         corrected_minutes: r.correction ? r.correction.minutes : '',
         correction_reason: r.correction?.reason ?? '',
+        attendance_mark: r.mark ?? '',
       })),
     );
   }

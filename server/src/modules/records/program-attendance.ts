@@ -28,6 +28,8 @@ export const PROGRAM_CSV_COLUMNS = [
   'left_early_minutes',
   'segments',
   'weekly_target_minutes',
+  /** attended / late / no_show / not_yet (packages/protocol attendance-marks.ts), as on the record page. */
+  'attendance_mark',
 ] as const;
 
 const MAX_RANGE_DAYS = 93;
@@ -145,6 +147,7 @@ export class ProgramAttendance {
           left_early_minutes: a.leftEarlyMinutes,
           segments: a.segments,
           weekly_target_minutes: program.weeklyTargetMinutes,
+          attendance_mark: a.mark ?? '',
         });
       }
     }

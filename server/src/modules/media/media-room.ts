@@ -218,6 +218,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       producerId,
       rtpCapabilities: peer.rtpCapabilities,
       paused: true,
+      // A camera starts on its smallest layer: its key frame comes soonest and decodes fastest, so
+      // the first picture shows sooner; the tile then asks for the layer its size needs.
+      ...(producer.type === 'simulcast' && producer.appData.source === 'camera' ? { preferredLayers: { spatialLayer: 0 } } : {}),
       appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source },
     });
     peer.addConsumer(consumer);

@@ -8,18 +8,16 @@
  */
 import type { Browser } from 'playwright-core';
 import {
-  apiLogin,
   DESKTOP,
   eventually,
-  liveGroupSessionId,
   openJoinPage,
   passSafetyCheck,
   screenshot,
   signIn,
+  startRoomTest,
   type Person,
+  type RoomTest,
 } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
-import { launchChromium } from './support/browser';
 
 jest.setTimeout(360_000);
 
@@ -27,23 +25,19 @@ const WIDE = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
 describe('waiting-room alert, phone controls and attendance marks in a real browser', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let therapist: Person;
   let patient: Person;
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 180_000);
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+    room = await startRoomTest({}, 180_000);
+    ({ hearth, browser, sessionId } = room);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('the therapist’s tab counts who waits; the chime switch is in the waiting-room panel and stays off once turned off', async () => {
     [therapist, patient] = await Promise.all([

@@ -6,19 +6,17 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import {
-  apiLogin,
   eventually,
   leaveRoom,
-  liveGroupSessionId,
   openJoinPage,
   passSafetyCheck,
   screenshot,
   signIn,
+  startRoomTest,
   type Person,
+  type RoomTest,
 } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
 import { seriousAxeViolations } from './support/axe';
-import { launchChromium } from './support/browser';
 
 jest.setTimeout(300_000);
 
@@ -39,7 +37,8 @@ function inView(page: Page, testId: string): Promise<boolean> {
 }
 
 describe('the room for a real group: accessible, crisis readable, controls in view', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let therapist: Person;
@@ -51,16 +50,11 @@ describe('the room for a real group: accessible, crisis readable, controls in vi
   };
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 120_000);
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+    room = await startRoomTest({}, 120_000);
+    ({ hearth, browser, sessionId } = room);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('login, schedule, pre-join, waiting room and the room pass axe for patients and therapists', async () => {
     const context = await browser.newContext({ viewport: LAPTOP });

@@ -135,7 +135,10 @@ function test() {
   ensureChromium();
   mkdirSync(stampDir, { recursive: true });
   const phases = [
-    jestPhase('Unit and integration tests (protocol, server, client)', 'unit', ['--selectProjects', 'protocol', 'server', 'client']),
+    // Two workers: jest's default on a 2-core machine is one (cores - 1), and these files are
+    // independent (own databases, free ports; the few that start nodes on the shared Redis take
+    // a lock there: server/test/helpers/shared-redis.ts).
+    jestPhase('Unit and integration tests (protocol, server, client)', 'unit', ['--selectProjects', 'protocol', 'server', 'client', '--maxWorkers=2']),
     jestPhase('Browser end-to-end tests (Chromium)', 'e2e', ['--selectProjects', 'e2e', '--runInBand']),
   ];
   const passed = phases.reduce((n, p) => n + p.passed, 0);

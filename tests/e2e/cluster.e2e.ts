@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { REPO_ROOT, serverData, type ServerData } from '../../server/test/helpers/server-process';
+import { holdSharedRedis, SHARED_REDIS_WAIT_MS } from '../../server/test/helpers/shared-redis';
 import {
   ARTIFACTS,
   apiLogin,
@@ -150,6 +151,11 @@ describe('a two-node cluster loses the node hosting a live group', () => {
     return ((await res.json()) as { nodeId?: string }).nodeId;
   };
 
+  let releaseRedis: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    releaseRedis = await holdSharedRedis(REDIS_URL); // no other test's nodes on this Redis meanwhile
+  }, SHARED_REDIS_WAIT_MS + 10_000);
+
   beforeAll(async () => {
     db = await createDatabase();
     data = serverData(db.url);
@@ -170,6 +176,7 @@ describe('a two-node cluster loses the node hosting a live group', () => {
       clearTimeout(guard);
       for (const n of cluster.nodes.values()) if (alive(n.pid)) process.kill(n.pid, 'SIGKILL');
     }
+    await releaseRedis?.();
     data?.cleanup();
     await db?.drop();
   });

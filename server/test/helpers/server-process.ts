@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { layMigratedPglite } from './pglite-template';
+import { copyDistMigratedPglite } from './pglite-template';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(REPO_ROOT, 'server/dist/main.js');
@@ -33,7 +33,7 @@ export interface ServerData {
  */
 export function serverData(databaseUrl?: string): ServerData {
   const dir = mkdtempSync(path.join(tmpdir(), 'hearth-restart-'));
-  if (!databaseUrl) layMigratedPglite(dir);
+  if (!databaseUrl) copyDistMigratedPglite(path.join(dir, 'pglite'));
   return {
     env: { DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

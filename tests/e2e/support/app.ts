@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { layMigratedPglite } from '../../../server/test/helpers/pglite-template';
+import { copyDistMigratedPglite } from '../../../server/test/helpers/pglite-template';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -20,7 +20,7 @@ export interface RunningHearth {
  */
 export async function startHearth(env: Record<string, string> = {}, timeoutMs = 180_000): Promise<RunningHearth> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-'));
-  if (!env.DATABASE_URL) layMigratedPglite(dataDir);
+  if (!env.DATABASE_URL) copyDistMigratedPglite(path.join(dataDir, 'pglite'));
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'server/dist/main.js')], {
     cwd: REPO_ROOT,
     env: {

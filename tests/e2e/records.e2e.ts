@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { eventually, expectMediaFlowing, gatherInRoom, pageAuth, PHONE, screenshot, signIn, startRoomTest, type Person, type RoomTest } from './room.support';
+import { ALEX_SAFETY, eventually, expectMediaFlowing, gatherInRoom, pageAuth, PHONE, screenshot, signIn, startRoomTest, type Person, type RoomTest } from './room.support';
 
 jest.setTimeout(360_000);
 
@@ -36,7 +36,7 @@ describe('session record in a real browser', () => {
       signIn(browser, hearth.url, 'therapist@hearth.test'),
       signIn(browser, hearth.url, 'patient1@hearth.test'),
     ]);
-    await gatherInRoom(therapist, [{ person: patient, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' }], sessionId);
+    await gatherInRoom(therapist, [{ person: patient, ...ALEX_SAFETY }], sessionId);
     await expectMediaFlowing(therapist, patient);
     await therapist.page.getByTestId('end-session').click();
     const confirm = therapist.page.getByTestId('end-session-confirm');

@@ -179,6 +179,16 @@ export async function screenshot(
   if (viewport && before) await page.setViewportSize(before);
 }
 
+/** Checks a test makes on the way into the room (axe, screenshots, the waiting-room alert). */
+export interface GatherHooks {
+  /** On each pre-join page (the therapist's too) once its devices are ready, before entering. */
+  atPreJoin?: (person: Person) => Promise<void>;
+  /** On each patient's page once it waits in the lobby. */
+  atWaiting?: (person: Person) => Promise<void>;
+  /** Once the therapist sees everyone waiting, before "Admit all". */
+  beforeAdmit?: () => Promise<void>;
+}
+
 /**
  * The usual start of a group test: the therapist enters the room, each patient passes
  * the safety check into the waiting room, the therapist admits everyone, and every
@@ -188,9 +198,11 @@ export async function gatherInRoom(
   therapist: Person,
   patients: { person: Person; location: string; callbackNumber: string }[],
   sessionId: string,
+  hooks: GatherHooks = {},
 ): Promise<void> {
   await openJoinPage(therapist.page, sessionId);
   await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices');
+  await hooks.atPreJoin?.(therapist);
   await therapist.page.getByTestId('enter-lobby').click();
   await therapist.page.getByTestId('room').waitFor();
   await Promise.all(
@@ -198,19 +210,34 @@ export async function gatherInRoom(
       await openJoinPage(person.page, sessionId);
       await passSafetyCheck(person.page, location, callbackNumber);
       await eventually(() => person.page.getByTestId('enter-lobby').isEnabled(), Boolean, `${person.email} devices`);
+      await hooks.atPreJoin?.(person);
       await person.page.getByTestId('enter-lobby').click();
       await person.page.getByTestId('lobby-waiting').waitFor();
+      await hooks.atWaiting?.(person);
     }),
   );
   for (const { person } of patients) {
     await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${person.userId}"]`).waitFor();
   }
+  await hooks.beforeAdmit?.();
   await therapist.page.getByTestId('admit-all').click();
   for (const { person } of patients) await person.page.getByTestId('room').waitFor();
   const everyone = [therapist, ...patients.map((p) => p.person)];
   for (const viewer of everyone) {
     await eventually(() => viewer.page.getByTestId('participant-tile').count(), (n) => n === everyone.length, `${viewer.email} tiles`);
   }
+}
+
+/** Leaves the room the way a person does: "Leave", then confirming in the dialog. */
+export async function leaveRoom(page: Page): Promise<void> {
+  await page.getByTestId('leave-room').click();
+  await page.getByTestId('leave-room-confirm').click();
+}
+
+/** The therapist ends the session for everyone: "End for all", then confirming. */
+export async function endSessionForAll(page: Page): Promise<void> {
+  await page.getByTestId('end-session').click();
+  await page.getByTestId('end-session-confirm').click();
 }
 
 /** One server and one browser for a browser-test file, and the demo's group session in progress. */
@@ -264,8 +291,8 @@ export async function signInTrio(
 }
 
 /** gatherInRoom for the trio, with Alex's and Blake's safety checks. */
-export function gatherTrio({ therapist, alex, blake }: Trio, sessionId: string): Promise<void> {
-  return gatherInRoom(therapist, [{ person: alex, ...ALEX_SAFETY }, { person: blake, ...BLAKE_SAFETY }], sessionId);
+export function gatherTrio({ therapist, alex, blake }: Trio, sessionId: string, hooks?: GatherHooks): Promise<void> {
+  return gatherInRoom(therapist, [{ person: alex, ...ALEX_SAFETY }, { person: blake, ...BLAKE_SAFETY }], sessionId, hooks);
 }
 
 /** Every page shows Alex holding the floor. */
@@ -307,16 +334,4 @@ export async function expectMediaBackUnderStick({ therapist, alex, blake }: Trio
 export async function expectFloorKept(trio: Trio, what: string): Promise<void> {
   await expectAlexHoldsFloor(trio, `floor holder ${what}`);
   expect(await trio.therapist.page.getByTestId('talking-stick-toggle').getAttribute('aria-pressed')).toBe('true');
-}
-
-/** Leaves the room the way a person does: "Leave", then confirming in the dialog. */
-export async function leaveRoom(page: Page): Promise<void> {
-  await page.getByTestId('leave-room').click();
-  await page.getByTestId('leave-room-confirm').click();
-}
-
-/** The therapist ends the session for everyone: "End for all", then confirming. */
-export async function endSessionForAll(page: Page): Promise<void> {
-  await page.getByTestId('end-session').click();
-  await page.getByTestId('end-session-confirm').click();
 }

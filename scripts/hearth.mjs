@@ -4,6 +4,7 @@
 // to the version in package.json's "packageManager".
 import { spawnSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +136,13 @@ function test() {
   ensureChromium();
   mkdirSync(stampDir, { recursive: true });
   const phases = [
-    jestPhase('Unit and integration tests (protocol, server, client)', 'unit', ['--selectProjects', 'protocol', 'server', 'client']),
+    // At least two workers: jest's default (cores - 1) is one on a 2-core machine, and many of these
+    // files mostly wait (timers, sockets, child servers). They are independent: own databases, free
+    // ports; the few that start nodes on the shared Redis take a lock there (server/test/helpers/shared-redis.ts).
+    jestPhase('Unit and integration tests (protocol, server, client)', 'unit', [
+      '--selectProjects', 'protocol', 'server', 'client',
+      `--maxWorkers=${Math.max(2, availableParallelism() - 1)}`,
+    ]),
     jestPhase('Browser end-to-end tests (Chromium)', 'e2e', ['--selectProjects', 'e2e', '--runInBand']),
   ];
   const passed = phases.reduce((n, p) => n + p.passed, 0);

@@ -16,6 +16,7 @@ import { securityHeaders, trustProxySetting } from './common/security-headers';
 import type { AppConfig } from './config/config';
 import { openDatabase, type DatabaseTarget } from './database/data-source';
 import { NodeIdentity } from './modules/cluster/node-identity';
+import { HearthIoAdapter } from './modules/realtime/hearth-io-adapter';
 import { WorkerPool } from './modules/media/worker-pool';
 import { seedDemo, type SeedSummary } from './seed/demo-seed';
 
@@ -80,6 +81,8 @@ export async function createHearthApp(
     );
     // Every `new Logger(...)` in the code base writes through pino from here on.
     app.useLogger(app.get(NestPinoLogger));
+    // One 'disconnect' listener per socket for all the gateways (hearth-io-adapter.ts).
+    app.useWebSocketAdapter(new HearthIoAdapter(app));
     // The access log first, so even a request the body parser refuses gets its one line.
     app.use(pinoHttp(httpLoggingOptions(logger)));
     app.useBodyParser('json', { limit: '64kb' });

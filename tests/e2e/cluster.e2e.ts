@@ -16,18 +16,19 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { REPO_ROOT, serverData, type ServerData } from '../../server/test/helpers/server-process';
+import { holdSharedRedis, SHARED_REDIS_WAIT_MS } from '../../server/test/helpers/shared-redis';
 import {
   ARTIFACTS,
   apiLogin,
   eventually,
-  expectMediaFlowing,
-  framesShown,
-  gatherInRoom,
+  expectFloorKept,
+  expectMediaBackUnderStick,
+  gatherTrio,
+  giveAlexTheFloor,
   liveGroupSessionId,
-  receivedFrom,
   screenshot,
-  signIn,
-  type Person,
+  signInTrio,
+  type Trio,
 } from './room.support';
 import { launchChromium } from './support/browser';
 
@@ -142,15 +143,18 @@ describe('a two-node cluster loses the node hosting a live group', () => {
   let browser: Browser;
   let sessionId: string;
   let therapistToken: string;
-  let therapist: Person;
-  let alex: Person; // patient1
-  let blake: Person; // patient2
+  let trio: Trio; // the therapist, Alex (patient1), Blake (patient2)
   let hostNodeId: string;
 
   const placement = async (): Promise<string | undefined> => {
     const res = await fetch(`${cluster.url}/api/sessions/${sessionId}/placement`, { headers: { authorization: `Bearer ${therapistToken}` } });
     return ((await res.json()) as { nodeId?: string }).nodeId;
   };
+
+  let releaseRedis: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    releaseRedis = await holdSharedRedis(REDIS_URL); // no other test's nodes on this Redis meanwhile
+  }, SHARED_REDIS_WAIT_MS + 10_000);
 
   beforeAll(async () => {
     db = await createDatabase();
@@ -172,16 +176,14 @@ describe('a two-node cluster loses the node hosting a live group', () => {
       clearTimeout(guard);
       for (const n of cluster.nodes.values()) if (alive(n.pid)) process.kill(n.pid, 'SIGKILL');
     }
+    await releaseRedis?.();
     data?.cleanup();
     await db?.drop();
   });
 
   it('everyone is in the room through the balancer, Alex holds the floor under the talking stick', async () => {
-    [therapist, alex, blake] = await Promise.all([
-      signIn(browser, cluster.url, 'therapist@hearth.test'),
-      signIn(browser, cluster.url, 'patient1@hearth.test'),
-      signIn(browser, cluster.url, 'patient2@hearth.test'),
-    ]);
+    trio = await signInTrio(browser, cluster.url);
+    const { therapist, alex, blake } = trio;
     const logs: string[] = [];
     for (const p of [therapist, alex, blake]) {
       p.page.on('console', (m) => logs.push(`${p.email}: ${m.text()}`));
@@ -199,14 +201,7 @@ describe('a two-node cluster loses the node hosting a live group', () => {
       });
     }
     try {
-      await gatherInRoom(
-        therapist,
-        [
-          { person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' },
-          { person: blake, location: 'My apartment, 4 Elm Ave, Mesa', callbackNumber: '+1 480 555 0177' },
-        ],
-        sessionId,
-      );
+      await gatherTrio(trio, sessionId);
     } catch (e) {
       const pages = await Promise.all([therapist, alex, blake].map(async (p) => `--- ${p.email}\n${await p.page.locator('body').innerText().catch(() => '?')}`));
       // What each page showed and said, for whoever reads the failure (tests/artifacts is gitignored).
@@ -214,21 +209,13 @@ describe('a two-node cluster loses the node hosting a live group', () => {
       writeFileSync(path.join(ARTIFACTS, 'cluster-e2e-failure.txt'), [...pages, '--- pages', ...logs, '--- cluster', cluster.output()].join('\n'));
       throw e;
     }
-    const stick = therapist.page.getByTestId('talking-stick-toggle');
-    await stick.click();
-    await eventually(() => stick.getAttribute('aria-pressed'), (v) => v === 'true', 'talking stick on');
-    await therapist.page.locator(`[data-testid="grant-floor"][data-user-id="${alex.userId}"]`).click();
-    for (const viewer of [therapist, alex, blake]) {
-      const holder = viewer.page.getByTestId('floor-holder');
-      await eventually(() => holder.getAttribute('data-user-id'), (id) => id === alex.userId, `${viewer.email} floor holder`);
-    }
-    await expectMediaFlowing(blake, alex);
-    await expectMediaFlowing(alex, therapist);
+    await giveAlexTheFloor(trio);
     hostNodeId = (await placement())!;
     expect(cluster.nodes.has(hostNodeId)).toBe(true);
   });
 
   it('after kill -9 of the host, every page is back in the room on the other node within 30 s, with media and the same floor', async () => {
+    const { therapist, alex, blake } = trio;
     const host = cluster.nodes.get(hostNodeId)!;
     const t0 = Date.now();
     process.kill(host.pid, 'SIGKILL');
@@ -251,21 +238,8 @@ describe('a two-node cluster loses the node hosting a live group', () => {
     expect(survivor).not.toBe(hostNodeId);
     expect(cluster.nodes.has(survivor!)).toBe(true);
 
-    await expectMediaFlowing(therapist, alex, 60_000);
-    await expectMediaFlowing(blake, alex, 60_000);
-    await expectMediaFlowing(alex, therapist, 60_000);
-    // Blake's camera reaches Alex again, but not Blake's voice: the talking stick still holds it.
-    await eventually(() => framesShown(alex.page, blake.userId).catch(() => 0), (n) => n > 0, 'alex sees blake again', 60_000);
-    const a0 = await receivedFrom(alex.page, blake.userId);
-    await alex.page.waitForTimeout(2_500);
-    const a1 = await receivedFrom(alex.page, blake.userId);
-    expect(a1.videoFramesDecoded).toBeGreaterThan(a0.videoFramesDecoded);
-    expect(a1.audioBytesReceived - a0.audioBytesReceived).toBe(0);
-    for (const viewer of [therapist, alex, blake]) {
-      const holder = viewer.page.getByTestId('floor-holder');
-      await eventually(() => holder.getAttribute('data-user-id'), (id) => id === alex.userId, `${viewer.email} floor holder after failover`);
-    }
-    expect(await therapist.page.getByTestId('talking-stick-toggle').getAttribute('aria-pressed')).toBe('true');
+    await expectMediaBackUnderStick(trio);
+    await expectFloorKept(trio, 'after failover');
     process.stdout.write(`cluster failover: everyone back in the room ${backMs} ms after kill -9 of ${hostNodeId}; media checked ${Date.now() - t0} ms after\n`);
     await screenshot(therapist.page, 'cluster-back');
   });

@@ -8,9 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { apiLogin, eventually, expectMediaFlowing, gatherInRoom, liveGroupSessionId, PHONE, screenshot, signIn, type Person } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
-import { launchChromium } from './support/browser';
+import { ALEX_SAFETY, eventually, expectMediaFlowing, gatherInRoom, pageAuth, PHONE, screenshot, signIn, startRoomTest, type Person, type RoomTest } from './room.support';
 
 jest.setTimeout(360_000);
 
@@ -19,30 +17,26 @@ interface RecordBody {
 }
 
 describe('session record in a real browser', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let therapist: Person;
   let patient: Person;
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 180_000); // generous: the machine is shared
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+    room = await startRoomTest({}, 180_000);
+    ({ hearth, browser, sessionId } = room);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('a short group runs and the therapist ends it', async () => {
     [therapist, patient] = await Promise.all([
       signIn(browser, hearth.url, 'therapist@hearth.test'),
       signIn(browser, hearth.url, 'patient1@hearth.test'),
     ]);
-    await gatherInRoom(therapist, [{ person: patient, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' }], sessionId);
+    await gatherInRoom(therapist, [{ person: patient, ...ALEX_SAFETY }], sessionId);
     await expectMediaFlowing(therapist, patient);
     await therapist.page.getByTestId('end-session').click();
     const confirm = therapist.page.getByTestId('end-session-confirm');
@@ -59,7 +53,7 @@ describe('session record in a real browser', () => {
     await row.waitFor();
     const shown = Number(await row.getAttribute('data-minutes'));
 
-    const { accessToken } = await apiLogin(hearth.url, 'therapist@hearth.test');
+    const { accessToken } = await pageAuth(page); // the token the therapist's page holds
     const res = await fetch(`${hearth.url}/api/sessions/${sessionId}/record`, { headers: { authorization: `Bearer ${accessToken}` } });
     const body = (await res.json()) as RecordBody;
     const mine = body.attendance.find((a) => a.userId === patient.userId)!;

@@ -13,16 +13,15 @@ import {
   apiLogin,
   eventually,
   gatherInRoom,
-  liveGroupSessionId,
   PHONE,
   receivedFrom,
   screenshot,
   signIn,
   tile,
+  startRoomTest,
   type Person,
+  type RoomTest,
 } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
-import { launchChromium } from './support/browser';
 
 jest.setTimeout(360_000);
 
@@ -49,7 +48,8 @@ interface Scenario {
 }
 
 describe('role-play exercises in real browsers', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let scenario: Scenario;
@@ -58,10 +58,8 @@ describe('role-play exercises in real browsers', () => {
   let p1: Person, p2: Person, p3: Person, p4: Person;
 
   beforeAll(async () => {
-    hearth = await startHearth();
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+    room = await startRoomTest();
+    ({ hearth, browser, sessionId } = room);
     const t = await apiLogin(hearth.url, 'therapist@hearth.test');
     const res = await fetch(`${hearth.url}/api/roleplay/scenarios`, { headers: { authorization: `Bearer ${t.accessToken}` } });
     const list = (await res.json()) as Scenario[];
@@ -69,10 +67,7 @@ describe('role-play exercises in real browsers', () => {
     expect(scenario).toBeDefined();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('a therapist and four patients join the room', async () => {
     const signedIn = await Promise.all(

@@ -8,18 +8,16 @@
  */
 import type { Browser } from 'playwright-core';
 import {
-  apiLogin,
   DESKTOP,
+  ALEX_SAFETY,
   eventually,
-  liveGroupSessionId,
-  openJoinPage,
-  passSafetyCheck,
+  gatherInRoom,
   screenshot,
   signIn,
+  startRoomTest,
   type Person,
+  type RoomTest,
 } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
-import { launchChromium } from './support/browser';
 
 jest.setTimeout(360_000);
 
@@ -27,23 +25,19 @@ const WIDE = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
 describe('waiting-room alert, phone controls and attendance marks in a real browser', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let therapist: Person;
   let patient: Person;
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 180_000);
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+    room = await startRoomTest({}, 180_000);
+    ({ hearth, browser, sessionId } = room);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('the therapist’s tab counts who waits; the chime switch is in the waiting-room panel and stays off once turned off', async () => {
     [therapist, patient] = await Promise.all([
@@ -51,35 +45,28 @@ describe('waiting-room alert, phone controls and attendance marks in a real brow
       signIn(browser, hearth.url, 'patient1@hearth.test', PHONE),
     ]);
     await screenshot(patient.page, 'roomrest-schedule-390');
-    await openJoinPage(therapist.page, sessionId);
-    await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices');
-    await therapist.page.getByTestId('enter-lobby').click();
-    await therapist.page.getByTestId('room').waitFor();
-
-    // The pre-join says whose clock its times are on.
-    await openJoinPage(patient.page, sessionId);
-    await eventually(() => patient.page.locator('.prejoin__header .page__lede').textContent(), (t) => /time\)$/.test(t ?? ''), 'pre-join time names its zone');
-    await screenshot(patient.page, 'roomrest-prejoin-390');
-    await passSafetyCheck(patient.page, 'Home, 12 Palm St, Tempe', '+1 480 555 0134');
-    await eventually(() => patient.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'patient devices');
-    await patient.page.getByTestId('enter-lobby').click();
-    await patient.page.getByTestId('lobby-waiting').waitFor();
-
-    await eventually(() => therapist.page.title(), (t) => t.startsWith('(1 waiting) '), 'waiting count in the tab title');
-    const chime = therapist.page.getByTestId('arrival-chime');
-    expect(await chime.isChecked()).toBe(true);
-    await chime.uncheck();
-    await therapist.page.reload();
-    await therapist.page.getByTestId('device-check').waitFor();
-    await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices again');
-    await therapist.page.getByTestId('enter-lobby').click();
-    await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${patient.userId}"]`).waitFor();
-    expect(await therapist.page.getByTestId('arrival-chime').isChecked()).toBe(false); // kept on this device
-    await screenshot(therapist.page, 'roomrest-therapist-waiting-1366');
-    await screenshot(therapist.page, 'roomrest-therapist-waiting-390', PHONE);
-
-    await therapist.page.getByTestId('admit-all').click();
-    await patient.page.getByTestId('room').waitFor();
+    await gatherInRoom(therapist, [{ person: patient, ...ALEX_SAFETY }], sessionId, {
+      atPreJoin: async (p) => {
+        if (p !== patient) return;
+        // The pre-join says whose clock its times are on.
+        await eventually(() => patient.page.locator('.prejoin__header .page__lede').textContent(), (t) => /time\)$/.test(t ?? ''), 'pre-join time names its zone');
+        await screenshot(patient.page, 'roomrest-prejoin-390');
+      },
+      beforeAdmit: async () => {
+        await eventually(() => therapist.page.title(), (t) => t.startsWith('(1 waiting) '), 'waiting count in the tab title');
+        const chime = therapist.page.getByTestId('arrival-chime');
+        expect(await chime.isChecked()).toBe(true);
+        await chime.uncheck();
+        await therapist.page.reload();
+        await therapist.page.getByTestId('device-check').waitFor();
+        await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices again');
+        await therapist.page.getByTestId('enter-lobby').click();
+        await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${patient.userId}"]`).waitFor();
+        expect(await therapist.page.getByTestId('arrival-chime').isChecked()).toBe(false); // kept on this device
+        await screenshot(therapist.page, 'roomrest-therapist-waiting-1366');
+        await screenshot(therapist.page, 'roomrest-therapist-waiting-390', PHONE);
+      },
+    });
     await eventually(() => therapist.page.title(), (t) => !t.startsWith('('), 'no count once nobody waits');
   });
 

@@ -14,10 +14,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { apiLogin, ARTIFACTS, eventually, gatherInRoom, liveGroupSessionId, receivedFrom, signIn, tile, type Person } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
+import { ARTIFACTS, eventually, gatherTrio, receivedFrom, signInTrio, startRoomTest, tile, type Person, type RoomTest } from './room.support';
 import { seriousAxeViolations } from './support/axe';
-import { launchChromium } from './support/browser';
 
 jest.setTimeout(300_000);
 
@@ -39,7 +37,8 @@ async function inView(page: Page, testId: string): Promise<boolean> {
 }
 
 describe('room tools: mute all, pin / speaker view, audio only', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let therapist: Person;
@@ -48,29 +47,14 @@ describe('room tools: mute all, pin / speaker view, audio only', () => {
   const axe: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 180_000);
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
-    [therapist, alex, blake] = await Promise.all([
-      signIn(browser, hearth.url, 'therapist@hearth.test', WIDE),
-      signIn(browser, hearth.url, 'patient1@hearth.test', WIDE),
-      signIn(browser, hearth.url, 'patient2@hearth.test', PHONE),
-    ]);
-    await gatherInRoom(
-      therapist,
-      [
-        { person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' },
-        { person: blake, location: 'My apartment, 4 Elm Ave, Mesa', callbackNumber: '+1 480 555 0177' },
-      ],
-      sessionId,
-    );
+    room = await startRoomTest({}, 180_000);
+    ({ hearth, browser, sessionId } = room);
+    const trio = await signInTrio(browser, hearth.url, { therapist: WIDE, alex: WIDE, blake: PHONE });
+    ({ therapist, alex, blake } = trio);
+    await gatherTrio(trio, sessionId);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('mute all: one tap mutes every patient, not the therapist; patients see who did it and can unmute', async () => {
     for (const p of [alex, blake]) {

@@ -6,25 +6,23 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import {
-  apiLogin,
+  BLAKE_SAFETY,
   eventually,
+  gatherTrio,
   leaveRoom,
-  liveGroupSessionId,
-  openJoinPage,
-  passSafetyCheck,
   screenshot,
-  signIn,
+  signInTrio,
+  startRoomTest,
   type Person,
+  type RoomTest,
 } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
 import { seriousAxeViolations } from './support/axe';
-import { launchChromium } from './support/browser';
 
 jest.setTimeout(300_000);
 
 const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
-const BLAKE_LOCATION = 'My apartment, 4 Elm Ave, Mesa';
+const BLAKE_LOCATION = BLAKE_SAFETY.location;
 
 /** True when the element's centre is on screen and nothing (no scroll clipping) hides it there. */
 function inView(page: Page, testId: string): Promise<boolean> {
@@ -39,7 +37,8 @@ function inView(page: Page, testId: string): Promise<boolean> {
 }
 
 describe('the room for a real group: accessible, crisis readable, controls in view', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let therapist: Person;
@@ -51,16 +50,11 @@ describe('the room for a real group: accessible, crisis readable, controls in vi
   };
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 120_000);
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
+    room = await startRoomTest({}, 120_000);
+    ({ hearth, browser, sessionId } = room);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('login, schedule, pre-join, waiting room and the room pass axe for patients and therapists', async () => {
     const context = await browser.newContext({ viewport: LAPTOP });
@@ -70,41 +64,20 @@ describe('the room for a real group: accessible, crisis readable, controls in vi
     await check('login', login);
     await context.close();
 
-    [therapist, alex, blake] = await Promise.all([
-      signIn(browser, hearth.url, 'therapist@hearth.test', LAPTOP),
-      signIn(browser, hearth.url, 'patient1@hearth.test', PHONE),
-      signIn(browser, hearth.url, 'patient2@hearth.test', LAPTOP),
-    ]);
+    const trio = await signInTrio(browser, hearth.url, { therapist: LAPTOP, alex: PHONE, blake: LAPTOP });
+    ({ therapist, alex, blake } = trio);
     await check('schedule (therapist)', therapist.page);
     await check('schedule (patient, phone)', alex.page);
 
-    await openJoinPage(therapist.page, sessionId);
-    await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices');
-    await check('pre-join (therapist)', therapist.page);
-    await therapist.page.getByTestId('enter-lobby').click();
-    await therapist.page.getByTestId('room').waitFor();
-
-    for (const [p, location] of [
-      [alex, 'Home, 12 Palm St, Tempe'],
-      [blake, BLAKE_LOCATION],
-    ] as const) {
-      await openJoinPage(p.page, sessionId);
-      await passSafetyCheck(p.page, location, '+1 480 555 0134');
-      await eventually(() => p.page.getByTestId('enter-lobby').isEnabled(), Boolean, `${p.email} devices`);
-    }
-    await check('pre-join (patient, phone)', alex.page);
-    for (const p of [alex, blake]) {
-      await p.page.getByTestId('enter-lobby').click();
-      await p.page.getByTestId('lobby-waiting').waitFor();
-    }
-    await check('waiting room (patient, phone)', alex.page);
-    await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${blake.userId}"]`).waitFor();
-    await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${alex.userId}"]`).waitFor();
-    await therapist.page.getByTestId('admit-all').click();
-    for (const p of [alex, blake]) await p.page.getByTestId('room').waitFor();
-    for (const p of [therapist, alex, blake]) {
-      await eventually(() => p.page.getByTestId('participant-tile').count(), (n) => n === 3, `${p.email} tiles`);
-    }
+    await gatherTrio(trio, sessionId, {
+      atPreJoin: async (p) => {
+        if (p === therapist) await check('pre-join (therapist)', therapist.page);
+        if (p === alex) await check('pre-join (patient, phone)', alex.page);
+      },
+      atWaiting: async (p) => {
+        if (p === alex) await check('waiting room (patient, phone)', alex.page);
+      },
+    });
     await check('room (therapist)', therapist.page);
     await check('room (patient, phone)', alex.page);
     await check('room (patient, laptop)', blake.page);

@@ -5,10 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { REPO_ROOT } from './support/app';
+import { REPO_ROOT, startHearth, type RunningHearth } from './support/app';
+import { launchChromium } from './support/browser';
 
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 375, height: 812 };
+export type Viewport = { width: number; height: number };
 export const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
 
 export interface Person {
@@ -46,14 +48,20 @@ export async function liveGroupSessionId(baseUrl: string, token: string): Promis
   return live.id;
 }
 
-/** A fresh browser context (its own sign-in), signed in through the login page. */
+/** The tokens and user the page's app keeps after signing in (sessionStorage, authStorage.ts). */
+export async function pageAuth(page: Page): Promise<LoginBody> {
+  const raw = await page.evaluate(() => window.sessionStorage.getItem('hearth.auth'));
+  if (!raw) throw new Error('the page holds no sign-in');
+  return JSON.parse(raw) as LoginBody;
+}
+
+/** A fresh browser context (its own sign-in), signed in through the login page; the user id is the one the page got. */
 export async function signIn(
   browser: Browser,
   baseUrl: string,
   email: string,
   viewport = DESKTOP,
 ): Promise<Person> {
-  const { user } = await apiLogin(baseUrl, email);
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
@@ -62,6 +70,7 @@ export async function signIn(
   await page.getByTestId('login-password').fill('hearth-demo');
   await page.getByTestId('login-submit').click();
   await page.getByTestId('session-card').first().waitFor();
+  const { user } = await pageAuth(page);
   return { email, userId: user.id, context, page };
 }
 
@@ -170,6 +179,16 @@ export async function screenshot(
   if (viewport && before) await page.setViewportSize(before);
 }
 
+/** Checks a test makes on the way into the room (axe, screenshots, the waiting-room alert). */
+export interface GatherHooks {
+  /** On each pre-join page (the therapist's too) once its devices are ready, before entering. */
+  atPreJoin?: (person: Person) => Promise<void>;
+  /** On each patient's page once it waits in the lobby. */
+  atWaiting?: (person: Person) => Promise<void>;
+  /** Once the therapist sees everyone waiting, before "Admit all". */
+  beforeAdmit?: () => Promise<void>;
+}
+
 /**
  * The usual start of a group test: the therapist enters the room, each patient passes
  * the safety check into the waiting room, the therapist admits everyone, and every
@@ -179,9 +198,11 @@ export async function gatherInRoom(
   therapist: Person,
   patients: { person: Person; location: string; callbackNumber: string }[],
   sessionId: string,
+  hooks: GatherHooks = {},
 ): Promise<void> {
   await openJoinPage(therapist.page, sessionId);
   await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'therapist devices');
+  await hooks.atPreJoin?.(therapist);
   await therapist.page.getByTestId('enter-lobby').click();
   await therapist.page.getByTestId('room').waitFor();
   await Promise.all(
@@ -189,13 +210,16 @@ export async function gatherInRoom(
       await openJoinPage(person.page, sessionId);
       await passSafetyCheck(person.page, location, callbackNumber);
       await eventually(() => person.page.getByTestId('enter-lobby').isEnabled(), Boolean, `${person.email} devices`);
+      await hooks.atPreJoin?.(person);
       await person.page.getByTestId('enter-lobby').click();
       await person.page.getByTestId('lobby-waiting').waitFor();
+      await hooks.atWaiting?.(person);
     }),
   );
   for (const { person } of patients) {
     await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${person.userId}"]`).waitFor();
   }
+  await hooks.beforeAdmit?.();
   await therapist.page.getByTestId('admit-all').click();
   for (const { person } of patients) await person.page.getByTestId('room').waitFor();
   const everyone = [therapist, ...patients.map((p) => p.person)];
@@ -214,4 +238,100 @@ export async function leaveRoom(page: Page): Promise<void> {
 export async function endSessionForAll(page: Page): Promise<void> {
   await page.getByTestId('end-session').click();
   await page.getByTestId('end-session-confirm').click();
+}
+
+/** One server and one browser for a browser-test file, and the demo's group session in progress. */
+export interface RoomTest {
+  hearth: RunningHearth;
+  browser: Browser;
+  sessionId: string;
+  stop(): Promise<void>;
+}
+
+export async function startRoomTest(env: Record<string, string> = {}, timeoutMs = 180_000): Promise<RoomTest> {
+  const hearth = await startHearth(env, timeoutMs);
+  const browser = await launchChromium().catch(async (e: unknown) => {
+    await hearth.stop();
+    throw e;
+  });
+  const stop = async () => {
+    await browser.close();
+    await hearth.stop();
+  };
+  try {
+    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
+    return { hearth, browser, sessionId: await liveGroupSessionId(hearth.url, accessToken), stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The demo's usual group: the therapist, Alex (patient1) and Blake (patient2). */
+export interface Trio {
+  therapist: Person;
+  alex: Person;
+  blake: Person;
+}
+export const ALEX_SAFETY = { location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' };
+export const BLAKE_SAFETY = { location: 'My apartment, 4 Elm Ave, Mesa', callbackNumber: '+1 480 555 0177' };
+
+/** The three sign in at once, each in a context of their own. */
+export async function signInTrio(
+  browser: Browser,
+  baseUrl: string,
+  viewports: { therapist?: Viewport; alex?: Viewport; blake?: Viewport } = {},
+): Promise<Trio> {
+  const [therapist, alex, blake] = await Promise.all([
+    signIn(browser, baseUrl, 'therapist@hearth.test', viewports.therapist),
+    signIn(browser, baseUrl, 'patient1@hearth.test', viewports.alex),
+    signIn(browser, baseUrl, 'patient2@hearth.test', viewports.blake),
+  ]);
+  return { therapist, alex, blake };
+}
+
+/** gatherInRoom for the trio, with Alex's and Blake's safety checks. */
+export function gatherTrio({ therapist, alex, blake }: Trio, sessionId: string, hooks?: GatherHooks): Promise<void> {
+  return gatherInRoom(therapist, [{ person: alex, ...ALEX_SAFETY }, { person: blake, ...BLAKE_SAFETY }], sessionId, hooks);
+}
+
+/** Every page shows Alex holding the floor. */
+async function expectAlexHoldsFloor(trio: Trio, what: string): Promise<void> {
+  for (const viewer of [trio.therapist, trio.alex, trio.blake]) {
+    const holder = viewer.page.getByTestId('floor-holder');
+    await eventually(() => holder.getAttribute('data-user-id'), (id) => id === trio.alex.userId, `${viewer.email} ${what}`);
+  }
+}
+
+/** The therapist turns the talking stick on and gives Alex the floor; every page shows it; Alex's and the therapist's media flow. */
+export async function giveAlexTheFloor(trio: Trio): Promise<void> {
+  const stick = trio.therapist.page.getByTestId('talking-stick-toggle');
+  await stick.click();
+  await eventually(() => stick.getAttribute('aria-pressed'), (v) => v === 'true', 'talking stick on');
+  await trio.therapist.page.locator(`[data-testid="grant-floor"][data-user-id="${trio.alex.userId}"]`).click();
+  await expectAlexHoldsFloor(trio, 'floor holder');
+  await expectMediaFlowing(trio.blake, trio.alex);
+  await expectMediaFlowing(trio.alex, trio.therapist);
+}
+
+/**
+ * After a reconnect: media flows again on every page, and Blake's camera reaches Alex
+ * again but not Blake's voice: the talking stick still holds it.
+ */
+export async function expectMediaBackUnderStick({ therapist, alex, blake }: Trio, timeoutMs = 60_000): Promise<void> {
+  await expectMediaFlowing(therapist, alex, timeoutMs);
+  await expectMediaFlowing(blake, alex, timeoutMs);
+  await expectMediaFlowing(alex, therapist, timeoutMs);
+  await eventually(() => framesShown(alex.page, blake.userId).catch(() => 0), (n) => n > 0, 'alex sees blake again', timeoutMs);
+  const a0 = await receivedFrom(alex.page, blake.userId);
+  await alex.page.waitForTimeout(2_500);
+  const a1 = await receivedFrom(alex.page, blake.userId);
+  expect(a1.videoFramesDecoded).toBeGreaterThan(a0.videoFramesDecoded);
+  expect(a1.audioBytesReceived - a0.audioBytesReceived).toBe(0);
+}
+
+/** After a reconnect: Alex still holds the floor on every page and the stick is still on. */
+export async function expectFloorKept(trio: Trio, what: string): Promise<void> {
+  await expectAlexHoldsFloor(trio, `floor holder ${what}`);
+  expect(await trio.therapist.page.getByTestId('talking-stick-toggle').getAttribute('aria-pressed')).toBe('true');
 }

@@ -9,9 +9,7 @@
  * allows it, and then the therapist sees their screen.
  */
 import type { Browser, Page } from 'playwright-core';
-import { apiLogin, DESKTOP, eventually, gatherInRoom, liveGroupSessionId, PHONE, receivedFrom, screenshot, signIn, type Person } from './room.support';
-import { startHearth, type RunningHearth } from './support/app';
-import { launchChromium } from './support/browser';
+import { eventually, gatherTrio, PHONE, receivedFrom, screenshot, signInTrio, startRoomTest, type Person, type RoomTest } from './room.support';
 
 jest.setTimeout(240_000);
 
@@ -39,7 +37,8 @@ async function expectScreenFrames(viewer: Person, from: Person): Promise<void> {
 }
 
 describe('screen sharing in real browsers', () => {
-  let hearth: RunningHearth;
+  let room: RoomTest;
+  let hearth: RoomTest['hearth'];
   let browser: Browser;
   let sessionId: string;
   let therapist: Person;
@@ -47,29 +46,14 @@ describe('screen sharing in real browsers', () => {
   let blake: Person; // patient2, phone
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 180_000); // a loaded machine starts slowly
-    browser = await launchChromium();
-    const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
-    sessionId = await liveGroupSessionId(hearth.url, accessToken);
-    [therapist, alex, blake] = await Promise.all([
-      signIn(browser, hearth.url, 'therapist@hearth.test', DESKTOP),
-      signIn(browser, hearth.url, 'patient1@hearth.test', DESKTOP),
-      signIn(browser, hearth.url, 'patient2@hearth.test', PHONE),
-    ]);
-    await gatherInRoom(
-      therapist,
-      [
-        { person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' },
-        { person: blake, location: 'My apartment, 4 Elm Ave, Mesa', callbackNumber: '+1 480 555 0177' },
-      ],
-      sessionId,
-    );
+    room = await startRoomTest({}, 180_000);
+    ({ hearth, browser, sessionId } = room);
+    const trio = await signInTrio(browser, hearth.url, { blake: PHONE });
+    ({ therapist, alex, blake } = trio);
+    await gatherTrio(trio, sessionId);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await hearth?.stop();
-  });
+  afterAll(() => room?.stop());
 
   it('the therapist shares: both patients decode the screen, large with tiles in a strip; one click stops it everywhere', async () => {
     const share = therapist.page.getByTestId('share-screen');

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { copyDistMigratedPglite } from './pglite-template';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(REPO_ROOT, 'server/dist/main.js');
@@ -26,9 +27,13 @@ export interface ServerData {
   cleanup(): void;
 }
 
-/** Embedded PGlite in a directory of its own, or a PostgreSQL URL (plus a directory for the token secret). */
+/**
+ * Embedded PGlite in a directory of its own (a copy of the migrated template: pglite-template.ts),
+ * or a PostgreSQL URL (plus a directory for the token secret).
+ */
 export function serverData(databaseUrl?: string): ServerData {
   const dir = mkdtempSync(path.join(tmpdir(), 'hearth-restart-'));
+  if (!databaseUrl) copyDistMigratedPglite(path.join(dir, 'pglite'));
   return {
     env: { DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

@@ -5,6 +5,7 @@ import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type FloorView, type JoinResult, type PlacementResponse } from '@hearth/protocol';
 import { ok } from '../helpers/facilitation';
 import { CONSENT, SAFETY, inProgressGroupSession } from '../helpers/room-helpers';
+import { holdSharedRedis, SHARED_REDIS_WAIT_MS } from '../helpers/shared-redis';
 import { freePort, serverData, startServerProcess, type ServerData, type ServerProcess } from '../helpers/server-process';
 import { request, type TestSocket } from '../helpers/socket';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
@@ -73,6 +74,11 @@ describe('a stale host and a draining host', () => {
   const A = `fa-${process.pid}`;
   const B = `fb-${process.pid}`;
 
+  let releaseRedis: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    releaseRedis = await holdSharedRedis(SHARED_REDIS_URL); // no other test's nodes on this Redis meanwhile
+  }, SHARED_REDIS_WAIT_MS + 10_000);
+
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
     data = serverData('url' in db.target ? db.target.url : undefined);
@@ -94,6 +100,7 @@ describe('a stale host and a draining host', () => {
     await redis?.quit().catch(() => undefined);
     await a?.kill('SIGKILL');
     await b?.kill('SIGKILL');
+    await releaseRedis?.();
     data?.cleanup();
     await db?.drop();
   });

@@ -2,6 +2,7 @@ import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type FloorView, type HealthResponse, type JoinResult, type PlacementResponse } from '@hearth/protocol';
 import { ok } from '../helpers/facilitation';
 import { CONSENT, SAFETY, inProgressGroupSession } from '../helpers/room-helpers';
+import { holdSharedRedis, SHARED_REDIS_WAIT_MS } from '../helpers/shared-redis';
 import { freePort, serverData, startServerProcess, type ServerData, type ServerProcess } from '../helpers/server-process';
 import { request, type TestSocket } from '../helpers/socket';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
@@ -37,6 +38,11 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
 
+  let releaseRedis: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    releaseRedis = await holdSharedRedis(REDIS_URL); // no other test's nodes on this Redis meanwhile
+  }, SHARED_REDIS_WAIT_MS + 10_000);
+
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
     data = serverData('url' in db.target ? db.target.url : undefined);
@@ -56,6 +62,7 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     for (const s of sockets) s.close();
     await a?.kill('SIGKILL');
     await b?.kill('SIGKILL');
+    await releaseRedis?.();
     data?.cleanup();
     await db?.drop();
   });

@@ -6,7 +6,7 @@ jest.setTimeout(60_000);
 
 describe.each(DB_KINDS)('database on %s', (kind) => {
   it('migrates an empty database and seeds the demo accounts exactly once', async () => {
-    const db = await createTestDatabase(kind);
+    const db = await createTestDatabase(kind, { empty: true });
     const ds = await openDatabase(db.target);
     try {
       const first = await seedDemo(ds);

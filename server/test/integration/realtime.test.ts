@@ -1,5 +1,7 @@
 import { login, startTestApp, type TestApp } from '../helpers/test-app';
 import { connectSocket, request, type TestSocket } from '../helpers/socket';
+import { RealtimeGateway, type HearthServer } from '../../src/modules/realtime/realtime.gateway';
+import { RoomsService } from '../../src/modules/rooms/rooms.service';
 
 jest.setTimeout(60_000);
 
@@ -22,6 +24,40 @@ describe('realtime handshake and acks', () => {
     const ack = await request<{ serverTime: number }>(socket, 'system:ping', {});
     expect(ack.ok).toBe(true);
     if (ack.ok) expect(Math.abs(ack.data.serverTime - Date.now())).toBeLessThan(5000);
+  });
+
+  it('gives a socket one disconnect listener for all gateways (no MaxListenersExceededWarning), and every gateway still hears it', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const { accessToken, user } = await login(app, 'patient6@hearth.test');
+      const socket = await connectSocket(app.baseUrl, { token: accessToken });
+      sockets.push(socket);
+      expect((await request(socket, 'system:ping', {})).ok).toBe(true);
+      const server = (app.app.get(RealtimeGateway) as unknown as { server: HearthServer }).server;
+      const mine = [...server.of('/').sockets.values()].find((s) => s.data.userId === user.id)!;
+      expect(mine).toBeDefined();
+      // The adapter's one dispatcher, rxjs's shared takeUntil and the idle tracker.
+      expect(mine.listenerCount('disconnect')).toBeLessThanOrEqual(3);
+      // RoomsGateway.handleDisconnect still runs through the dispatcher.
+      const rooms = app.app.get(RoomsService);
+      const disconnected = new Promise<string>((resolve) => {
+        const original = rooms.disconnected.bind(rooms);
+        jest.spyOn(rooms, 'disconnected').mockImplementation((userId, socketId, now) => {
+          resolve(socketId);
+          return original(userId, socketId, now);
+        });
+      });
+      const id = mine.id;
+      socket.close();
+      expect(await disconnected).toBe(id);
+      await new Promise((r) => setImmediate(r)); // process warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      jest.restoreAllMocks();
+    }
   });
 
   it('refuses a missing or forged token with a reason', async () => {

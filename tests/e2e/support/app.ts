@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { copyDistMigratedPglite } from '../../../server/test/helpers/pglite-template';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -14,10 +15,12 @@ export interface RunningHearth {
 
 /**
  * Starts the built server (server/dist/main.js, serving client/dist) the way
- * `npm start` does, on a free port and a throw-away embedded database.
+ * `npm start` does, on a free port and a throw-away embedded database (a copy
+ * of the migrated PGlite template; the server seeds the demo itself).
  */
 export async function startHearth(env: Record<string, string> = {}, timeoutMs = 180_000): Promise<RunningHearth> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-'));
+  if (!env.DATABASE_URL) copyDistMigratedPglite(path.join(dataDir, 'pglite'));
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'server/dist/main.js')], {
     cwd: REPO_ROOT,
     env: {

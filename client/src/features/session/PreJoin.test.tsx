@@ -29,6 +29,7 @@ function fakeMedia(overrides: Partial<LocalMedia> = {}): LocalMedia {
     setNoiseSuppression: jest.fn(),
     blurAvailable: false,
     backgroundBlur: false,
+    blurMode: 'none',
     setBackgroundBlur: jest.fn(),
     release: jest.fn(),
     ...overrides,

@@ -372,6 +372,11 @@ export class RoomClient {
     this.handleQualitySample(sample);
   }
 
+  /** Diagnostics (tests): the track our camera producer sends now (the camera's, or the blurred one), or null. */
+  cameraSendTrack(): MediaStreamTrack | null {
+    return this.producers.get('camera')?.track ?? null;
+  }
+
   /**
    * What has been received so far, in total and per remote participant: a
    * cheap "is media flowing" probe for diagnostics and browser tests.

@@ -38,6 +38,13 @@ declare global {
 
 /** Whether this browser can run the fallback: WebAssembly, WebGL2 (the model runs on it), canvas capture, canvas filters. */
 export function selfieBlurSupported(): boolean {
+  // Probed once per page: each probe makes (and gives back) a WebGL context.
+  supported ??= probeSupport();
+  return supported;
+}
+let supported: boolean | undefined;
+
+function probeSupport(): boolean {
   if (typeof window === 'undefined' || typeof document === 'undefined' || typeof WebAssembly !== 'object') return false;
   if (typeof HTMLCanvasElement === 'undefined' || typeof HTMLCanvasElement.prototype.captureStream !== 'function') return false;
   try {

@@ -88,14 +88,31 @@ function edgeEnergy(page: Page, userId: string): Promise<number> {
   });
 }
 
-async function framesAdvance(viewer: Page, from: string, what: string): Promise<void> {
+/** The sender's side, for a failure message: self-view frames and what its camera producer encodes and sends. */
+function senderSide(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const self = document.querySelector<HTMLVideoElement>('[data-testid="self-video"]');
+    const room = (window as unknown as { __hearthRoom?: { producers: Map<string, { getStats(): Promise<RTCStatsReport> }> } }).__hearthRoom;
+    const out: string[] = [`self-view frames ${self?.getVideoPlaybackQuality().totalVideoFrames}`];
+    const stats = await room?.producers.get('camera')?.getStats();
+    stats?.forEach((r: { type: string; framesEncoded?: number; framesSent?: number; frameWidth?: number; qualityLimitationReason?: string }) => {
+      if (r.type === 'outbound-rtp') out.push(`encoded ${r.framesEncoded} sent ${r.framesSent} ${r.frameWidth}w ${r.qualityLimitationReason}`);
+    });
+    return out.join('; ');
+  });
+}
+
+async function framesAdvance(viewer: Page, from: string, what: string, sender?: Page): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const before = await framesShown(viewer, from);
     await viewer.waitForTimeout(2_000);
     const after = await framesShown(viewer, from);
     if (after > before) return;
-    if (Date.now() > deadline) throw new Error(`${what}: frames ${before} → ${after}`);
+    if (Date.now() > deadline) {
+      const detail = sender ? ` (sender: ${await senderSide(sender)}; a second later: ${await (await sender.waitForTimeout(1000), senderSide(sender))})` : '';
+      throw new Error(`${what}: frames ${before} → ${after}${detail}`);
+    }
   }
 }
 
@@ -136,21 +153,25 @@ describe('background blur: the MediaPipe fallback on the device', () => {
 
   it('blurs the camera on the device, sends the processed track, and gives the camera back when turned off', async () => {
     const page = alex.page;
+    const t0 = Date.now();
+    const step = (what: string) => console.log(`blur e2e +${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
     await eventually(() => sending(page), (s) => s?.raw === true, 'alex sends the camera');
     await framesAdvance(therapist.page, alex.userId, 'before blur');
     const sharp = await edgeEnergy(therapist.page, alex.userId);
 
+    step('sharp picture measured');
     await clickBlur(page);
     // While the model loads: "Starting blur…" (may be brief once cached; the toggle says on or starting).
     expect(['starting', 'on']).toContain(await page.getByTestId('blur-toggle').getAttribute('data-state'));
     await eventually(() => page.getByTestId('blur-toggle').getAttribute('data-state'), (s) => s === 'on', 'blur on', START_LIMIT);
     expect(await page.getByTestId('blur-toggle').getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByTestId('blur-error').count()).toBe(0);
+    step('blur on');
     const on = await eventually(() => sending(page), (s) => s?.blurred === true, 'the producer sends the blurred track');
     expect(on).toEqual({ raw: false, blurred: true, selfViewShowsIt: true, readyState: 'live' });
 
     // The therapist keeps receiving, and what arrives is blurred.
-    await framesAdvance(therapist.page, alex.userId, 'with blur');
+    await framesAdvance(therapist.page, alex.userId, 'with blur', page);
     const blurred = await eventually(
       () => edgeEnergy(therapist.page, alex.userId),
       (e) => e < sharp * 0.6,
@@ -158,6 +179,9 @@ describe('background blur: the MediaPipe fallback on the device', () => {
       30_000,
     );
     console.log(`edge energy of the received picture: sharp ${sharp.toFixed(1)}, blurred ${blurred.toFixed(1)}`);
+    const costs = await page.evaluate(() => (window as unknown as { __hearthBlurCosts?: number[] }).__hearthBlurCosts ?? []);
+    console.log(`blur frame cost (ms, last ${costs.length}): ${costs.map((c) => Math.round(c)).join(' ')}`);
+    step('blurred picture received');
     await shot(page, 'blur-on-wide');
     await shot(therapist.page, 'blur-on-therapist-wide');
     await page.setViewportSize(PHONE);
@@ -172,8 +196,9 @@ describe('background blur: the MediaPipe fallback on the device', () => {
     await page.getByTestId('toggle-camera').click();
     await eventually(() => tile(therapist.page, alex.userId).getAttribute('data-camera'), (v) => v === 'on', 'camera on seen');
     expect((await sending(page))?.blurred).toBe(true);
-    await framesAdvance(therapist.page, alex.userId, 'blur after camera off/on');
+    await framesAdvance(therapist.page, alex.userId, 'blur after camera off/on', page);
 
+    step('camera off/on done');
     // Off: the camera's own track goes back; the processed one stops.
     await clickBlur(page);
     await eventually(() => page.getByTestId('blur-toggle').getAttribute('data-state'), (s) => s === 'off', 'blur off');
@@ -182,6 +207,7 @@ describe('background blur: the MediaPipe fallback on the device', () => {
     await framesAdvance(therapist.page, alex.userId, 'after blur');
     await eventually(() => edgeEnergy(therapist.page, alex.userId), (e) => e > sharp * 0.8, 'received picture sharp again', 30_000);
 
+    step('blur off, sharp again');
     expect(violations).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ interface SegmentationResults {
   segmentationMask: CanvasImageSource;
 }
 interface Segmenter {
-  setOptions(options: { modelSelection?: number; selfieMode?: boolean }): void;
+  setOptions(options: { modelSelection?: number; selfieMode?: boolean; useCpuInference?: boolean }): void;
   onResults(listener: (results: SegmentationResults) => void): void;
   initialize(): Promise<void>;
   send(inputs: { image: HTMLVideoElement }): Promise<void>;
@@ -43,6 +43,8 @@ export function selfieBlurSupported(): boolean {
   return supported;
 }
 let supported: boolean | undefined;
+/** WebGL is emulated on the CPU (no GPU): the model then runs faster on wasm than through emulated shaders. */
+let softwareGl = false;
 
 function probeSupport(): boolean {
   if (typeof window === 'undefined' || typeof document === 'undefined' || typeof WebAssembly !== 'object') return false;
@@ -53,6 +55,9 @@ function probeSupport(): boolean {
     if (!ctx || !('filter' in ctx)) return false;
     const gl = document.createElement('canvas').getContext('webgl2');
     if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+    softwareGl = /swiftshader|llvmpipe|software/i.test(renderer);
     gl.getExtension('WEBGL_lose_context')?.loseContext(); // a probe only: give the context back
     return true;
   } catch {
@@ -79,19 +84,26 @@ function loadSegmenter(): Promise<SegmenterConstructor> {
 
 /** A steady tick that background tabs do not throttle (a Worker's timer), else the page's own. */
 function startTicker(intervalMs: number, tick: () => void): () => void {
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const pageTimer = () => (timer ??= setInterval(tick, intervalMs));
+  let worker: Worker | null = null;
+  let url = '';
   try {
-    const url = URL.createObjectURL(
+    url = URL.createObjectURL(
       new Blob([`let t;onmessage=(e)=>{clearInterval(t);if(e.data>0)t=setInterval(()=>postMessage(0),e.data)}`], { type: 'text/javascript' }),
     );
-    const worker = new Worker(url);
-    URL.revokeObjectURL(url);
+    worker = new Worker(url);
     worker.onmessage = tick;
+    worker.onerror = pageTimer; // the worker could not start (a policy, an old browser): the page's timer then
     worker.postMessage(intervalMs);
-    return () => worker.terminate();
   } catch {
-    const timer = setInterval(tick, intervalMs);
-    return () => clearInterval(timer);
+    pageTimer();
   }
+  return () => {
+    worker?.terminate();
+    if (url) URL.revokeObjectURL(url);
+    if (timer) clearInterval(timer);
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -103,6 +115,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     );
   });
 }
+
+/** The last frames' processing times in ms (diagnostics and tests: window.__hearthBlurCosts). */
+const frameCosts: number[] = [];
+if (typeof window !== 'undefined') (window as unknown as { __hearthBlurCosts?: number[] }).__hearthBlurCosts = frameCosts;
 
 export interface SelfieBlurOptions {
   fps?: number;
@@ -126,7 +142,8 @@ function sharedSegmenter(): Promise<Segmenter> {
     const Segmentation = await loadSegmenter();
     const segmenter = new Segmentation({ locateFile: (file) => `${SEGMENTATION_BASE}${file}` });
     // The landscape model (144×256): made for video calls, and lighter.
-    segmenter.setOptions({ modelSelection: 1, selfieMode: false });
+    // Without a GPU, inference on wasm (MediaPipe's own iOS path) instead of CPU-emulated shaders.
+    segmenter.setOptions({ modelSelection: 1, selfieMode: false, ...(softwareGl ? { useCpuInference: true } : {}) });
     segmenter.onResults((results) => deliver?.(results));
     await segmenter.initialize();
     return segmenter;
@@ -181,15 +198,24 @@ export async function startSelfieBlur(camera: MediaStreamTrack, options: SelfieB
   let busy = false;
   let paused = false;
   let stopped = false;
+  // A slow device: after a frame that took `cost` ms, wait as long again, so blur never takes more than half the page's time.
+  let cost = 0;
+  let doneAt = 0;
   const processFrame = async () => {
     if (busy || paused || stopped || video.readyState < 2) return;
+    if (performance.now() - doneAt < cost) return;
     busy = true;
+    const start = performance.now();
     try {
       await segmenter.send({ image: video });
     } catch {
       // One bad frame (a device change, a lost GL context): the next tick tries again.
     } finally {
       busy = false;
+      doneAt = performance.now();
+      cost = doneAt - start;
+      frameCosts.push(cost);
+      if (frameCosts.length > 50) frameCosts.shift();
     }
   };
   const release = () => {

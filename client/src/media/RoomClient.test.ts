@@ -341,3 +341,100 @@ describe('RoomClient room tools (no media)', () => {
     expect(client.state).toMatchObject({ audioOnly: false, cameraOn: false });
   });
 });
+
+/**
+ * Background blur's fallback in the RoomClient: the processed track goes into
+ * the camera producer by replaceTrack and back; the camera off pauses it;
+ * leaving stops it; the choice is remembered and taken up by the next room.
+ * The processing itself is a stand-in (jsdom has no WebGL or canvas capture).
+ */
+describe('RoomClient: background blur fallback', () => {
+  class FakeMediaStream {
+    constructor(private readonly tracks: MediaStreamTrack[]) {}
+    getVideoTracks() {
+      return this.tracks.filter((t) => t.kind === 'video');
+    }
+    getAudioTracks() {
+      return this.tracks.filter((t) => t.kind === 'audio');
+    }
+    getTracks() {
+      return this.tracks;
+    }
+  }
+  beforeAll(() => Object.assign(globalThis, { MediaStream: FakeMediaStream }));
+  afterEach(() => localStorage.clear());
+
+  function withBlur() {
+    const processed = { kind: 'video', id: 'blurred' } as MediaStreamTrack;
+    const processor = { track: processed, setPaused: jest.fn(), stop: jest.fn() };
+    const startProcessor = jest.fn(async () => processor);
+    const socket = new FakeSocket({ 'media:setSelf': () => ok({}), 'room:leave': () => ok({}) });
+    const client = new RoomClient(socket.asSocket, SESSION, { fallbackSupported: () => true, startProcessor });
+    const camera = { kind: 'video', id: 'camera', enabled: true, getCapabilities: () => ({}), getSettings: () => ({}) } as unknown as MediaStreamTrack;
+    client.setLocalStream(new FakeMediaStream([camera]) as unknown as MediaStream);
+    const producer = {
+      closed: false,
+      track: camera as MediaStreamTrack,
+      replaceTrack: jest.fn(async ({ track }: { track: MediaStreamTrack }) => {
+        producer.track = track;
+      }),
+      pause: jest.fn(),
+      resume: jest.fn(),
+      close: jest.fn(),
+    };
+    (client as unknown as { producers: Map<string, unknown> }).producers.set('camera', producer);
+    return { client, camera, processed, processor, startProcessor, producer };
+  }
+
+  it('swaps the processed track in and the camera back; camera off pauses; leaving stops', async () => {
+    const { client, camera, processed, processor, producer } = withBlur();
+    expect(client.state).toMatchObject({ blurAvailable: true, blurMode: 'fallback', backgroundBlur: false });
+    await client.setBackgroundBlur(true);
+    expect(producer.replaceTrack).toHaveBeenLastCalledWith({ track: processed });
+    expect(client.state).toMatchObject({ backgroundBlur: true, blurStatus: 'on' });
+    expect(client.state.blurredStream?.getVideoTracks()[0]).toBe(processed);
+    expect(client.cameraSendTrack()).toBe(processed);
+
+    await client.setCamera(false);
+    expect(processor.setPaused).toHaveBeenLastCalledWith(true);
+    await client.setCamera(true);
+    expect(processor.setPaused).toHaveBeenLastCalledWith(false);
+
+    await client.setBackgroundBlur(false);
+    expect(producer.replaceTrack).toHaveBeenLastCalledWith({ track: camera });
+    expect(processor.stop).toHaveBeenCalledTimes(1);
+    expect(client.state).toMatchObject({ backgroundBlur: false, blurStatus: 'off', blurredStream: null });
+
+    await client.setBackgroundBlur(true);
+    await client.leave();
+    expect(processor.stop).toHaveBeenCalledTimes(2);
+    expect(client.state.blurStatus).toBe('off');
+  });
+
+  it('remembers the choice: the next room starts blurred by itself; turned off, it does not', async () => {
+    const first = withBlur();
+    await first.client.setBackgroundBlur(true);
+    first.client.close();
+    const second = withBlur();
+    await flush();
+    expect(second.startProcessor).toHaveBeenCalledTimes(1);
+    expect(second.client.state).toMatchObject({ backgroundBlur: true, blurStatus: 'on' });
+    await second.client.setBackgroundBlur(false);
+    second.client.close();
+    const third = withBlur();
+    await flush();
+    expect(third.startProcessor).not.toHaveBeenCalled();
+    third.client.close();
+  });
+
+  it('a failed start keeps the camera in the producer and says so', async () => {
+    const { client, camera, producer, startProcessor } = withBlur();
+    startProcessor.mockRejectedValueOnce(new Error('no WebGL'));
+    await expect(client.setBackgroundBlur(true)).rejects.toThrow(/could not start background blur/);
+    expect(producer.replaceTrack).not.toHaveBeenCalled();
+    expect(client.cameraSendTrack()).toBe(camera);
+    expect(client.state).toMatchObject({ backgroundBlur: false, blurStatus: 'failed' });
+    expect(client.state.blurError).toMatch(/Your camera is still on, without blur/);
+    client.close();
+  });
+});

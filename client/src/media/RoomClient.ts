@@ -14,10 +14,12 @@ import {
 } from '@hearth/protocol';
 import { requestPatiently } from '../realtime/patientRequest';
 import { RequestError, type HearthSocket } from '../realtime/socket';
-import { canBlurBackground, isBackgroundBlurred, setBackgroundBlur as applyBlur } from './backgroundBlur';
+import { rememberBackgroundBlur, wantsBackgroundBlur } from './backgroundBlur';
+import { BlurController, type BlurControllerDeps } from './blurController';
 import { audioConstraints, noiseSuppressionFor, setNoiseSuppressionFor } from './audioProcessing';
 import { ConnectionQuality, type QualitySample } from './connectionQuality';
 import { createDevice, warmUpDevice } from './deviceWarmup';
+import { selfieBlurSupported, startSelfieBlur } from './selfieBlur';
 import { initialRoomState, upsertParticipant, type RoomState } from './roomState';
 
 type Listener = () => void;
@@ -126,12 +128,20 @@ export class RoomClient {
   private audioOnlyDismissed = false;
   /** Pause/resume pushes for consumers still being set up here (the push overtook `consume`): applied once they are. */
   private readonly earlyPauses = new Map<string, boolean>();
+  /** Background blur on our camera: the browser's own, or the MediaPipe fallback's processed track. */
+  private readonly blur: BlurController;
 
   constructor(
     /** The page's one socket (public for diagnostics and tests; the room never closes it). */
     readonly socket: HearthSocket,
     readonly sessionId: string,
+    /** The blur fallback's pieces (tests replace them; the browser's are the default). */
+    blur: Pick<BlurControllerDeps, 'fallbackSupported' | 'startProcessor'> = {
+      fallbackSupported: selfieBlurSupported,
+      startProcessor: (camera) => startSelfieBlur(camera),
+    },
   ) {
+    this.blur = new BlurController({ ...blur, onChange: (view) => this.patch(view) });
     this.listen();
     this.patch({ connection: socket.connected ? 'connected' : 'connecting' });
     this.preloadDevice();
@@ -197,12 +207,11 @@ export class RoomClient {
   setLocalStream(stream: MediaStream | null): void {
     const microphone = stream?.getAudioTracks()[0]?.getSettings?.().deviceId ?? '';
     const camera = stream?.getVideoTracks()[0];
-    this.patch({
-      localStream: stream,
-      noiseSuppression: noiseSuppressionFor(microphone),
-      blurAvailable: canBlurBackground(camera),
-      backgroundBlur: isBackgroundBlurred(camera),
-    });
+    this.patch({ localStream: stream, noiseSuppression: noiseSuppressionFor(microphone) });
+    this.blur.setCamera(camera);
+    this.blur.setPaused(!!camera && !camera.enabled);
+    // The fallback starts as the user left it (pre-join or an earlier visit); the native effect is already on the track.
+    if (this.blur.view.blurMode === 'fallback' && wantsBackgroundBlur()) void this.setBackgroundBlur(true).catch(() => undefined);
   }
 
   /** Enter the session (lobby for patients); safety check and consent travel with it. */
@@ -345,11 +354,18 @@ export class RoomClient {
     this.patch({ noiseSuppression: on, localStream: stream });
   }
 
-  /** Background blur by the browser's own camera effect (see backgroundBlur.ts); the producer's track stays the same. */
+  /**
+   * Background blur on or off (blurController.ts). The browser's own effect
+   * changes the camera track itself; the fallback's processed track replaces
+   * the camera's in the producer (and back when turned off), so nothing
+   * renegotiates. A failure leaves the camera going out unblurred, with
+   * `blurError` saying so. The choice is remembered on this device.
+   */
   async setBackgroundBlur(on: boolean): Promise<void> {
-    const camera = this.current.localStream?.getVideoTracks()[0];
-    if (!(await applyBlur(camera, on))) throw new Error('This browser cannot blur your background.');
-    this.patch({ backgroundBlur: on });
+    rememberBackgroundBlur(on);
+    const track = await this.blur.set(on);
+    const producer = this.producers.get('camera');
+    if (track && producer && !producer.closed && producer.track !== track) await producer.replaceTrack({ track });
   }
 
   private startQualityWatch(): void {
@@ -384,6 +400,11 @@ export class RoomClient {
     if (connection?.effectiveType) sample.effectiveType = connection.effectiveType;
     if (connection?.saveData) sample.saveData = true;
     this.handleQualitySample(sample);
+  }
+
+  /** Diagnostics (tests): the track our camera producer sends now (the camera's, or the blurred one), or null. */
+  cameraSendTrack(): MediaStreamTrack | null {
+    return this.producers.get('camera')?.track ?? null;
   }
 
   /**
@@ -545,6 +566,7 @@ export class RoomClient {
   async leave(): Promise<void> {
     await this.ask('room:leave', { sessionId: this.sessionId }).catch(() => undefined);
     this.teardownMedia();
+    this.blur.stop();
     this.patch({ phase: 'left' });
   }
 
@@ -562,6 +584,7 @@ export class RoomClient {
     this.stopQualityWatch();
     this.offs.forEach((off) => off());
     this.teardownMedia();
+    this.blur.stop();
     this.listeners.clear();
     this.entryListeners.clear();
   }
@@ -814,7 +837,7 @@ export class RoomClient {
     if (video && device.canProduce('video')) {
       const cameraOn = video.enabled;
       const p = await send.produce({
-        track: video,
+        track: this.blur.sendTrack() ?? video,
         encodings: CAMERA_ENCODINGS,
         codecOptions: { videoGoogleStartBitrate: 600 },
         appData: { source: 'camera', paused: !cameraOn },
@@ -983,6 +1006,7 @@ export class RoomClient {
     // The server decides (a locked mic stays off); only then does the local track change.
     await this.ask('media:setSelf', { sessionId: this.sessionId, source, on });
     if (track) track.enabled = on;
+    if (source === 'camera') this.blur.setPaused(!on);
     if (producer) {
       if (on) producer.resume();
       else producer.pause();

@@ -3,7 +3,8 @@
  * `backgroundBlur` constraint, where the platform provides it: processed on
  * the device, nothing leaves it unblurred). The blur applies to the camera
  * track itself, so the producer sends it without a track swap. Browsers
- * without it get no toggle; a MediaPipe-based fallback is not built yet.
+ * without it use the MediaPipe fallback (selfieBlur.ts, blurController.ts),
+ * also processed on the device.
  */
 
 type BlurCapabilities = MediaTrackCapabilities & { backgroundBlur?: boolean[] };
@@ -27,4 +28,26 @@ export async function setBackgroundBlur(track: MediaStreamTrack | null | undefin
   if (!track || !canBlurBackground(track)) return false;
   await track.applyConstraints({ backgroundBlur: on } as MediaTrackConstraints);
   return isBackgroundBlurred(track) === on;
+}
+
+const PREFERENCE_KEY = 'hearth.backgroundBlur';
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // storage disabled: blur starts off
+  }
+}
+
+/** The user's last choice on this device (pre-join or room); off unless they turned it on. */
+export function wantsBackgroundBlur(): boolean {
+  return storage()?.getItem(PREFERENCE_KEY) === 'on';
+}
+
+export function rememberBackgroundBlur(on: boolean): void {
+  const s = storage();
+  if (!s) return;
+  if (on) s.setItem(PREFERENCE_KEY, 'on');
+  else s.removeItem(PREFERENCE_KEY);
 }

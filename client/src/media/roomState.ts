@@ -1,4 +1,5 @@
 import type { LobbyEntry, ParticipantView, RoomRole, ScreenShareView, SessionInfo } from '@hearth/protocol';
+import { initialBlurView, type BlurMode, type BlurStatus } from './blurController';
 
 export type RoomPhase =
   | 'idle'
@@ -54,9 +55,17 @@ export interface RoomState {
   audioOnlySuggested: boolean;
   /** Noise suppression on our microphone (the browser's own; on by default). */
   noiseSuppression: boolean;
-  /** The browser can blur our camera's background (its own effect), and whether it does now. */
+  /**
+   * Background blur on our camera (blurController.ts): available natively or
+   * through the MediaPipe fallback, whether it is on (or starting), what went
+   * wrong, and the blurred self-view while the fallback runs.
+   */
   blurAvailable: boolean;
   backgroundBlur: boolean;
+  blurMode: BlurMode;
+  blurStatus: BlurStatus;
+  blurError: string | null;
+  blurredStream: MediaStream | null;
 }
 
 export const initialRoomState: RoomState = {
@@ -82,8 +91,7 @@ export const initialRoomState: RoomState = {
   audioOnly: false,
   audioOnlySuggested: false,
   noiseSuppression: true,
-  blurAvailable: false,
-  backgroundBlur: false,
+  ...initialBlurView,
 };
 
 export function upsertParticipant(list: ParticipantView[], p: ParticipantView): ParticipantView[] {

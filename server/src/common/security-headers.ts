@@ -6,7 +6,8 @@ import type { AppConfig } from '../config/config';
  * Security headers on every response (helmet). The content security policy
  * is what the built client needs and no more: its own scripts and styles, the
  * socket.io connection to the same origin, camera/microphone streams
- * (MediaStreams need no source), data: images (the favicon). Nobody may frame
+ * (MediaStreams need no source), data: images (the favicon), WebAssembly
+ * compilation (background blur) but no eval. Nobody may frame
  * Hearth. HSTS only when configured: it is only right behind TLS.
  */
 export function securityHeaders(config: AppConfig): RequestHandler[] {
@@ -16,7 +17,8 @@ export function securityHeaders(config: AppConfig): RequestHandler[] {
       useDefaults: false,
       directives: {
         'default-src': ["'self'"],
-        'script-src': ["'self'"],
+        // 'wasm-unsafe-eval': compiling WebAssembly (the background blur's MediaPipe model runs in wasm); still no eval().
+        'script-src': ["'self'", "'wasm-unsafe-eval'"],
         'style-src': ["'self'"],
         'img-src': ["'self'", 'data:', 'blob:'],
         'media-src': ["'self'", 'blob:'],

@@ -10,6 +10,8 @@ export interface MoreToggle {
   on: boolean;
   disabled?: boolean;
   testId: string;
+  /** A finer state than on/off for tests and styling (e.g. blur 'starting'), as data-state. */
+  state?: string;
   onChange(on: boolean): void;
 }
 
@@ -88,6 +90,7 @@ export function MoreMenu({ toggles, actions = [] }: { toggles: MoreToggle[]; act
             type="button"
             className="more__item more__item--switch"
             data-testid={t.testId}
+            data-state={t.state}
             aria-pressed={t.on}
             disabled={t.disabled}
             onClick={() => t.onChange(!t.on)}

@@ -181,4 +181,25 @@ describe('background blur', () => {
     await userEvent.click(screen.getByTestId('blur-toggle'));
     expect(actions.setBackgroundBlur).toHaveBeenCalledWith(true);
   });
+
+  it('says "Starting blur…" while the model loads, and shows a failure with the camera still on', async () => {
+    const actions = { ...toolActions(), setBackgroundBlur: jest.fn().mockRejectedValue(new Error('x')) } as jest.Mocked<RoomActions>;
+    const base = { selfUserId: ALEX, selfRole: 'patient' as const, blurAvailable: true, blurMode: 'fallback' as const };
+    const { unmount } = renderRoom(roomState({ ...base, backgroundBlur: true, blurStatus: 'starting' }), actions);
+    await userEvent.click(screen.getByTestId('more-menu'));
+    expect(screen.getByTestId('blur-toggle')).toHaveAttribute('data-state', 'starting');
+    expect(screen.getByTestId('blur-toggle')).toHaveTextContent('Starting blur…');
+    expect(screen.getByTestId('blur-starting')).toHaveTextContent('Starting blur…');
+    expect(screen.queryByTestId('blur-error')).toBeNull();
+    unmount();
+
+    renderRoom(roomState({ ...base, backgroundBlur: false, blurStatus: 'failed', blurError: 'We could not start background blur.' }), actions);
+    expect(screen.getByTestId('blur-error')).toHaveTextContent('We could not start background blur.');
+    expect(screen.queryByTestId('blur-starting')).toBeNull();
+    await userEvent.click(screen.getByTestId('more-menu'));
+    expect(screen.getByTestId('blur-toggle')).toHaveAttribute('aria-pressed', 'false');
+    // Trying again: a rejected attempt is shown from state (blurError), not thrown at the page.
+    await userEvent.click(screen.getByTestId('blur-toggle'));
+    expect(actions.setBackgroundBlur).toHaveBeenCalledWith(true);
+  });
 });

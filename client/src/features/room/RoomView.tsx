@@ -369,7 +369,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         isSelf={isSelf}
         speaking={state.activeSpeakerUserId === p.userId}
         media={isSelf ? undefined : state.remote[p.userId]}
-        localStream={isSelf ? state.localStream : undefined}
+        localStream={isSelf ? (state.blurredStream ?? state.localStream) : undefined}
         canModerate={isTherapist && !isSelf && p.role !== 'therapist'}
         layer={tileLayer}
         onPreferLayer={preferLayer}
@@ -438,11 +438,13 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
     moreToggles.push({
       key: 'blur',
       label: 'Blur my background',
-      note: hasCamera ? 'Processed on this device' : 'No camera',
+      note: !hasCamera ? 'No camera' : state.blurStatus === 'starting' ? 'Starting blur…' : 'Processed on this device',
       on: state.backgroundBlur,
       disabled: !hasCamera,
       testId: 'blur-toggle',
-      onChange: (on) => void run(null, () => actions.setBackgroundBlur!(on)),
+      state: state.blurStatus,
+      // A failure is shown from state.blurError (also when blur started by itself from the saved choice).
+      onChange: (on) => void actions.setBackgroundBlur!(on).catch(() => undefined),
     });
   }
   const moreActions: MoreAction[] =
@@ -550,6 +552,16 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
             <button type="button" className="button button--quiet button--small" data-testid="audio-only-off" onClick={() => void run(null, () => actions.setAudioOnly!(false))}>
               Turn video back on
             </button>
+          </p>
+        )}
+        {state.blurStatus === 'starting' && (
+          <p className="room__banner room__banner--info" role="status" data-testid="blur-starting">
+            Starting blur…
+          </p>
+        )}
+        {state.blurError && (
+          <p className="room__banner room__banner--error" role="alert" data-testid="blur-error">
+            {state.blurError}
           </p>
         )}
         {error && (

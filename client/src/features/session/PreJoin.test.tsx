@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { CONSENT_VERSION } from '@hearth/protocol';
@@ -29,6 +29,7 @@ function fakeMedia(overrides: Partial<LocalMedia> = {}): LocalMedia {
     setNoiseSuppression: jest.fn(),
     blurAvailable: false,
     backgroundBlur: false,
+    blurMode: 'none',
     setBackgroundBlur: jest.fn(),
     release: jest.fn(),
     ...overrides,
@@ -147,6 +148,20 @@ describe('PreJoin for a patient', () => {
     expect(mic).toHaveAttribute('aria-pressed', 'true');
     await userEvent.click(mic);
     expect(media.setMicOn).toHaveBeenCalledWith(false);
+  });
+
+  it('offers blur with the browser’s own effect or the on-device fallback (which starts in the room), not without either', async () => {
+    renderPreJoin();
+    expect(screen.queryByTestId('prejoin-blur')).toBeNull();
+    cleanup();
+    renderPreJoin({ media: fakeMedia({ blurAvailable: true, blurMode: 'native' }) });
+    expect(screen.getByText('Blur my background')).toBeInTheDocument();
+    expect(screen.queryByText(/starts when you enter the room/)).toBeNull();
+    cleanup();
+    const { media } = renderPreJoin({ media: fakeMedia({ blurAvailable: true, blurMode: 'fallback' }) });
+    expect(screen.getByText(/starts when you enter the room; done on this device/)).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('prejoin-blur'));
+    expect(media.setBackgroundBlur).toHaveBeenCalledWith(true);
   });
 
   it('explains a device problem and a failed join as alerts', () => {

@@ -240,7 +240,12 @@ export function PreJoin({
                 checked={media.backgroundBlur}
                 onChange={(e) => media.setBackgroundBlur(e.target.checked)}
               />
-              <span>Blur my background</span>
+              <span>
+                Blur my background
+                {media.blurMode === 'fallback' && (
+                  <span className="prejoin__option-note"> (starts when you enter the room; done on this device)</span>
+                )}
+              </span>
             </label>
           )}
 

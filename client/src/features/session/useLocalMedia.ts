@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { audioConstraints, noiseSuppressionFor, setNoiseSuppressionFor } from '../../media/audioProcessing';
-import { canBlurBackground, isBackgroundBlurred, setBackgroundBlur as applyBlur } from '../../media/backgroundBlur';
+import {
+  canBlurBackground,
+  isBackgroundBlurred,
+  rememberBackgroundBlur,
+  setBackgroundBlur as applyBlur,
+  wantsBackgroundBlur,
+} from '../../media/backgroundBlur';
+import { selfieBlurSupported } from '../../media/selfieBlur';
 
 export interface DeviceOption {
   deviceId: string;
@@ -30,9 +37,15 @@ export interface LocalMedia {
   /** Noise suppression on the chosen microphone (on by default; kept per device). */
   noiseSuppression: boolean;
   setNoiseSuppression(on: boolean): void;
-  /** The browser can blur the camera's background (its own effect); whether it does. */
+  /**
+   * Background blur can be had for this camera (the browser's own effect, or
+   * the MediaPipe fallback in the room), and whether it is chosen. With the
+   * fallback, the choice is remembered and blur starts on entering the room.
+   */
   blurAvailable: boolean;
   backgroundBlur: boolean;
+  /** 'fallback': the preview here stays unblurred; the room blurs. */
+  blurMode: 'native' | 'fallback' | 'none';
   setBackgroundBlur(on: boolean): void;
   /** Stops the camera and microphone now (the session ended): the camera light goes off. */
   release(): void;
@@ -187,10 +200,24 @@ export function useLocalMedia(): LocalMedia {
   );
 
   const camera = opened.stream?.getVideoTracks()[0];
+  const [fallbackSupported] = useState(selfieBlurSupported);
+  const blurMode: LocalMedia['blurMode'] = !camera ? 'none' : canBlurBackground(camera) ? 'native' : fallbackSupported ? 'fallback' : 'none';
   const [blurred, setBlurred] = useState(false);
-  useEffect(() => setBlurred(isBackgroundBlurred(camera)), [camera]);
+  const [blurWanted, setBlurWanted] = useState(wantsBackgroundBlur);
+  useEffect(() => {
+    setBlurred(isBackgroundBlurred(camera));
+    // The browser's own effect: a newly opened camera gets the remembered choice.
+    if (camera && canBlurBackground(camera) && wantsBackgroundBlur() && !isBackgroundBlurred(camera)) {
+      void applyBlur(camera, true)
+        .then((ok) => ok && setBlurred(true))
+        .catch(() => undefined);
+    }
+  }, [camera]);
   const setBackgroundBlur = useCallback(
     (on: boolean) => {
+      rememberBackgroundBlur(on);
+      setBlurWanted(on);
+      if (!canBlurBackground(camera)) return;
       void applyBlur(camera, on)
         .then((ok) => ok && setBlurred(on))
         .catch(() => undefined);
@@ -221,8 +248,9 @@ export function useLocalMedia(): LocalMedia {
     setCameraOn,
     noiseSuppression,
     setNoiseSuppression,
-    blurAvailable: canBlurBackground(camera),
-    backgroundBlur: blurred,
+    blurAvailable: blurMode !== 'none',
+    backgroundBlur: blurMode === 'native' ? blurred : blurMode === 'fallback' && blurWanted,
+    blurMode,
     setBackgroundBlur,
     release,
   };

@@ -612,7 +612,7 @@ export class RoomClient {
     await this.enterRoom(result.room, result.media);
   }
 
-  private async enterRoom(room: RoomSnapshot, media?: MediaPrepared): Promise<void> {
+  private async enterRoom(room: RoomSnapshot, media?: MediaPrepared, admittedConsumers: ConsumerInfo[] = []): Promise<void> {
     // Admitted from the lobby with media prepared there: keep it, send, and consume what arrives.
     const keepMedia = this.current.phase === 'waiting' && room.mediaPrepared === true && this.recvTransport !== null && !this.recvTransport.closed;
     const early = this.takeEarlyConsumers();
@@ -627,7 +627,7 @@ export class RoomClient {
         message: null,
       });
     if (!keepMedia && media && media.consumers.length + early.length > 0) return this.enterConsumingFirst(showRoom, media, early);
-    if (keepMedia) return this.enterPrepared(showRoom);
+    if (keepMedia) return this.enterPrepared(showRoom, admittedConsumers);
     showRoom();
     const starting = media ? this.adoptMedia(media, early) : this.startMedia(room.routerRtpCapabilities as types.RtpCapabilities);
     // Asked once the media requests are on their way (they do not wait for it, nor it for them).
@@ -640,10 +640,12 @@ export class RoomClient {
    * connected): the consumers admission brings are set up before the room's
    * first render, which holds the main thread for a while (at most 250 ms).
    */
-  private async enterPrepared(showRoom: () => void): Promise<void> {
+  private async enterPrepared(showRoom: () => void, consumers: ConsumerInfo[]): Promise<void> {
     this.timings.prepared = true;
     this.timings.transports = performance.now();
     const generation = this.mediaGeneration;
+    // Those the admission brought, in one tick: the browser negotiates them together.
+    const consuming = consumers.map((c) => this.consume(c).catch(() => undefined));
     // The first remote frame comes first; our own encoder starts right after (or at once if nothing arrives soon).
     const go = () => generation === this.mediaGeneration && this.sendAsWanted();
     const timer = setTimeout(go, 300);
@@ -651,7 +653,7 @@ export class RoomClient {
       clearTimeout(timer);
       go();
     };
-    await this.firstConsumeWithin(250);
+    await Promise.race([this.firstConsumeWithin(250), consuming.length ? Promise.all(consuming) : new Promise(() => undefined)]);
     if (generation !== this.mediaGeneration) return;
     showRoom();
     this.entryListeners.forEach((l) => l());
@@ -1056,7 +1058,7 @@ export class RoomClient {
     on('room:admitted', (p) => {
       if (!mine(p)) return;
       this.timings = { start: performance.now() };
-      void this.enterRoom(p.room).catch((e: unknown) => this.fail(e));
+      void this.enterRoom(p.room, undefined, p.consumers ?? []).catch((e: unknown) => this.fail(e));
     });
     on('room:participantJoined', (p) => mine(p) && this.patch({ participants: upsertParticipant(this.current.participants, p.participant) }));
     on('room:participantUpdated', (p) => {

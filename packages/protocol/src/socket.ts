@@ -212,7 +212,12 @@ export interface ServerToClientEvents {
   /** Therapists: the lobby changed. */
   'lobby:updated': (payload: { sessionId: string; waiting: LobbyEntry[] }) => void;
   /** A waiting patient was admitted: here is the room. */
-  'room:admitted': (payload: { sessionId: string; room: RoomSnapshot }) => void;
+  /**
+   * A waiting patient was admitted: here is the room, and (media prepared in
+   * the lobby) the consumers to set up now, all in one answer so the browser
+   * negotiates them at once.
+   */
+  'room:admitted': (payload: { sessionId: string; room: RoomSnapshot; consumers?: ConsumerInfo[] }) => void;
   'room:participantJoined': (payload: { sessionId: string; participant: ParticipantView }) => void;
   'room:participantUpdated': (payload: { sessionId: string; participant: ParticipantView }) => void;
   'room:participantLeft': (payload: { sessionId: string; userId: string }) => void;

@@ -113,13 +113,16 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
 
   it('admission only consumes: the admitted patient gets consumers on the lobby transports, and everyone gets theirs', async () => {
     const admitted = nextEvent(p1.socket, 'room:admitted');
-    const p1Consumer = nextEvent(p1.socket, 'media:consumerCreated');
+    const p1Pushed = collect(p1.socket, 'media:consumerCreated');
     const therapistConsumer = nextEvent(therapist.socket, 'media:consumerCreated', (p) => p.consumer.userId === p1.userId);
     const mic = nextEvent(therapist.socket, 'room:participantJoined', (p) => p.participant.userId === p1.userId);
     ok(await request(therapist.socket, 'lobby:admit', { sessionId, userIds: [p1.userId] }));
-    const { room } = await admitted;
+    const { room, consumers } = await admitted;
     expect(room.mediaPrepared).toBe(true);
-    const c: ConsumerInfo = (await p1Consumer).consumer;
+    // The admitted patient's consumers come with the admission, all at once (one negotiation), not one push each.
+    expect(consumers).toHaveLength(1);
+    expect(p1Pushed).toEqual([]);
+    const c: ConsumerInfo = consumers![0]!;
     expect(c).toMatchObject({ userId: therapist.userId, kind: 'audio', source: 'mic' });
     // The consumer is on the transport made in the lobby: resuming it needs no new transport.
     ok(await request(p1.socket, 'media:resumeConsumer', { sessionId, consumerId: c.consumerId }));

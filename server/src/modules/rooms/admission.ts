@@ -102,8 +102,8 @@ export class Admission {
     for (const id of admitted) {
       this.applyLobbyMedia(entry, id);
       await this.enterRoom(entry, id, now);
-      this.notifier.toUser(id, 'room:admitted', { sessionId, room: await this.sessionMedia.snapshot(entry, id) });
-      await this.policy.startPreparedMedia(entry, id);
+      const consumers = await this.policy.startPreparedMedia(entry, id);
+      this.notifier.toUser(id, 'room:admitted', { sessionId, room: await this.sessionMedia.snapshot(entry, id), ...(consumers.length ? { consumers } : {}) });
     }
     this.pushes.lobby(entry);
     return admitted;

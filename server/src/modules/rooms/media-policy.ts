@@ -230,10 +230,11 @@ export class MediaPolicy {
    * member wants them, then consume in both directions (nothing to create on
    * the client but consumers).
    */
-  async startPreparedMedia(entry: LiveRoom, userId: string): Promise<void> {
+  async startPreparedMedia(entry: LiveRoom, userId: string): Promise<ConsumerInfo[]> {
     const room = this.media.getRoom(entry.live.sessionId);
     const m = entry.live.member(userId);
-    if (!room || !m || !room.hasPeer(userId)) return;
+    const own: ConsumerInfo[] = [];
+    if (!room || !m || !room.hasPeer(userId)) return own;
     const peer = room.peer(userId);
     if (room.isProducerPaused(userId, 'mic') === true && m.micOn && !m.micLocked && entry.rules.micAllowed(entry.live, userId)) {
       await room.setProducerPaused(userId, 'mic', false);
@@ -244,7 +245,9 @@ export class MediaPolicy {
     if (peer.rtpCapabilities) {
       for (const producer of room.producersExcept(userId)) {
         if (!consumes(userId, producer.id) && this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) {
-          await this.consumeFor(room, userId, producer.id);
+          // Handed over with the admission, all at once (one negotiation in the browser).
+          const c = await this.createConsumer(room, userId, producer.id);
+          if (c) own.push(c);
         }
       }
     }
@@ -254,6 +257,7 @@ export class MediaPolicy {
         if (this.canReceive(entry, viewerId, userId, producer.appData.source)) await this.consumeFor(room, viewerId, producer.id);
       }
     }
+    return own;
   }
 
   /** Someone speaking in a side room is news only inside it. */
@@ -273,14 +277,17 @@ export class MediaPolicy {
   }
 
   private async consumeFor(room: MediaRoom, viewerId: string, producerId: string): Promise<void> {
-    let consumer: ConsumerInfo;
+    const consumer = await this.createConsumer(room, viewerId, producerId);
+    if (consumer) this.notifier.toUser(viewerId, 'media:consumerCreated', { sessionId: room.id, consumer });
+  }
+
+  /** A paused consumer, or null where this browser cannot receive that stream (it still receives the others). */
+  private async createConsumer(room: MediaRoom, viewerId: string, producerId: string): Promise<ConsumerInfo | null> {
     try {
-      consumer = await room.consume(viewerId, producerId);
+      return await room.consume(viewerId, producerId);
     } catch (e) {
-      // A browser that cannot receive one stream still receives the others.
       this.logger.warn(`consume skipped: ${e instanceof Error ? e.message : 'unknown'}`);
-      return;
+      return null;
     }
-    this.notifier.toUser(viewerId, 'media:consumerCreated', { sessionId: room.id, consumer });
   }
 }

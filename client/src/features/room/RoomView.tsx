@@ -240,6 +240,18 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
   }, []);
 
   const self = state.participants.find((p) => p.userId === state.selfUserId);
+  // The waiting room, for therapists: in the tools column, or on its own without facilitation.
+  const lobbyPanel = isTherapist && (
+    <LobbyPanel
+      waiting={state.lobby}
+      now={now}
+      busy={busy.admit}
+      onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
+      chimeMuted={chimeMuted}
+      onChimeMutedChange={setChimeMuted}
+      panelRef={lobbyRef}
+    />
+  );
   const floor = floorState.floor;
   const sideRoomOf = (userId: string) => crisisState.sideRooms.some((r) => r.userIds.includes(userId));
   // Who may unmute: the rule the server enforces (packages/protocol mic-rules). The talking
@@ -661,17 +673,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
                 </nav>
                 {/* Focusable: it scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
                 <div className="room-side__tools" tabIndex={0} role="region" aria-label="Turns, check-in and more">
-                  {isTherapist && (
-                    <LobbyPanel
-                      waiting={state.lobby}
-                      now={now}
-                      busy={busy.admit}
-                      onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
-                      chimeMuted={chimeMuted}
-                      onChimeMutedChange={setChimeMuted}
-                      panelRef={lobbyRef}
-                    />
-                  )}
+                  {lobbyPanel}
                   <RoleplayPanel
                     roleplay={facilitation.roleplay}
                     selfUserId={state.selfUserId}
@@ -709,17 +711,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
             <ChatPanel chat={guestChat} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} groupOnly />
           </aside>
         ) : (
-          isTherapist && (
-            <LobbyPanel
-              waiting={state.lobby}
-              now={now}
-              busy={busy.admit}
-              onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
-              chimeMuted={chimeMuted}
-              onChimeMutedChange={setChimeMuted}
-              panelRef={lobbyRef}
-            />
-          )
+          lobbyPanel
         )}
       </div>
 

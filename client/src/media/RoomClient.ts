@@ -653,7 +653,8 @@ export class RoomClient {
       clearTimeout(timer);
       go();
     };
-    await Promise.race([this.firstConsumeWithin(250), consuming.length ? Promise.all(consuming) : new Promise(() => undefined)]);
+    // Nothing handed over (nobody sends yet): the room shows at once.
+    if (consuming.length) await Promise.race([this.firstConsumeWithin(250), Promise.all(consuming)]);
     if (generation !== this.mediaGeneration) return;
     showRoom();
     this.entryListeners.forEach((l) => l());

@@ -1,5 +1,5 @@
 import type { LobbyEntry, ParticipantView, RoomRole, ScreenShareView, SessionInfo } from '@hearth/protocol';
-import { initialBlurView, type BlurMode, type BlurStatus } from './blurController';
+import { initialBlurView, type BlurView } from './blurController';
 
 export type RoomPhase =
   | 'idle'
@@ -22,8 +22,14 @@ export interface RemoteMedia {
   videoPaused: boolean;
 }
 
-/** Everything the room UI renders; replaced (never mutated) on every change. */
-export interface RoomState {
+/**
+ * Everything the room UI renders; replaced (never mutated) on every change.
+ * Background blur on our camera (BlurView,
+ * blurController.ts): available natively or through the MediaPipe fallback,
+ * whether it is on (or starting), what went wrong, and the blurred self-view
+ * while the fallback runs.
+ */
+export interface RoomState extends BlurView {
   phase: RoomPhase;
   connection: ConnectionState;
   session: SessionInfo | null;
@@ -55,17 +61,6 @@ export interface RoomState {
   audioOnlySuggested: boolean;
   /** Noise suppression on our microphone (the browser's own; on by default). */
   noiseSuppression: boolean;
-  /**
-   * Background blur on our camera (blurController.ts): available natively or
-   * through the MediaPipe fallback, whether it is on (or starting), what went
-   * wrong, and the blurred self-view while the fallback runs.
-   */
-  blurAvailable: boolean;
-  backgroundBlur: boolean;
-  blurMode: BlurMode;
-  blurStatus: BlurStatus;
-  blurError: string | null;
-  blurredStream: MediaStream | null;
 }
 
 export const initialRoomState: RoomState = {

@@ -14,26 +14,16 @@
  * Screenshots of the room with blur on (wide and phone) go to tests/artifacts,
  * or HEARTH_SHOTS when set.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { apiLogin, ARTIFACTS, eventually, framesShown, gatherInRoom, liveGroupSessionId, remoteVideo, signIn, tile, type Person } from './room.support';
+import { apiLogin, eventually, framesShown, gatherInRoom, liveGroupSessionId, remoteVideo, signIn, tile, type Person, REVIEW_PHONE as PHONE, REVIEW_WIDE as WIDE, reviewShot as shot } from './room.support';
 import { startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
 jest.setTimeout(360_000);
 
-const WIDE = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
-const SHOTS = process.env.HEARTH_SHOTS ?? ARTIFACTS;
 /** Loading 5.6 MB of wasm and the model on a busy 2-core machine. */
 const START_LIMIT = 120_000;
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // the grid's ResizeObserver settles
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 interface Sending {
   /** The producer sends the camera's own track. */

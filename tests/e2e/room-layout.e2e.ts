@@ -8,12 +8,14 @@
  * - the session record reads on a phone without scrolling sideways.
  * Screenshots go to HEARTH_SHOTS when set, else tests/artifacts.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   apiLogin,
-  ARTIFACTS,
+  REVIEW_PHONE as PHONE,
+  REVIEW_WIDE as WIDE,
+  reviewShot as shot,
+  SHOTS,
   eventually,
   gatherInRoom,
   liveGroupSessionId,
@@ -28,15 +30,7 @@ import { launchChromium } from './support/browser';
 
 jest.setTimeout(400_000);
 
-const WIDE = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
-const SHOTS = process.env.HEARTH_SHOTS ?? ARTIFACTS;
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // the grid's ResizeObserver settles
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 /**
  * Where the first element with this test id sits: its box lies wholly inside the viewport

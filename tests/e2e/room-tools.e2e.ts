@@ -11,23 +11,13 @@
  *   The automatic offer is shown when the page's RoomClient is fed poor readings.
  * Screenshots go to /work/wt/shots/roomtools when HEARTH_SHOTS is set, else tests/artifacts.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, eventually, gatherTrio, receivedFrom, signInTrio, startRoomTest, tile, type Person, type RoomTest } from './room.support';
+import { eventually, gatherTrio, receivedFrom, signInTrio, startRoomTest, tile, type Person, type RoomTest, REVIEW_PHONE as PHONE, REVIEW_WIDE as WIDE, reviewShot as shot } from './room.support';
 import { seriousAxeViolations } from './support/axe';
 
 jest.setTimeout(300_000);
 
-const WIDE = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
-const SHOTS = process.env.HEARTH_SHOTS ?? ARTIFACTS;
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // the grid's ResizeObserver settles
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 /** The control is inside the viewport (no scrolling needed to reach it). */
 async function inView(page: Page, testId: string): Promise<boolean> {

@@ -12,6 +12,18 @@ export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 375, height: 812 };
 export type Viewport = { width: number; height: number };
 export const ARTIFACTS = path.join(REPO_ROOT, 'tests/artifacts');
+/** Where review screenshots go: HEARTH_SHOTS when set, else tests/artifacts. */
+export const SHOTS = process.env.HEARTH_SHOTS ?? ARTIFACTS;
+/** The review's viewports: a 1366 px laptop and a 390 px phone. */
+export const REVIEW_WIDE = { width: 1366, height: 768 };
+export const REVIEW_PHONE = { width: 390, height: 844 };
+
+/** A review screenshot of the page as it is, once the grid's ResizeObserver has settled. */
+export async function reviewShot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.waitForTimeout(300); // the grid's ResizeObserver settles
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
 
 export interface Person {
   email: string;

@@ -147,11 +147,64 @@ function firstFrameScript(userId) {
     const poll = () => {
       const v = document.querySelector(`video[data-testid="remote-video"][data-user-id="${userId}"]`);
       if (v && 'requestVideoFrameCallback' in v) {
-        v.requestVideoFrameCallback(() => {
+        const seen = performance.timeOrigin + performance.now();
+        v.requestVideoFrameCallback((_now, meta) => {
           clearTimeout(deadline);
+          window.__firstFrameMeta = { seen, callback: performance.timeOrigin + performance.now(), presented: performance.timeOrigin + meta.presentationTime, expected: performance.timeOrigin + meta.expectedDisplayTime, received: meta.receiveTime === undefined ? null : performance.timeOrigin + meta.receiveTime };
           resolve(performance.timeOrigin + performance.now());
         });
       } else setTimeout(poll, 2);
+    };
+    poll();
+  });
+}
+
+/**
+ * BREAKDOWN=1, in the joiner's page: absolute times of the first RTP packet and the first
+ * decoded frame of userId's video consumer (its receiver's stats, polled every 4 ms while
+ * the join runs: the polling costs some CPU, so figures with it are not the headline ones).
+ */
+function receiverScript(userId) {
+  return new Promise((resolve) => {
+    const out = { firstPacket: null, firstDecoded: null };
+    const deadline = Date.now() + 15_000;
+    const poll = async () => {
+      if (Date.now() > deadline) return resolve(out);
+      const entry = [...(window.__hearthRoom?.consumers?.values() ?? [])].find((c) => c.userId === userId && c.kind === 'video');
+      if (entry) {
+        const stats = await entry.consumer.getStats().catch(() => null);
+        const now = performance.timeOrigin + performance.now();
+        stats?.forEach((r) => {
+          if (r.type !== 'inbound-rtp') return;
+          if (r.packetsReceived > 0) out.firstPacket ??= now;
+          if (r.framesDecoded > 0) out.firstDecoded ??= now;
+        });
+        if (out.firstDecoded) return resolve(out);
+      }
+      setTimeout(poll, 4);
+    };
+    poll();
+  });
+}
+
+/** BREAKDOWN=1, in the sender's page: absolute time of the next key frame its camera encodes (any layer). */
+function senderKeyFrameScript() {
+  return new Promise((resolve) => {
+    const deadline = Date.now() + 15_000;
+    const producer = [...(window.__hearthRoom?.producers?.values() ?? [])].find((p) => p.kind === 'video');
+    if (!producer) return resolve(null);
+    let base = null;
+    const poll = async () => {
+      if (Date.now() > deadline) return resolve(null);
+      const stats = await producer.getStats().catch(() => null);
+      const now = performance.timeOrigin + performance.now();
+      let keys = 0;
+      stats?.forEach((r) => {
+        if (r.type === 'outbound-rtp') keys += r.keyFramesEncoded ?? 0;
+      });
+      if (base === null) base = keys;
+      else if (keys > base) return resolve(now);
+      setTimeout(poll, 4);
     };
     poll();
   });
@@ -184,6 +237,18 @@ async function openJoinPage(browser, url, email, sessionId, { patient = false } 
     .waitForFunction(() => window.__hearthRoom?.warmRecv?.connectionState === 'connected', null, { timeout: 1500 })
     .catch(() => undefined);
   return { context, page };
+}
+
+/** BREAKDOWN=1: the receiver's first packet and decoded frame, and the sender's next key frame, relative to the click. */
+function breakdownWatch(page, senderPage, userId) {
+  if (!process.env.BREAKDOWN) return Promise.resolve(() => ({}));
+  const recv = page.evaluate(receiverScript, userId);
+  const key = senderPage.evaluate(senderKeyFrameScript);
+  return Promise.all([recv, key]).then(([r, k]) => (t0) => ({
+    senderKeyFrame: k === null ? null : k - t0,
+    firstPacket: r.firstPacket === null ? null : r.firstPacket - t0,
+    firstDecoded: r.firstDecoded === null ? null : r.firstDecoded - t0,
+  }));
 }
 
 const ms = (x) => (typeof x === 'number' ? x.toFixed(0) : '–');
@@ -226,6 +291,7 @@ try {
         await cdp.send('Profiler.start');
       }
       const frame = page.evaluate(firstFrameScript, cotherapistId);
+      const watch = breakdownWatch(page, sender.page, cotherapistId);
       const t0 = await page.evaluate(() => {
         const t = performance.timeOrigin + performance.now();
         document.querySelector('[data-testid="enter-lobby"]').click();
@@ -235,7 +301,9 @@ try {
         await failureShots({ joiner: page, sender: sender.page });
         throw e;
       });
-      const row = phasesFrom(t0, await page.evaluate(timingsScript), at);
+      const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };
+      const meta = await page.evaluate(() => window.__firstFrameMeta);
+      if (process.env.BREAKDOWN) console.log(`  run ${i + 1} element ${ms(meta.seen - t0)}, rVFC: presented ${ms(meta.presented - t0)}, expected ${ms(meta.expected - t0)}, received ${meta.received ? ms(meta.received - t0) : '–'}, callback ${ms(meta.callback - t0)}`);
       rows.push(row);
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop');
@@ -244,7 +312,7 @@ try {
       }
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       if (process.env.LONGTASKS) console.log('  long tasks:', (await page.evaluate(() => window.__lt)).map(([s, d]) => `${(s - t0).toFixed(0)}+${d.toFixed(0)}`).join(' '));
-      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)})\n`);
+      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
       await context.close();
     }
     measures.enter = rows;
@@ -270,6 +338,7 @@ try {
       const admit = sender.page.locator(`[data-testid="admit-user"][data-user-id="${userId}"]`);
       await admit.waitFor();
       const frame = page.evaluate(firstFrameScript, cotherapistId);
+      const watch = breakdownWatch(page, sender.page, cotherapistId);
       const t0 = await admit.evaluate((el) => {
         const t = performance.timeOrigin + performance.now();
         el.click();
@@ -280,11 +349,11 @@ try {
         throw e;
       });
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
-      const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at) };
+      const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };
       const marks = await page.evaluate(timingsScript);
       row.prepared = marks.prepared;
       rows.push(row);
-      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared})\n`);
+      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
       // Removed by the therapist (not "left"): a patient who leaves of their own accord comes back
       // without a new admission, so the next run with this patient would not wait in the lobby.
       await sender.page.evaluate((id) => window.__hearthRoom?.removeParticipant(id), userId);
@@ -293,7 +362,7 @@ try {
     measures.admit = rows;
   }
 
-  const phases = ['joinAck', 'device', 'transports', 'firstConsume', 'firstFrame'];
+  const phases = ['joinAck', 'device', 'transports', 'firstConsume', 'senderKeyFrame', 'firstPacket', 'firstDecoded', 'firstFrame'];
   const summary = {};
   for (const [name, rows] of Object.entries(measures)) {
     summary[name] = {};

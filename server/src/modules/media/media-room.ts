@@ -214,18 +214,21 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     const transport = [...peer.transports.values()].find((t) => t.appData.direction === 'recv' && !t.closed);
     if (!transport) throw new MediaError(MediaErrorCode.UnknownTransport, 'Open a receive connection first.');
+    // A camera starts on its smallest layer: its key frame comes soonest and decodes fastest, so
+    // the first picture shows sooner; the tile then asks for the layer its size needs.
+    const startsSmall = producer.type === 'simulcast' && producer.appData.source === 'camera';
     const consumer = await transport.consume<ConsumerAppData>({
       producerId,
       rtpCapabilities: peer.rtpCapabilities,
       paused: true,
-      // A camera starts on its smallest layer: its key frame comes soonest and decodes fastest, so
-      // the first picture shows sooner; the tile then asks for the layer its size needs.
-      ...(producer.type === 'simulcast' && producer.appData.source === 'camera' ? { preferredLayers: { spatialLayer: 0 } } : {}),
+      ...(startsSmall ? { preferredLayers: { spatialLayer: 0 } } : {}),
       appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source },
     });
     peer.addConsumer(consumer);
     if (consumer.kind === 'video') {
-      this.senderLayers.setConsumer(producerId, consumer.id, { active: false, preferredSpatialLayer: null });
+      // What the SFU forwards it until its tile asks: the sender's encoder is not reconfigured
+      // (new layers, new key frames) at the very moment this consumer waits for its first key frame.
+      this.senderLayers.setConsumer(producerId, consumer.id, { active: false, preferredSpatialLayer: startsSmall ? 0 : null });
       consumer.observer.once('close', () => this.senderLayers.removeConsumer(consumer.id));
     }
     const closed = () => this.emit('consumerClosed', { peerId: consumerPeerId, consumerId: consumer.id });

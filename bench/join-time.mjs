@@ -16,7 +16,7 @@
 // admission push), transports known, first consume, first frame — all from the click.
 // Prints p50/p95 per measure and phase and writes bench/results/join-time-<ts>.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -239,6 +239,32 @@ async function openJoinPage(browser, url, email, sessionId, { patient = false } 
   return { context, page };
 }
 
+/** CPU=1: CPU ms (user + system) each process group used, from /proc (Linux only). */
+function cpuSnapshot() {
+  const out = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[11]) + Number(f[12]);
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const type = /--type=(\S+)/.exec(cmd)?.[1];
+      const name = cmd.includes('chromium') ? (type === 'renderer' ? `renderer:${pid}` : `chromium-${type ?? 'browser'}${/--utility-sub-type=(\S+)/.exec(cmd)?.[1]?.replace(/.*\./, ':') ?? ''}`)
+        : cmd.includes('mediasoup-worker') ? 'mediasoup-worker' : cmd.includes('server/dist/main.js') ? 'server' : cmd.includes('postgres') ? 'postgres' : cmd.includes('join-time') ? 'bench' : null;
+      if (name) out.set(name, (out.get(name) ?? 0) + ticks * 10);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function cpuDiff(a, b) {
+  const d = {};
+  for (const [k, v] of b) if (v - (a.get(k) ?? 0) > 0) d[k] = v - (a.get(k) ?? 0);
+  return d;
+}
+
 /** BREAKDOWN=1: the receiver's first packet and decoded frame, and the sender's next key frame, relative to the click. */
 function breakdownWatch(page, senderPage, userId) {
   if (!process.env.BREAKDOWN) return Promise.resolve(() => ({}));
@@ -275,6 +301,27 @@ try {
   const sender = await openJoinPage(browser, server.url, 'cotherapist@hearth.test', live.id);
   await sender.page.getByTestId('enter-lobby').click();
   await sender.page.getByTestId('room').waitFor();
+  if (process.env.SETTLE_PROBE) {
+    const j = await openJoinPage(browser, server.url, 'therapist@hearth.test', live.id);
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const [name, pg] of [['prejoin', j.page], ['room', sender.page]]) {
+      await browser.startTracing(pg, { path: path.join(root, `bench/results/idle-${name}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
+      const cdp = await pg.context().newCDPSession(pg);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+      await new Promise((r) => setTimeout(r, 3000));
+      writeFileSync(path.join(root, `bench/results/idle-${name}.cpuprofile`), JSON.stringify((await cdp.send('Profiler.stop')).profile));
+      await browser.stopTracing();
+    }
+    let prev = cpuSnapshot();
+    for (let k = 0; k < 4; k++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = cpuSnapshot();
+      console.log(`+${(k + 1) * 250} ms`, JSON.stringify(cpuDiff(prev, now)));
+      prev = now;
+    }
+    await j.context.close();
+  }
 
   if (only !== 'admit') {
     const rows = [];
@@ -290,8 +337,11 @@ try {
         await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
         await cdp.send('Profiler.start');
       }
+      // TRACE=1: a Chrome performance trace of the joiner's page (style, layout, paint, scripts) per run.
+      if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/join-trace-${i}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', 'webrtc', 'media'] });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
+      const cpu0 = process.env.CPU ? cpuSnapshot() : null;
       const t0 = await page.evaluate(() => {
         const t = performance.timeOrigin + performance.now();
         document.querySelector('[data-testid="enter-lobby"]').click();
@@ -301,6 +351,8 @@ try {
         await failureShots({ joiner: page, sender: sender.page });
         throw e;
       });
+      if (cpu0) console.log('  cpu ms:', JSON.stringify(cpuDiff(cpu0, cpuSnapshot())));
+      if (process.env.TRACE) await browser.stopTracing();
       const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };
       const meta = await page.evaluate(() => window.__firstFrameMeta);
       if (process.env.BREAKDOWN) console.log(`  run ${i + 1} element ${ms(meta.seen - t0)}, rVFC: presented ${ms(meta.presented - t0)}, expected ${ms(meta.expected - t0)}, received ${meta.received ? ms(meta.received - t0) : '–'}, callback ${ms(meta.callback - t0)}`);

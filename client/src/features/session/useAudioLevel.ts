@@ -18,13 +18,12 @@ export function useAudioLevel(stream: MediaStream | null, active = true): number
     analyser.fftSize = 512;
     source.connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
-    let frame = 0;
-    let last = 0;
     let shown = 0;
-    const tick = (time: number) => {
-      frame = requestAnimationFrame(tick);
-      if (time - last < 80) return;
-      last = time;
+    // A timer, not requestAnimationFrame: a frame callback makes the browser run its whole
+    // frame pipeline (style, layout, paint, compositing) at 60 Hz while the page is open, which
+    // on a weak laptop takes CPU from the camera and, on joining, from the room's first picture.
+    const sample = () => {
+      if (document.hidden) return;
       analyser.getFloatTimeDomainData(samples);
       let sum = 0;
       for (const s of samples) sum += s * s;
@@ -35,13 +34,13 @@ export function useAudioLevel(stream: MediaStream | null, active = true): number
         setLevel(next);
       }
     };
-    frame = requestAnimationFrame(tick);
+    const timer = setInterval(sample, 80);
     // Autoplay rules may start the context suspended; the next click or key press wakes it.
     const resume = () => void context.resume().catch(() => undefined);
     window.addEventListener('pointerdown', resume, { capture: true });
     window.addEventListener('keydown', resume, { capture: true });
     return () => {
-      cancelAnimationFrame(frame);
+      clearInterval(timer);
       window.removeEventListener('pointerdown', resume, { capture: true });
       window.removeEventListener('keydown', resume, { capture: true });
       source.disconnect();

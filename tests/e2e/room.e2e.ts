@@ -92,12 +92,56 @@ describe('live therapy room in real browsers', () => {
       const warm = await eventually(() => recvState(patient.page, 'warmRecv'), (t) => t?.endsWith(' connected') === true, 'pre-join receive transport connected');
       warmed.set(patient, warm!.split(' ')[0]!);
     }
+    // … with the therapist's microphone and camera already set up on it, paused at the SFU: nothing
+    // reaches a page that is not in the room, and it is not told whose streams they are.
+    const prepared = (page: Page) =>
+      page.evaluate(async () => {
+        const room = (window as unknown as { __hearthRoom: { prepared: Map<string, { consumer: Promise<{ kind: string; getStats(): Promise<RTCStatsReport> } | null> }> } }).__hearthRoom;
+        const out: { id: string; kind: string; packets: number }[] = [];
+        for (const [id, entry] of room.prepared) {
+          const c = await entry.consumer;
+          if (!c) continue;
+          let packets = 0;
+          (await c.getStats()).forEach((r: { type: string; packetsReceived?: number }) => {
+            if (r.type === 'inbound-rtp') packets += r.packetsReceived ?? 0;
+          });
+          out.push({ id, kind: c.kind, packets });
+        }
+        return out.sort((a, b) => a.kind.localeCompare(b.kind));
+      });
+    /** Bytes the person's microphone and camera have sent so far. */
+    const bytesSent = (page: Page) =>
+      page.evaluate(async () => {
+        const producers = (window as unknown as { __hearthRoom: { producers: Map<string, { getStats(): Promise<RTCStatsReport> }> } }).__hearthRoom.producers;
+        const out: Record<string, number> = {};
+        for (const [source, p] of producers) {
+          let bytes = 0;
+          (await p.getStats()).forEach((r: { type: string; bytesSent?: number }) => {
+            if (r.type === 'outbound-rtp') bytes += r.bytesSent ?? 0;
+          });
+          out[source] = bytes;
+        }
+        return out;
+      });
+    const expectSending = async (who: Person) => {
+      const before = await bytesSent(who.page);
+      await eventually(() => bytesSent(who.page), (now) => now.mic! > before.mic! && now.camera! > before.camera!, `${who.email} sending`);
+    };
+    const preparedIds = new Map<Person, string[]>();
+    for (const patient of [alex, blake]) {
+      const ready = await eventually(() => prepared(patient.page), (list) => list.length === 2, 'prepared consumers on the pre-join page');
+      expect(ready.map((c) => [c.kind, c.packets])).toEqual([['audio', 0], ['video', 0]]);
+      preparedIds.set(patient, ready.map((c) => c.id));
+    }
     for (const patient of [alex, blake]) {
       await patient.page.getByTestId('enter-lobby').click();
       await patient.page.getByTestId('lobby-waiting').waitFor();
       // … which the waiting room keeps: admission will consume on a connected transport.
       expect(await recvState(patient.page, 'recvTransport')).toBe(`${warmed.get(patient)} connected`);
     }
+    // Waiting is not being in the room: still nothing arrives (the therapist sends all along).
+    await expectSending(therapist);
+    for (const patient of [alex, blake]) expect((await prepared(patient.page)).map((c) => c.packets)).toEqual([0, 0]);
     expect(await blake.page.getByTestId('lobby-waiting').textContent()).toMatch(/therapist will let you in/);
     await screenshot(alex.page, 'lobby-patient-1440');
     await screenshot(blake.page, 'lobby-patient-375');
@@ -111,6 +155,11 @@ describe('live therapy room in real browsers', () => {
     await therapist.page.getByTestId('admit-all').click();
 
     for (const patient of [alex, blake]) await patient.page.getByTestId('room').waitFor();
+    // Admission started the prepared consumers: the room plays those (and the other patient's, new), nothing set up twice.
+    for (const patient of [alex, blake]) {
+      const inUse = await patient.page.evaluate(() => [...(window as unknown as { __hearthRoom: { consumers: Map<string, unknown> } }).__hearthRoom.consumers.keys()]);
+      expect(inUse).toEqual(expect.arrayContaining(preparedIds.get(patient)!));
+    }
     await eventually(() => lobby.getByTestId('admit-user').count(), (n) => n === 0, 'lobby emptied');
 
     const everyone = [therapist, alex, blake];

@@ -7,6 +7,7 @@ import {
   type MediaPrepared,
   type MediaSource,
   type MuteAllResult,
+  type PreparedConsumer,
   type RoomJoinRequest,
   type RoomSnapshot,
   type ServerToClientEvents,
@@ -67,6 +68,9 @@ export interface JoinTimings {
   firstResumeAck?: number;
 }
 
+/** Our own sending waits at most this long for the first remote picture (see firstFrameOr). */
+const FIRST_FRAME_WAIT_MS = 1000;
+
 /** Simulcast for camera video: three layers; receivers pick one by tile size. */
 const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
@@ -92,6 +96,12 @@ export class RoomClient {
   private recvTransport: types.Transport | null = null;
   /** A receive transport warmed on the pre-join page (`media:warm`): connected before the join, adopted by it. */
   private warmRecv: types.Transport | null = null;
+  /**
+   * Consumers set up before entering (pre-join page, waiting room): paused at the SFU and
+   * anonymous until the join answer or the admission names them (`resumed`), then adopted
+   * as they are. By id; the promise is the browser's own setup, which may still be running.
+   */
+  private readonly prepared = new Map<string, { transportId: string; consumer: Promise<types.Consumer | null> }>();
   private readonly producers = new Map<'mic' | 'camera', types.Producer>();
   private readonly consumers = new Map<string, { consumer: types.Consumer; userId: string; kind: 'audio' | 'video'; source: MediaSource }>();
   private joinRequest: RoomJoinRequest | null = null;
@@ -107,7 +117,8 @@ export class RoomClient {
   /** Consumer pushes that arrive while `media:prepare` is in flight (no receive transport yet). */
   private pendingConsumers: ConsumerInfo[] | null = null;
   /** After admission with lobby-prepared media: starts sending once the first remote track is consumed. */
-  private firstConsumed: (() => void) | null = null;
+  /** Resolved when the first remote video of this entry is on screen (remoteFrameShown). */
+  private frameShown: { promise: Promise<void>; resolve: () => void } | null = null;
   /** While entering with consumers in the join answer: called once the first is consumed (the room then renders). */
   private beforeRoomShown: (() => void) | null = null;
   private readonly entryListeners = new Set<Listener>();
@@ -166,11 +177,49 @@ export class RoomClient {
    */
   private async warmReceiving(device: Device): Promise<void> {
     if (this.current.phase !== 'idle' || this.warmRecv || this.closed) return;
-    const { recv } = await this.ask('media:warm', { sessionId: this.sessionId });
+    const { recv, prepared } = await this.ask('media:warm', {
+      sessionId: this.sessionId,
+      rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown>,
+    });
     if (!recv || this.current.phase !== 'idle' || this.closed) return;
     const transport = this.wireTransport(device.createRecvTransport(this.transportOptions(recv)));
     this.warmRecv = transport;
     this.warmUp(transport, recv);
+    this.prepareConsumers(transport, prepared ?? []);
+  }
+
+  /**
+   * The browser's side of prepared consumers, all in one tick (one negotiation): the
+   * SDP work is done while the user is still on the page, so entering only adopts them.
+   * Nothing arrives on them before the server resumes them.
+   */
+  private prepareConsumers(transport: types.Transport, list: PreparedConsumer[]): void {
+    for (const c of list) {
+      if (this.prepared.has(c.consumerId)) continue;
+      const consumer = transport
+        .consume({ id: c.consumerId, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as unknown as types.RtpParameters })
+        .catch(() => null); // not adopted: the join consumes it the usual way
+      this.prepared.set(c.consumerId, { transportId: transport.id, consumer });
+    }
+  }
+
+  /** A prepared consumer on `transportId` (undefined: none, or it was on a transport that is gone). */
+  private takePrepared(consumerId: string, transportId: string): Promise<types.Consumer | null> | undefined {
+    const entry = this.prepared.get(consumerId);
+    if (!entry) return undefined;
+    this.prepared.delete(consumerId);
+    if (entry.transportId === transportId) return entry.consumer;
+    void entry.consumer.then((c) => c?.close());
+    return undefined;
+  }
+
+  /** Drops prepared consumers, except those on the transport `keepTransportId` (the warm one a join may still adopt). */
+  private dropPrepared(keepTransportId?: string): void {
+    for (const [id, entry] of this.prepared) {
+      if (entry.transportId === keepTransportId) continue;
+      this.prepared.delete(id);
+      void entry.consumer.then((c) => c?.close());
+    }
   }
 
   /** The warm transport, if the join answer kept it (same id); otherwise it is closed. */
@@ -179,7 +228,33 @@ export class RoomClient {
     this.warmRecv = null;
     if (warm && !warm.closed && warm.id === recvId) return warm;
     warm?.close();
+    if (warm) this.dropPrepared();
     return null;
+  }
+
+  /** The room shows a remote video's first frame (the UI tells us): our own sending may start. */
+  remoteFrameShown(): void {
+    this.frameShown?.resolve();
+  }
+
+  /**
+   * Resolves once a remote video of `consumers` is on screen, or after `ms`; at once when
+   * none of them can show a picture (cameras off, audio only). Our own sending waits for
+   * it: on a weak machine starting our encoder and its connection delays that first picture.
+   */
+  private firstFrameOr(ms: number, consumers: ConsumerInfo[]): Promise<void> {
+    const picture = !this.current.audioOnly && consumers.some((c) => c.kind === 'video' && c.source === 'camera' && !c.producerPaused);
+    if (!picture) return Promise.resolve();
+    this.frameShown?.resolve();
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    const entry = { promise, resolve };
+    this.frameShown = entry;
+    const timer = setTimeout(resolve, ms);
+    return promise.then(() => {
+      clearTimeout(timer);
+      if (this.frameShown === entry) this.frameShown = null;
+    });
   }
 
   get state(): RoomState {
@@ -578,6 +653,7 @@ export class RoomClient {
       // Left the pre-join page: the server closes the warm transport it kept for us.
       this.warmRecv.close();
       this.warmRecv = null;
+      this.dropPrepared();
       if (this.current.phase === 'idle') void this.ask('room:leave', { sessionId: this.sessionId }).catch(() => undefined);
     }
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
@@ -644,15 +720,10 @@ export class RoomClient {
     this.timings.prepared = true;
     this.timings.transports = performance.now();
     const generation = this.mediaGeneration;
-    // Those the admission brought, in one tick: the browser negotiates them together.
+    // The first remote picture comes first; our own encoder starts once it shows (or at once if none is coming).
+    void this.firstFrameOr(FIRST_FRAME_WAIT_MS, consumers).then(() => generation === this.mediaGeneration && this.sendAsWanted());
+    // Those the admission brought, in one tick: the browser negotiates them together (prepared ones are adopted as they are).
     const consuming = consumers.map((c) => this.consume(c).catch(() => undefined));
-    // The first remote frame comes first; our own encoder starts right after (or at once if nothing arrives soon).
-    const go = () => generation === this.mediaGeneration && this.sendAsWanted();
-    const timer = setTimeout(go, 300);
-    this.firstConsumed = () => {
-      clearTimeout(timer);
-      go();
-    };
     // Nothing handed over (nobody sends yet): the room shows at once.
     if (consuming.length) await Promise.race([this.firstConsumeWithin(250), Promise.all(consuming)]);
     if (generation !== this.mediaGeneration) return;
@@ -769,12 +840,15 @@ export class RoomClient {
     if (warm) this.timings.prepared = true;
     this.recvTransport = warm ?? this.wireTransport(device.createRecvTransport(this.transportOptions(prepared.recv)));
     if (!warm) this.warmUp(this.recvTransport, prepared.recv);
+    // Waiting: the room's streams set up ahead, so admission only resumes them.
+    if (prepared.prepared?.length) this.prepareConsumers(this.recvTransport, prepared.prepared);
     this.startQualityWatch();
     const ids = new Set(prepared.consumers.map((c) => c.consumerId));
     const all = [...prepared.consumers, ...early.filter((c) => !ids.has(c.consumerId))];
+    const shown = this.firstFrameOr(FIRST_FRAME_WAIT_MS, all);
     const receiving = Promise.all(all.map((c) => this.consume(c).catch(() => undefined)));
-    // Receive first, then send: on a busy machine our own encoder would slow the first remote frame.
-    if (all.length) await receiving;
+    // Receive first, then send: on a busy machine our own encoder (and its connection) would slow the first remote picture.
+    if (all.length) await Promise.all([receiving, shown]);
     const stream = this.current.localStream;
     if (stream && prepared.send && generation === this.mediaGeneration) await this.produceLocal(device, stream, prepared.send, generation);
     await receiving;
@@ -934,12 +1008,22 @@ export class RoomClient {
     const transport = this.recvTransport;
     if (!transport || transport.closed || this.consumers.has(info.consumerId)) return;
     this.timings.consumeStart ??= performance.now();
-    const consumer = await transport.consume({
-      id: info.consumerId,
-      producerId: info.producerId,
-      kind: info.kind,
-      rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
-    });
+    // Set up on this page before entering: adopted as it is (the server resumed it with this answer).
+    const ready = (await this.takePrepared(info.consumerId, transport.id)) ?? null;
+    const adopted = ready !== null && !ready.closed && info.resumed === true;
+    if (ready && !adopted) ready.close();
+    if (transport.closed || this.consumers.has(info.consumerId)) {
+      if (adopted) ready.close();
+      return;
+    }
+    const consumer = adopted
+      ? ready
+      : await transport.consume({
+          id: info.consumerId,
+          producerId: info.producerId,
+          kind: info.kind,
+          rtpParameters: info.rtpParameters as unknown as types.RtpParameters,
+        });
     this.consumers.set(consumer.id, { consumer, userId: info.userId, kind: info.kind, source: info.source });
     this.beforeRoomShown?.();
     if (info.source === 'screen' || info.source === 'screenAudio') return this.showRemoteScreen(info, consumer);
@@ -955,13 +1039,10 @@ export class RoomClient {
       media.videoPaused = producerPaused;
     }
     this.patch({ remote: { ...this.current.remote, [info.userId]: media } });
-    const resumed = this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
+    const resumed = adopted ? null : this.ask('media:resumeConsumer', { sessionId: this.sessionId, consumerId: consumer.id });
     this.timings.firstConsume ??= performance.now();
     await resumed;
     this.timings.firstResumeAck ??= performance.now();
-    const first = this.firstConsumed;
-    this.firstConsumed = null;
-    first?.();
     const layer = this.preferredLayers.get(info.userId);
     if (info.kind === 'video' && layer !== undefined) await this.requestLayer(consumer.id, layer);
     if (info.kind === 'video' && (this.hiddenVideo.has(info.userId) || this.current.audioOnly)) await this.requestVisible(consumer.id, false);
@@ -989,6 +1070,11 @@ export class RoomClient {
   }
 
   private dropConsumer(consumerId: string): void {
+    const prepared = this.prepared.get(consumerId);
+    if (prepared) {
+      this.prepared.delete(consumerId);
+      void prepared.consumer.then((c) => c?.close());
+    }
     const entry = this.consumers.get(consumerId);
     if (!entry) return;
     entry.consumer.close();
@@ -1031,9 +1117,11 @@ export class RoomClient {
     this.stopQualityWatch();
     this.earlyPauses.clear();
     this.mediaGeneration++;
-    this.firstConsumed = null;
+    this.frameShown?.resolve();
     for (const { consumer } of this.consumers.values()) consumer.close();
     this.consumers.clear();
+    // Those on the pre-join page's warm transport stay for the join that may adopt them.
+    this.dropPrepared(this.warmRecv?.id);
     for (const p of this.producers.values()) p.close();
     this.producers.clear();
     this.endLocalScreen();

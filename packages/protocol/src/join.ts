@@ -37,16 +37,42 @@ export const mediaPrepareSchema = z.object({
  * elsewhere); the join then prepares media as usual. The join names the warm
  * transport in `media.warm`.
  */
-export const mediaWarmSchema = z.object({ sessionId: idSchema });
+export const mediaWarmSchema = z.object({
+  sessionId: idSchema,
+  /**
+   * The page's loaded Device: with it the answer also carries `prepared`, a paused
+   * consumer for each stream in the room now, so the join itself only resumes them.
+   */
+  rtpCapabilities: rtpCapabilitiesSchema.optional(),
+});
 export interface MediaWarmed {
   recv: TransportInfo | null;
+  /** See PreparedConsumer; none without `rtpCapabilities`. */
+  prepared?: PreparedConsumer[];
+}
+
+/**
+ * A consumer set up before its viewer is in the room (pre-join page, waiting room):
+ * held paused at the SFU, so no media reaches the page, and anonymous — whose stream
+ * it is comes only with the join answer or the admission, as a ConsumerInfo with the
+ * same id and `resumed: true`. Only the server resumes it, and only then; one it does
+ * not name then is closed. The browser sets it up ahead (its SDP work done while
+ * the user is still on the page), so entering costs no negotiation.
+ */
+export interface PreparedConsumer {
+  consumerId: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: Record<string, unknown>;
 }
 
 export interface MediaPrepared {
   recv: TransportInfo;
   send: TransportInfo | null;
-  /** Paused consumers to consume now and resume (empty in the lobby). */
+  /** Paused consumers to consume now and resume (empty in the lobby); `resumed` ones were prepared before (see PreparedConsumer). */
   consumers: ConsumerInfo[];
+  /** In the lobby: paused, anonymous consumers that admission resumes (see PreparedConsumer). */
+  prepared?: PreparedConsumer[];
 }
 
 /** `media:capabilities`: the server's router RTP capabilities (the same for every room), to load a Device before joining. */

@@ -178,6 +178,11 @@ export interface ConsumerInfo {
   rtpParameters: Record<string, unknown>;
   /** The producer is paused (muted / camera off). */
   producerPaused: boolean;
+  /**
+   * Set up on this page before its viewer entered (a PreparedConsumer with this id) and
+   * resumed by the server with this answer: adopt it; no consume, no resume request.
+   */
+  resumed?: boolean;
 }
 
 // ---------------------------------------------------------------------------

@@ -223,4 +223,59 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
       error: { code: 'bad_request' },
     });
   });
+  it('prepares the room’s streams on a pre-join page, paused and anonymous: only entering resumes them, and names them', async () => {
+    const p5 = await connectAs(app, 'patient5@hearth.test');
+    const p6 = await connectAs(app, 'patient6@hearth.test');
+    people.push(p5, p6);
+    const media = app.app.get(MediaService).getRoom(sessionId)!;
+    const inRoom = media.producersExcept(p5.userId).map((p) => p.id).sort();
+    const warmed = ok<MediaWarmed>(await request(p5.socket, 'media:warm', { sessionId, rtpCapabilities: caps }));
+    // One paused consumer per stream in the room, and nothing says whose it is.
+    expect(warmed.prepared!.map((c) => c.producerId).sort()).toEqual(inRoom);
+    for (const c of warmed.prepared!) expect(Object.keys(c).sort()).toEqual(['consumerId', 'kind', 'producerId', 'rtpParameters']);
+    expect(media.consumersOf(p5.userId).every((c) => c.paused && c.prepared)).toBe(true);
+    const first = warmed.prepared![0]!.consumerId;
+    // The page cannot start them itself.
+    expect(await request(p5.socket, 'media:resumeConsumer', { sessionId, consumerId: first })).toMatchObject({ ok: false, error: { code: 'not_admitted' } });
+    const video = warmed.prepared!.find((c) => c.kind === 'video')!;
+    expect(await request(p5.socket, 'media:setConsumerVisible', { sessionId, consumerId: video.consumerId, visible: true })).toMatchObject({
+      ok: false,
+      error: { code: 'not_admitted' },
+    });
+
+    // Waiting: still paused. Admission resumes them and names them; no second consumer of those streams.
+    const w = ok<Extract<JoinResult, { status: 'waiting' }>>(
+      await request(p5.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT, media: { rtpCapabilities: caps, send: true, warm: warmed.recv!.id } }),
+    );
+    expect(w.media!.recv.id).toBe(warmed.recv!.id);
+    expect(w.media!.prepared ?? []).toEqual([]); // nothing new since the pre-join page
+    expect(media.consumersOf(p5.userId).every((c) => c.paused)).toBe(true);
+    const admitted = nextEvent(p5.socket, 'room:admitted', (p) => p.sessionId === sessionId);
+    ok(await request(therapist.socket, 'lobby:admit', { sessionId, userIds: [p5.userId] }));
+    const handed = (await admitted).consumers ?? [];
+    expect(handed.filter((c) => c.resumed).map((c) => c.consumerId).sort()).toEqual(warmed.prepared!.map((c) => c.consumerId).sort());
+    expect(handed.find((c) => c.consumerId === video.consumerId)).toMatchObject({ userId: therapist.userId, source: 'camera', resumed: true });
+    expect(media.consumersOf(p5.userId).every((c) => !c.paused && !c.prepared)).toBe(true);
+    expect(new Set(media.consumersOf(p5.userId).map((c) => c.producerId)).size).toBe(media.consumersOf(p5.userId).length);
+
+    // A prepared page receives nothing of media that starts later: no consumer, no push.
+    const warm6 = ok<MediaWarmed>(await request(p6.socket, 'media:warm', { sessionId, rtpCapabilities: caps }));
+    const pushed = collect(p6.socket, 'media:consumerCreated');
+    const before = media.consumersOf(p6.userId).length;
+    ok(await request(p5.socket, 'media:produce', { sessionId, transportId: w.media!.send!.id, kind: 'audio', source: 'mic', rtpParameters: opusSendParameters(3005) }));
+    expect(media.consumersOf(p6.userId)).toHaveLength(before);
+    expect(pushed).toEqual([]);
+
+    // Entering straight into the room (back after leaving): the join answer resumes and names the prepared ones.
+    ok(await request(p5.socket, 'room:leave', { sessionId }));
+    const again = ok<MediaWarmed>(await request(p5.socket, 'media:warm', { sessionId, rtpCapabilities: caps }));
+    const j = ok<Extract<JoinResult, { status: 'admitted' }>>(
+      await request(p5.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT, media: { rtpCapabilities: caps, send: false, warm: again.recv!.id } }),
+    );
+    expect(j.status).toBe('admitted');
+    expect(j.media!.consumers.filter((c) => c.resumed).map((c) => c.consumerId).sort()).toEqual(again.prepared!.map((c) => c.consumerId).sort());
+    expect(j.media!.consumers.every((c) => c.resumed)).toBe(true);
+    expect(media.consumersOf(p5.userId).every((c) => !c.paused)).toBe(true);
+    expect(warm6.prepared!.length).toBeGreaterThan(0);
+  });
 });

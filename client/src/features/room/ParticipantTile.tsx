@@ -23,6 +23,8 @@ export interface ParticipantTileProps {
   onUnlockMic?(userId: string): void;
   onRemove?(userId: string): void;
   onAudioBlocked?(): void;
+  /** A remote video's first frame is on screen. */
+  onFirstFrame?(): void;
   /** Turn-taking: this person holds the floor. */
   holdsFloor?: boolean;
   /** Turn-taking: their place in the hand queue (1-based), or null. */
@@ -72,6 +74,7 @@ export function ParticipantTile({
   onUnlockMic,
   onRemove,
   onAudioBlocked,
+  onFirstFrame,
   holdsFloor = false,
   handPosition = null,
   floorLocked = false,
@@ -168,6 +171,7 @@ export function ParticipantTile({
               data-testid="remote-video"
               data-user-id={p.userId}
               aria-hidden="true"
+              onFirstFrame={onFirstFrame}
             />
             <RemoteAudio track={media?.audio} userId={p.userId} onBlocked={onAudioBlocked} />
           </>

@@ -67,6 +67,8 @@ export interface RoomActions {
   setNoiseSuppression?(on: boolean): Promise<void>;
   /** Background blur on our camera (offered when `state.blurAvailable`). */
   setBackgroundBlur?(on: boolean): Promise<void>;
+  /** A remote video's first frame is on screen (our own sending waits for the first one). */
+  remoteFrameShown?(): void;
 }
 
 /** What a mute all did, in a few words ("8 muted"). */
@@ -390,6 +392,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         onUnlockMic={(id) => void run(null, () => actions.unlockMic(id))}
         onRemove={(id) => void run(null, () => actions.remove(id))}
         onAudioBlocked={onAudioBlocked}
+        onFirstFrame={actions.remoteFrameShown}
         holdsFloor={floor?.holderUserId === p.userId}
         handPosition={handPosition(p.userId)}
         floorLocked={floorLockedFor(p)}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type VideoHTMLAttributes } from 'react';
+import { useEffect, useLayoutEffect, useRef, type VideoHTMLAttributes } from 'react';
 
 /** A stream for an element: the whole stream, or one track wrapped in its own. Null in jsdom (no MediaStream). */
 function toStream(source: MediaStream | MediaStreamTrack | null | undefined): MediaStream | null {
@@ -9,21 +9,31 @@ function toStream(source: MediaStream | MediaStreamTrack | null | undefined): Me
 
 type VideoProps = Omit<VideoHTMLAttributes<HTMLVideoElement>, 'src' | 'muted' | 'autoPlay' | 'playsInline'> & {
   source: MediaStream | MediaStreamTrack | null | undefined;
+  /** The first frame of this source is on screen. */
+  onFirstFrame?: () => void;
   [dataAttribute: `data-${string}`]: string | undefined;
 };
 
 /**
  * A silent <video> showing a local stream or a remote track. Always muted:
  * sound goes through <RemoteAudio>, so browsers' autoplay rules let video start on its own.
+ * The stream is attached as the element is committed (a layout effect), not a task later:
+ * on a busy page that task can wait behind the rest of the room's first render.
  */
-export function MediaVideo({ source, ...rest }: VideoProps) {
+export function MediaVideo({ source, onFirstFrame, ...rest }: VideoProps) {
   const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
+  const firstFrame = useRef(onFirstFrame);
+  firstFrame.current = onFirstFrame;
+  useLayoutEffect(() => {
     const video = ref.current;
     if (!video) return;
     const stream = toStream(source);
     video.srcObject = stream;
-    if (stream) void video.play?.()?.catch(() => undefined);
+    if (stream) {
+      void video.play?.()?.catch(() => undefined);
+      if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(() => firstFrame.current?.());
+      else video.addEventListener('loadeddata', () => firstFrame.current?.(), { once: true });
+    }
     return () => {
       video.srcObject = null;
     };

@@ -210,6 +210,7 @@ export function JoinSessionPage() {
         dismissAudioOnly: () => client.dismissAudioOnlySuggestion(),
         setNoiseSuppression: (on) => client.setNoiseSuppression(on),
         setBackgroundBlur: (on) => client.setBackgroundBlur(on),
+        remoteFrameShown: () => client.remoteFrameShown(),
       },
     [client],
   );

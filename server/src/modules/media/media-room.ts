@@ -204,7 +204,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
    * Creates a paused consumer of `producerId` for `consumerPeerId` on its
    * receive transport; the client resumes it when it is ready.
    */
-  async consume(consumerPeerId: PeerId, producerId: string): Promise<ConsumerInfo> {
+  async consume(consumerPeerId: PeerId, producerId: string, opts: { prepared?: boolean } = {}): Promise<ConsumerInfo> {
     const peer = this.peer(consumerPeerId);
     const producerOwner = this.findProducer(producerId);
     if (!producerOwner) throw new MediaError(MediaErrorCode.UnknownProducer, 'That media track is gone.');
@@ -222,7 +222,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       rtpCapabilities: peer.rtpCapabilities,
       paused: true,
       ...(startsSmall ? { preferredLayers: { spatialLayer: 0 } } : {}),
-      appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source },
+      appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source, ...(opts.prepared ? { prepared: true } : {}) },
     });
     peer.addConsumer(consumer);
     if (consumer.kind === 'video') {
@@ -236,15 +236,34 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     consumer.on('transportclose', closed);
     consumer.on('producerpause', () => this.emit('consumerPaused', { peerId: consumerPeerId, consumerId: consumer.id, paused: true }));
     consumer.on('producerresume', () => this.emit('consumerPaused', { peerId: consumerPeerId, consumerId: consumer.id, paused: false }));
+    return this.infoOf(consumer);
+  }
+
+  /** The peer's open consumer of `producerId`, as the client is told of it (undefined: none). */
+  consumerOf(peerId: PeerId, producerId: string): ConsumerInfo | undefined {
+    const peer = this.peers.get(peerId);
+    if (!peer) return undefined;
+    const consumer = [...peer.consumers.values()].find((c) => c.producerId === producerId && !c.closed);
+    return consumer ? this.infoOf(consumer) : undefined;
+  }
+
+  private infoOf(consumer: types.Consumer<ConsumerAppData>): ConsumerInfo {
     return {
       consumerId: consumer.id,
-      producerId,
-      userId: producer.appData.peerId,
+      producerId: consumer.producerId,
+      userId: consumer.appData.producerPeerId,
       kind: consumer.kind,
-      source: producer.appData.source,
+      source: consumer.appData.source,
       rtpParameters: { ...consumer.rtpParameters },
       producerPaused: consumer.producerPaused,
     };
+  }
+
+  /** A prepared consumer's viewer entered: resumed, and an ordinary consumer from now on. */
+  async resumePrepared(peerId: PeerId, consumerId: string): Promise<void> {
+    const consumer = this.peer(peerId).consumer(consumerId);
+    consumer.appData.prepared = false;
+    await this.resumeConsumer(peerId, consumerId);
   }
 
   async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
@@ -297,12 +316,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 
   /** What a peer consumes now: consumer id → the peer that produces it (and its source). */
-  consumersOf(peerId: PeerId): { consumerId: string; producerId: string; producerPeerId: PeerId; source: MediaSource }[] {
+  consumersOf(peerId: PeerId): { consumerId: string; producerId: string; producerPeerId: PeerId; source: MediaSource; prepared: boolean; paused: boolean }[] {
     const peer = this.peers.get(peerId);
     if (!peer) return [];
     return [...peer.consumers.values()]
       .filter((c) => !c.closed)
-      .map((c) => ({ consumerId: c.id, producerId: c.producerId, producerPeerId: c.appData.producerPeerId, source: c.appData.source }));
+      .map((c) => ({ consumerId: c.id, producerId: c.producerId, producerPeerId: c.appData.producerPeerId, source: c.appData.source, prepared: c.appData.prepared === true, paused: c.paused }));
   }
 
   /** Whether a peer's producer of `source` is paused at the SFU (undefined: no such producer). */

@@ -18,6 +18,8 @@ export interface ConsumerAppData extends types.AppData {
   /** Who produced what this consumer receives. */
   producerPeerId: PeerId;
   source: MediaSource;
+  /** Created ahead for a viewer not in the room yet (pre-join page, waiting room): only entering resumes it. */
+  prepared?: boolean;
 }
 
 export interface NetworkOptions {

@@ -156,7 +156,7 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
 
   @SubscribeMessage('media:warm')
   warm(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<MediaWarmed>> {
-    return handleRequest('media:warm', mediaWarmSchema, p, (r) => this.oneAtATime(s.data.userId, () => this.rooms.warmMedia(s.data.userId, s.id, r.sessionId)));
+    return handleRequest('media:warm', mediaWarmSchema, p, (r) => this.oneAtATime(s.data.userId, () => this.rooms.warmMedia(s.data.userId, s.id, r.sessionId, r.rtpCapabilities as types.RtpCapabilities | undefined)));
   }
 
   @SubscribeMessage('media:connectTransport')

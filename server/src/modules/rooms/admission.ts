@@ -178,11 +178,13 @@ export class Admission {
 
   /**
    * The pre-join page: a receive transport for `userId` that connects now
-   * (ICE, DTLS) with nothing on it, kept for this socket's `room:join`. Only
+   * (ICE, DTLS), kept for this socket's `room:join`; with the page's Device
+   * capabilities, it carries prepared consumers (paused, anonymous: see
+   * MediaPolicy.prepareAhead) that the join resumes. Only
    * for someone who may join now, in a room that is live on this node, who
    * is not already in it from another tab; otherwise `recv: null`.
    */
-  async warm(userId: string, socketId: string, sessionId: string, now: Date): Promise<MediaWarmed> {
+  async warm(userId: string, socketId: string, sessionId: string, now: Date, caps?: types.RtpCapabilities): Promise<MediaWarmed> {
     const ctx = await this.directory.getJoinContext(sessionId, userId, now);
     if (!ctx) throw new RoomError(RoomErrorCode.SessionNotFound, 'That session does not exist.');
     if (ctx.role === 'none') throw new RoomError(RoomErrorCode.NotAParticipant, 'You are not part of this session.');
@@ -197,7 +199,10 @@ export class Admission {
     const recv = await room.createTransport(userId, 'recv', { warm: true });
     const expiry = setTimeout(() => this.unwarm(sessionId, userId, recv.id), WARM_PEER_TTL_MS).unref();
     entry.warmPeers.set(userId, { socketId, recv, expiry });
-    return { recv };
+    if (!caps) return { recv };
+    // The streams in the room now, set up paused and anonymous: the join only resumes them.
+    room.setRtpCapabilities(userId, caps);
+    return { recv, prepared: await this.policy.prepareAhead(entry, room, userId) };
   }
 
   /** A warm transport nobody used: closed (unless its user has entered on it meanwhile). */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { types } from 'mediasoup';
-import { MIC_HOLD_NOTES, type ConsumerInfo, type MediaPrepared, type MediaSource, type SelfSource, type TransportInfo } from '@hearth/protocol';
+import { MIC_HOLD_NOTES, type ConsumerInfo, type MediaPrepared, type MediaSource, type PreparedConsumer, type SelfSource, type TransportInfo } from '@hearth/protocol';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Notifier } from '../realtime/notifier';
@@ -76,9 +76,14 @@ export class MediaPolicy {
       send ? room.createTransport(userId, 'send') : Promise.resolve(null),
     ]);
     room.setRtpCapabilities(userId, caps);
-    const consumers: ConsumerInfo[] = [];
+    if (!entry.live.isAdmitted(userId)) {
+      // Waiting: nothing is received until admission; what the room sends now is set up paused and anonymous.
+      return { recv: recvInfo, send: sendInfo, consumers: [], prepared: await this.prepareAhead(entry, room, userId) };
+    }
+    // Those set up on the pre-join page start first: their key frames are on the way before the rest is created.
+    const consumers = await this.resumePrepared(entry, room, userId);
     for (const producer of room.producersExcept(userId)) {
-      if (!this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) continue;
+      if (room.consumerOf(userId, producer.id) || !this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) continue;
       try {
         consumers.push(await room.consume(userId, producer.id));
       } catch (e) {
@@ -86,6 +91,53 @@ export class MediaPolicy {
       }
     }
     return { recv: recvInfo, send: sendInfo, consumers };
+  }
+
+  /**
+   * For a viewer not in the room yet (pre-join page, waiting room), whose Device
+   * capabilities are known: a paused consumer of every stream of the room's members it
+   * does not have one of, flagged `prepared`. Nothing flows (paused at the SFU,
+   * and only entering resumes it), and the viewer is told no more than ids and
+   * RTP parameters: whose stream each is comes when it enters.
+   */
+  async prepareAhead(entry: LiveRoom, room: MediaRoom, viewerId: string): Promise<PreparedConsumer[]> {
+    const out: PreparedConsumer[] = [];
+    if (!room.hasPeer(viewerId) || !room.peer(viewerId).rtpCapabilities) return out;
+    for (const producer of room.producersExcept(viewerId)) {
+      // The room's streams only: not those of others waiting too.
+      if (producer.closed || !entry.live.isAdmitted(producer.appData.peerId) || room.consumerOf(viewerId, producer.id)) continue;
+      try {
+        const c = await room.consume(viewerId, producer.id, { prepared: true });
+        out.push({ consumerId: c.consumerId, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters });
+      } catch (e) {
+        this.logger.warn(`prepared consume skipped: ${e instanceof Error ? e.message : 'unknown'}`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The viewer entered: its prepared consumers that its place in the room lets it
+   * receive are resumed (all at once, before anything else is created) and named
+   * (`resumed: true`); the others close.
+   */
+  private async resumePrepared(entry: LiveRoom, room: MediaRoom, viewerId: string): Promise<ConsumerInfo[]> {
+    const ready = room.consumersOf(viewerId).filter((c) => c.prepared && c.paused);
+    const keep = ready.filter((c) => this.canReceive(entry, viewerId, c.producerPeerId, c.source));
+    for (const c of ready) if (!keep.includes(c)) room.closeConsumer(viewerId, c.consumerId);
+    const resumed = await Promise.all(
+      keep.map(async (c) => {
+        try {
+          await room.resumePrepared(viewerId, c.consumerId);
+          const info = room.consumerOf(viewerId, c.producerId);
+          return info ? { ...info, resumed: true } : null;
+        } catch (e) {
+          this.logger.warn(`prepared resume skipped: ${e instanceof Error ? e.message : 'unknown'}`);
+          return null;
+        }
+      }),
+    );
+    return resumed.filter((c): c is ConsumerInfo & { resumed: true } => c !== null);
   }
 
   /** The client can receive: consume everything it may see. */
@@ -213,7 +265,10 @@ export class MediaPolicy {
     if (!room) return;
     for (const viewerId of room.peerIds()) {
       const consuming = room.consumersOf(viewerId);
+      // A prepared consumer of someone not in the room yet is checked when they enter.
+      const entered = entry.live.isAdmitted(viewerId);
       for (const c of consuming) {
+        if (c.prepared && !entered) continue;
         if (!this.canReceive(entry, viewerId, c.producerPeerId, c.source)) room.closeConsumer(viewerId, c.consumerId);
       }
       if (!room.peer(viewerId).rtpCapabilities) continue;
@@ -233,9 +288,10 @@ export class MediaPolicy {
   async startPreparedMedia(entry: LiveRoom, userId: string): Promise<ConsumerInfo[]> {
     const room = this.media.getRoom(entry.live.sessionId);
     const m = entry.live.member(userId);
-    const own: ConsumerInfo[] = [];
-    if (!room || !m || !room.hasPeer(userId)) return own;
+    if (!room || !m || !room.hasPeer(userId)) return [];
     const peer = room.peer(userId);
+    // Prepared while waiting: resumed first, so their key frames are on the way while the rest is set up.
+    const own: ConsumerInfo[] = await this.resumePrepared(entry, room, userId);
     if (room.isProducerPaused(userId, 'mic') === true && m.micOn && !m.micLocked && entry.rules.micAllowed(entry.live, userId)) {
       await room.setProducerPaused(userId, 'mic', false);
     }

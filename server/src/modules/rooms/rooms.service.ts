@@ -110,8 +110,8 @@ export class RoomsService {
   }
 
   /** The pre-join page: a receive transport that connects before the user enters (see Admission.warm). */
-  async warmMedia(userId: string, socketId: string, sessionId: string, now = new Date()): Promise<MediaWarmed> {
-    return this.admission.warm(userId, socketId, sessionId, now);
+  async warmMedia(userId: string, socketId: string, sessionId: string, caps?: types.RtpCapabilities, now = new Date()): Promise<MediaWarmed> {
+    return this.admission.warm(userId, socketId, sessionId, now, caps);
   }
 
   /** The router RTP capabilities every room shares, for loading a Device before joining. */

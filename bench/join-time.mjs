@@ -338,7 +338,7 @@ try {
         await cdp.send('Profiler.start');
       }
       // TRACE=1: a Chrome performance trace of the joiner's page (style, layout, paint, scripts) per run.
-      if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/join-trace-${i}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', 'webrtc', 'media'] });
+      if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/join-trace-${i}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', 'webrtc', 'media', 'disabled-by-default-webrtc', 'disabled-by-default-video_and_image_capture', 'viz', 'cc'] });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
       const cpu0 = process.env.CPU ? cpuSnapshot() : null;

@@ -1060,6 +1060,14 @@ export class RoomClient {
   }
 
   private async requestLayer(consumerId: string, spatialLayer: number): Promise<void> {
+    // The first picture comes on the smallest layer (its key frame is the quickest); a larger one is asked
+    // for once it shows, so the sender does not start encoding larger layers while this page waits for it.
+    const first = this.frameShown?.promise;
+    if (first) {
+      await first;
+      const c = this.consumers.get(consumerId);
+      if (!c || this.preferredLayers.get(c.userId) !== spatialLayer) return;
+    }
     await this.ask('media:setPreferredLayers', { sessionId: this.sessionId, consumerId, spatialLayer }).catch(
       () => undefined,
     );

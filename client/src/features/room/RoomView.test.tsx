@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import type { ParticipantView } from '@hearth/protocol';
@@ -202,9 +202,9 @@ describe('RoomView in the room', () => {
     expect(screen.getByText('The therapist has muted your microphone for now.')).toBeInTheDocument();
   });
 
-  it('moves focus to the room heading and announces who joins and leaves', () => {
+  it('moves focus to the room heading (after its first paint) and announces who joins and leaves', async () => {
     const { rerender, actions } = renderRoom(roomState());
-    expect(screen.getByRole('heading', { level: 1, name: session.title })).toHaveFocus();
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: session.title })).toHaveFocus());
     expect(screen.getByTestId('room-announcement')).toHaveTextContent('');
     const next = roomState();
     next.participants = [...next.participants.filter((p) => p.userId !== SAM), person(JO, 'Jo P.', 'patient')];

@@ -15,6 +15,13 @@
 // page's RoomClient marks (window.__hearthRoom.timings): join ack (or the
 // admission push), transports known, first consume, first frame — all from the click.
 // Prints p50/p95 per measure and phase and writes bench/results/join-time-<ts>.json.
+//
+// Diagnostics (each perturbs the timing a little; not for headline figures):
+//   BREAKDOWN=1  the sender's next key frame, the receiver's first packet/decoded frame (stats
+//                polled every 4 ms), when the remote <video> appeared and the rVFC presentation time;
+//   CPU=1        CPU ms each process used from the click to the frame (/proc);
+//   TRACE=1      a Chrome trace of the joiner's page per run (bench/results/join-trace-<i>.json);
+//   PROFILE=1    a CPU profile of the joiner's page per run; LONGTASKS=1, TRACE_PC=1 as named.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -301,28 +308,6 @@ try {
   const sender = await openJoinPage(browser, server.url, 'cotherapist@hearth.test', live.id);
   await sender.page.getByTestId('enter-lobby').click();
   await sender.page.getByTestId('room').waitFor();
-  if (process.env.SETTLE_PROBE) {
-    const j = await openJoinPage(browser, server.url, 'therapist@hearth.test', live.id);
-    await new Promise((r) => setTimeout(r, 2000));
-    for (const [name, pg] of [['prejoin', j.page], ['room', sender.page]]) {
-      await browser.startTracing(pg, { path: path.join(root, `bench/results/idle-${name}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
-      const cdp = await pg.context().newCDPSession(pg);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.start');
-      await new Promise((r) => setTimeout(r, 3000));
-      writeFileSync(path.join(root, `bench/results/idle-${name}.cpuprofile`), JSON.stringify((await cdp.send('Profiler.stop')).profile));
-      await browser.stopTracing();
-    }
-    let prev = cpuSnapshot();
-    for (let k = 0; k < 4; k++) {
-      await new Promise((r) => setTimeout(r, 250));
-      const now = cpuSnapshot();
-      console.log(`+${(k + 1) * 250} ms`, JSON.stringify(cpuDiff(prev, now)));
-      prev = now;
-    }
-    await j.context.close();
-  }
-
   if (only !== 'admit') {
     const rows = [];
     for (let i = 0; i < runs; i++) {

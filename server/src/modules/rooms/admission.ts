@@ -113,7 +113,7 @@ export class Admission {
     const entry = this.rooms.get(sessionId);
     if (!entry) return;
     // A pre-join page closed: its warm transport goes.
-    this.unwarm(sessionId, userId);
+    this.presence.dropWarm(sessionId, userId);
     const wasIn = entry.live.isAdmitted(userId);
     const m = entry.live.leave(userId);
     this.liveState.changed(sessionId);
@@ -197,21 +197,12 @@ export class Admission {
     this.rooms.takeWarm(entry, userId);
     if (room.hasPeer(userId)) room.removePeer(userId);
     const recv = await room.createTransport(userId, 'recv', { warm: true });
-    const expiry = setTimeout(() => this.unwarm(sessionId, userId, recv.id), WARM_PEER_TTL_MS).unref();
+    const expiry = setTimeout(() => this.presence.dropWarm(sessionId, userId, { transportId: recv.id }), WARM_PEER_TTL_MS).unref();
     entry.warmPeers.set(userId, { socketId, recv, expiry });
     if (!caps) return { recv };
     // The streams in the room now, set up paused and anonymous: the join only resumes them.
     room.setRtpCapabilities(userId, caps);
     return { recv, prepared: await this.policy.prepareAhead(entry, room, userId) };
-  }
-
-  /** A warm transport nobody used: closed (unless its user has entered on it meanwhile). */
-  unwarm(sessionId: string, userId: string, transportId?: string): void {
-    const entry = this.rooms.get(sessionId);
-    const warmed = entry?.warmPeers.get(userId);
-    if (!entry || !warmed || (transportId && warmed.recv.id !== transportId)) return;
-    this.rooms.takeWarm(entry, userId);
-    if (!entry.live.member(userId)?.connected) this.media.getRoom(sessionId)?.removePeer(userId);
   }
 
   private async enterRoom(entry: LiveRoom, userId: string, now: Date): Promise<void> {

@@ -50,13 +50,26 @@ export class Presence implements OnModuleDestroy {
     }
   }
 
+  /**
+   * A pre-join page's warm transport goes (the page closed or was left, or it
+   * expired): its record leaves the room and its media peer closes, unless its
+   * user is in the room on it. `only`: just the record of that socket, or of
+   * that transport.
+   */
+  dropWarm(sessionId: string, userId: string, only: { socketId?: string; transportId?: string } = {}): void {
+    const entry = this.rooms.get(sessionId);
+    const warmed = entry?.warmPeers.get(userId);
+    if (!entry || !warmed) return;
+    if ((only.socketId && warmed.socketId !== only.socketId) || (only.transportId && warmed.recv.id !== only.transportId)) return;
+    this.rooms.takeWarm(entry, userId);
+    if (!entry.live.member(userId)?.connected) this.media.getRoom(sessionId)?.removePeer(userId);
+  }
+
   /** A socket closed. Admitted members keep their place for the grace period. */
   async disconnected(userId: string, socketId: string, now: Date): Promise<void> {
     for (const [sessionId, entry] of this.rooms.entries()) {
-      // A pre-join page closed: its warm transport goes with it (unless its user is in the room on it).
-      if (entry.warmPeers.get(userId)?.socketId === socketId && this.rooms.takeWarm(entry, userId) && !entry.live.member(userId)?.connected) {
-        this.media.getRoom(sessionId)?.removePeer(userId);
-      }
+      // A pre-join page closed: its warm transport goes with it.
+      this.dropWarm(sessionId, userId, { socketId });
       if (entry.sockets.get(userId) !== socketId) continue;
       entry.sockets.delete(userId);
       const wasIn = entry.live.isAdmitted(userId);

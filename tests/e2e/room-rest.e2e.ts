@@ -17,12 +17,11 @@ import {
   startRoomTest,
   type Person,
   type RoomTest,
+  REVIEW_WIDE,
+  REVIEW_PHONE,
 } from './room.support';
 
 jest.setTimeout(360_000);
-
-const WIDE = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 
 describe('waiting-room alert, phone controls and attendance marks in a real browser', () => {
   let room: RoomTest;
@@ -41,8 +40,8 @@ describe('waiting-room alert, phone controls and attendance marks in a real brow
 
   it('the therapist’s tab counts who waits; the chime switch is in the waiting-room panel and stays off once turned off', async () => {
     [therapist, patient] = await Promise.all([
-      signIn(browser, hearth.url, 'therapist@hearth.test', WIDE),
-      signIn(browser, hearth.url, 'patient1@hearth.test', PHONE),
+      signIn(browser, hearth.url, 'therapist@hearth.test', REVIEW_WIDE),
+      signIn(browser, hearth.url, 'patient1@hearth.test', REVIEW_PHONE),
     ]);
     await screenshot(patient.page, 'roomrest-schedule-390');
     await gatherInRoom(therapist, [{ person: patient, ...ALEX_SAFETY }], sessionId, {
@@ -64,7 +63,7 @@ describe('waiting-room alert, phone controls and attendance marks in a real brow
         await therapist.page.locator(`[data-testid="admit-user"][data-user-id="${patient.userId}"]`).waitFor();
         expect(await therapist.page.getByTestId('arrival-chime').isChecked()).toBe(false); // kept on this device
         await screenshot(therapist.page, 'roomrest-therapist-waiting-1366');
-        await screenshot(therapist.page, 'roomrest-therapist-waiting-390', PHONE);
+        await screenshot(therapist.page, 'roomrest-therapist-waiting-390', REVIEW_PHONE);
       },
     });
     await eventually(() => therapist.page.title(), (t) => !t.startsWith('('), 'no count once nobody waits');
@@ -85,7 +84,7 @@ describe('waiting-room alert, phone controls and attendance marks in a real brow
     await screenshot(page, 'roomrest-patient-room-390');
     await page.setViewportSize(DESKTOP);
     expect(await page.locator('[data-testid="toggle-mic"] .control__label-long').isVisible()).toBe(true);
-    await page.setViewportSize(PHONE);
+    await page.setViewportSize(REVIEW_PHONE);
   });
 
   it('after the group the record marks each patient, and the recent sessions count them', async () => {
@@ -102,7 +101,7 @@ describe('waiting-room alert, phone controls and attendance marks in a real brow
     const summary = await therapist.page.getByTestId('attendance-summary').textContent();
     expect(summary).toBe(`1 late · ${noShows} no-show`);
     await screenshot(therapist.page, 'roomrest-record-1366');
-    await screenshot(therapist.page, 'roomrest-record-390', PHONE);
+    await screenshot(therapist.page, 'roomrest-record-390', REVIEW_PHONE);
 
     await therapist.page.getByTestId('nav-my-cohorts').click();
     const card = therapist.page.locator(`[data-testid="recent-record"][data-session-id="${sessionId}"] [data-testid="record-attendance"]`);
@@ -110,6 +109,6 @@ describe('waiting-room alert, phone controls and attendance marks in a real brow
     expect(await card.textContent()).toBe(summary);
     await card.scrollIntoViewIfNeeded();
     await screenshot(therapist.page, 'roomrest-home-1366');
-    await screenshot(therapist.page, 'roomrest-home-390', PHONE);
+    await screenshot(therapist.page, 'roomrest-home-390', REVIEW_PHONE);
   });
 });

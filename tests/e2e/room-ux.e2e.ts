@@ -15,13 +15,13 @@ import {
   startRoomTest,
   type Person,
   type RoomTest,
+  REVIEW_PHONE,
+  REVIEW_WIDE,
 } from './room.support';
 import { seriousAxeViolations } from './support/axe';
 
 jest.setTimeout(300_000);
 
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 const BLAKE_LOCATION = BLAKE_SAFETY.location;
 
 /** True when the element's centre is on screen and nothing (no scroll clipping) hides it there. */
@@ -57,14 +57,14 @@ describe('the room for a real group: accessible, crisis readable, controls in vi
   afterAll(() => room?.stop());
 
   it('login, schedule, pre-join, waiting room and the room pass axe for patients and therapists', async () => {
-    const context = await browser.newContext({ viewport: LAPTOP });
+    const context = await browser.newContext({ viewport: REVIEW_WIDE });
     const login = await context.newPage();
     await login.goto(hearth.url);
     await login.getByTestId('login-email').waitFor();
     await check('login', login);
     await context.close();
 
-    const trio = await signInTrio(browser, hearth.url, { therapist: LAPTOP, alex: PHONE, blake: LAPTOP });
+    const trio = await signInTrio(browser, hearth.url, { therapist: REVIEW_WIDE, alex: REVIEW_PHONE, blake: REVIEW_WIDE });
     ({ therapist, alex, blake } = trio);
     await check('schedule (therapist)', therapist.page);
     await check('schedule (patient, phone)', alex.page);

@@ -13,13 +13,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { apiLogin, ARTIFACTS, eventually, gatherInRoom, liveGroupSessionId, receivedFrom, signIn, tile, type Person } from './room.support';
+import { apiLogin, ARTIFACTS, eventually, gatherInRoom, liveGroupSessionId, receivedFrom, REVIEW_WIDE, signIn, tile, type Person } from './room.support';
 import { REPO_ROOT, startHearth, type RunningHearth } from './support/app';
 import { launchChromium } from './support/browser';
 
 jest.setTimeout(300_000);
-
-const WIDE = { width: 1366, height: 768 };
 
 interface ClientView {
   laptop: { viewport: { width: number; height: number }; gridBox: { width: number; height: number } };
@@ -93,8 +91,8 @@ describe('sender layer cap: a camera nobody watches large stops sending its top 
     const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
     const sessionId = await liveGroupSessionId(hearth.url, accessToken);
     [therapist, alex] = await Promise.all([
-      signIn(browser, hearth.url, 'therapist@hearth.test', WIDE),
-      signIn(browser, hearth.url, 'patient1@hearth.test', WIDE),
+      signIn(browser, hearth.url, 'therapist@hearth.test', REVIEW_WIDE),
+      signIn(browser, hearth.url, 'patient1@hearth.test', REVIEW_WIDE),
     ]);
     await gatherInRoom(therapist, [{ person: alex, location: 'Home, 12 Palm St, Tempe', callbackNumber: '+1 480 555 0134' }], sessionId);
     await recordCapPushes(alex.page);
@@ -110,7 +108,7 @@ describe('sender layer cap: a camera nobody watches large stops sending its top 
     await alex.page.setViewportSize(CLIENT_VIEW.phone.viewport);
     await alex.page.waitForTimeout(400); // the grid's ResizeObserver settles
     const phone = await gridBox(alex.page);
-    await alex.page.setViewportSize(WIDE);
+    await alex.page.setViewportSize(REVIEW_WIDE);
     console.log(`grid box: laptop ${JSON.stringify(laptop)}, phone ${JSON.stringify(phone)}`);
     expect(Math.abs(laptop.width - CLIENT_VIEW.laptop.gridBox.width)).toBeLessThanOrEqual(2);
     expect(Math.abs(laptop.height - CLIENT_VIEW.laptop.gridBox.height)).toBeLessThanOrEqual(2);

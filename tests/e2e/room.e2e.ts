@@ -58,6 +58,8 @@ describe('live therapy room in real browsers', () => {
     await openJoinPage(therapist.page, sessionId);
     expect(await therapist.page.getByTestId('safety-location').count()).toBe(0);
     await eventually(() => therapist.page.getByTestId('enter-lobby').isEnabled(), Boolean, 'devices started');
+    // The microphone's level meter follows the (fake, beeping) microphone.
+    await eventually(() => therapist.page.getByTestId('mic-level').getAttribute('aria-valuenow'), (v) => Number(v) > 0, 'mic level meter moves');
     await screenshot(therapist.page, 'prejoin-therapist-1440');
     await therapist.page.getByTestId('enter-lobby').click();
     await therapist.page.getByTestId('room').waitFor();

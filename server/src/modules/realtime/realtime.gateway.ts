@@ -170,6 +170,15 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
     for (const c of [pub, sub]) c.on('error', (e: Error) => this.logger.error(`Redis: ${e.message}`));
     await Promise.all([pub.connect(), sub.connect()]);
     this.redisClients = [pub, sub];
+    // The adapter publishes without waiting for the answer. A PUBLISH pending when Redis drops then
+    // rejects with nobody listening, and an unhandled rejection ends this process: everyone in its rooms
+    // dropped by a Redis blip. Such a failure is already logged by the client's 'error' listener above.
+    const publish = pub.publish.bind(pub);
+    pub.publish = ((...args: Parameters<typeof publish>) => {
+      const pending = publish(...args);
+      pending.catch(() => undefined);
+      return pending;
+    }) as typeof pub.publish;
     server.adapter(createAdapter(pub, sub));
     this.logger.log('socket.io shares state through Redis');
   }

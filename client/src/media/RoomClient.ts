@@ -68,6 +68,11 @@ export interface JoinTimings {
   firstResumeAck?: number;
 }
 
+/** A prepared consumer given up: closed once the browser has set it up (or at once if it has). */
+function closeWhenReady(entry: { consumer: Promise<types.Consumer | null> }): void {
+  void entry.consumer.then((c) => c?.close());
+}
+
 /** Our own sending waits at most this long for the first remote picture (see firstFrameOr). */
 const FIRST_FRAME_WAIT_MS = 1000;
 
@@ -209,7 +214,7 @@ export class RoomClient {
     if (!entry) return undefined;
     this.prepared.delete(consumerId);
     if (entry.transportId === transportId) return entry.consumer;
-    void entry.consumer.then((c) => c?.close());
+    closeWhenReady(entry);
     return undefined;
   }
 
@@ -218,7 +223,7 @@ export class RoomClient {
     for (const [id, entry] of this.prepared) {
       if (entry.transportId === keepTransportId) continue;
       this.prepared.delete(id);
-      void entry.consumer.then((c) => c?.close());
+      closeWhenReady(entry);
     }
   }
 
@@ -1081,7 +1086,7 @@ export class RoomClient {
     const prepared = this.prepared.get(consumerId);
     if (prepared) {
       this.prepared.delete(consumerId);
-      void prepared.consumer.then((c) => c?.close());
+      closeWhenReady(prepared);
     }
     const entry = this.consumers.get(consumerId);
     if (!entry) return;

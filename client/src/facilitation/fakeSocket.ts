@@ -11,6 +11,8 @@ export class FakeSocket {
   readonly sent: { event: string; payload: unknown }[] = [];
   readonly retryKeys: (string | undefined)[] = [];
   private readonly handlers = new Map<string, Set<(p?: unknown) => void>>();
+  /** socket.io's Manager as the room client uses it (the query of the next connection). */
+  readonly io = { opts: {} as { query?: Record<string, string> } };
 
   constructor(readonly replies: Record<string, Reply> = {}) {}
 
@@ -72,6 +74,15 @@ export class FakeSocket {
     if (event === 'connect') this.connected = true;
     if (event === 'disconnect') this.connected = false;
     this.handlers.get(event)?.forEach((h) => h(payload));
+  }
+
+  /** Like socket.io: closing by hand fires `disconnect`; `connect()` connects again at once. */
+  disconnect(): void {
+    if (this.connected) this.fire('disconnect');
+  }
+
+  connect(): void {
+    if (!this.connected) this.fire('connect');
   }
 
   listenerCount(): number {

@@ -40,6 +40,44 @@ describe('RoomClient (no media)', () => {
     expect(client.state.phase).toBe('waiting');
   });
 
+  it('shows "reconnecting" until the server has us back: a cluster node that only names the host (a redirect) is not "connected"', async () => {
+    let answer: 'elsewhere' | 'none' | 'waiting' = 'waiting';
+    const { socket, client } = setup({
+      'room:join': () =>
+        answer === 'elsewhere'
+          ? { ok: false, error: { code: 'session_elsewhere', message: 'This session runs on another server.', hostNodeId: 'node-2' } }
+          : answer === 'none'
+            ? undefined
+            : ok<JoinResult>({ status: 'waiting', session, position: 1 }),
+    });
+    await client.join({ safety, consent });
+    jest.useFakeTimers();
+    try {
+      answer = 'elsewhere';
+      socket.fire('disconnect');
+      socket.fire('connect');
+      await jest.advanceTimersByTimeAsync(0);
+      // Redirected: the socket goes to the named node; the room is not back.
+      expect(client.state).toMatchObject({ phase: 'waiting', connection: 'reconnecting' });
+      expect(socket.io.opts.query).toEqual({ node: 'node-2' });
+      expect(socket.connected).toBe(false);
+      // Connected again, the join not answered yet: still reconnecting.
+      answer = 'none';
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(socket.connected).toBe(true);
+      expect(client.state.connection).toBe('reconnecting');
+      // The host answers: connected.
+      answer = 'waiting';
+      socket.fire('disconnect');
+      socket.fire('connect');
+      await jest.advanceTimersByTimeAsync(0);
+      expect(client.state).toMatchObject({ phase: 'waiting', lobbyPosition: 1, connection: 'connected' });
+    } finally {
+      jest.useRealTimers();
+      client.close();
+    }
+  });
+
   it('a rejoin refused as rate_limited (a fail-over spent the join budget) waits as told and joins again, never an error', async () => {
     let refuse = true;
     const { socket, client } = setup({

@@ -129,6 +129,8 @@ export class RoomClient {
   private readonly entryListeners = new Set<Listener>();
   /** Redirects to another node in a row (cluster), to stop a ping-pong. */
   private redirects = 0;
+  /** Back on a socket after a drop, our rejoin not answered yet: still "reconnecting". */
+  private rejoinPending = false;
   private readonly offs: (() => void)[] = [];
   private closed = false;
   /** See JoinTimings; replaced on every entry. */
@@ -1233,10 +1235,16 @@ export class RoomClient {
       else this.patch({ connection: 'connecting' });
     };
     const onConnect = () => {
-      this.patch({ connection: 'connected' });
-      // Back after a drop: join again; the server keeps an admitted patient's place.
       const phase = this.current.phase;
-      if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') this.rejoin();
+      if (phase === 'in-room' || phase === 'waiting' || phase === 'removed') {
+        // Back after a drop: join again; the server keeps an admitted patient's place. "Connected"
+        // once the server has us back, not when the socket is up: in a cluster the first node
+        // reached may only name the session's host (a redirect), and the room is not back yet.
+        this.rejoinPending = true;
+        this.rejoin();
+      } else {
+        this.patch({ connection: 'connected' });
+      }
     };
     this.socket.on('disconnect', onDisconnect);
     this.socket.on('connect', onConnect);
@@ -1255,6 +1263,8 @@ export class RoomClient {
       .then((r) => {
         this.timings.joinAck = performance.now();
         this.redirects = 0;
+        this.rejoinPending = false;
+        this.settleConnection();
         return this.applyJoin(r);
       })
       .catch((e: unknown) => {
@@ -1285,7 +1295,9 @@ export class RoomClient {
     this.pendingConsumers = null;
     const message = e instanceof RequestError || e instanceof Error ? e.message : String(e);
     if (e instanceof RequestError && e.code === 'session_ended') {
+      this.rejoinPending = false;
       this.patch({ phase: 'ended', message });
+      this.settleConnection();
       return;
     }
     const phase = this.current.phase;
@@ -1300,7 +1312,9 @@ export class RoomClient {
       this.scheduleRecovery(retryAfterMs);
       return;
     }
+    this.rejoinPending = false;
     this.patch({ phase: 'error', message });
+    this.settleConnection();
   }
 
   /** Joins again after a backoff (2, 4, 8 … 30 s, or what the server asked for) until the server answers. */
@@ -1334,7 +1348,7 @@ export class RoomClient {
 
   /** Back to "connected" once nothing is slow, the socket is up and no recovery is pending. */
   private settleConnection(): void {
-    if (this.slowRequests === 0 && !this.recoveryTimer && this.socket.connected) this.patch({ connection: 'connected' });
+    if (this.slowRequests === 0 && !this.recoveryTimer && !this.rejoinPending && this.socket.connected) this.patch({ connection: 'connected' });
   }
 
   private patch(update: Partial<RoomState>): void {

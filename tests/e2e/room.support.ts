@@ -151,9 +151,15 @@ export function receivedFrom(page: Page, userId: string): Promise<Counters> {
  */
 export async function expectMediaFlowing(viewer: Person, from: Person, timeoutMs = 30_000): Promise<void> {
   const label = `${viewer.email} receiving ${from.email}`;
-  await remoteVideo(viewer.page, from.userId).waitFor({ state: 'attached', timeout: timeoutMs });
-  await eventually(() => framesShown(viewer.page, from.userId), (n) => n > 0, `${label}: first video frame`, timeoutMs);
-  await eventually(() => receivedFrom(viewer.page, from.userId), (s) => s.audioBytesReceived > 0, `${label}: first audio`, timeoutMs);
+  try {
+    await remoteVideo(viewer.page, from.userId).waitFor({ state: 'attached', timeout: timeoutMs });
+    await eventually(() => framesShown(viewer.page, from.userId), (n) => n > 0, `${label}: first video frame`, timeoutMs);
+    await eventually(() => receivedFrom(viewer.page, from.userId), (s) => s.audioBytesReceived > 0, `${label}: first audio`, timeoutMs);
+  } catch (e) {
+    // Where the media stopped, for whoever reads the failure: the sender's producers and the viewer's consumers.
+    const [sent, received] = await Promise.all([mediaDiagnosis(from.page, null), mediaDiagnosis(viewer.page, from.userId)]);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n  sender ${from.email}: ${sent}\n  viewer ${viewer.email}: ${received}`);
+  }
   // Sampled over two seconds, again until the deadline: right after a reconnect or fail-over the
   // media may be set up once more (a new consumer, a new track: the counters start again).
   const deadline = Date.now() + timeoutMs;
@@ -170,6 +176,41 @@ export async function expectMediaFlowing(viewer: Person, from: Person, timeoutMs
       );
     }
   }
+}
+
+/**
+ * A page's media as its RoomClient holds it (window.__hearthRoom): its producers
+ * (`ofUserId` null) or its consumers of one user, each with its pause flags,
+ * its track and its RTP counters. For failure messages only.
+ */
+async function mediaDiagnosis(page: Page, ofUserId: string | null): Promise<string> {
+  return page
+    .evaluate(async (userId) => {
+      type Handle = { id: string; kind: string; paused: boolean; closed: boolean; track: MediaStreamTrack | null; getStats(): Promise<RTCStatsReport> };
+      const room = (window as unknown as { __hearthRoom?: Record<string, unknown> }).__hearthRoom as
+        | { state: Record<string, unknown>; producers: Map<string, Handle>; consumers: Map<string, { consumer: Handle; userId: string; kind: string }> }
+        | undefined;
+      if (!room) return 'no __hearthRoom';
+      const handles: [string, Handle][] =
+        userId === null
+          ? [...room.producers].map(([source, h]) => [source, h])
+          : [...room.consumers.values()].filter((c) => c.userId === userId).map((c) => [c.kind, c.consumer]);
+      const parts = await Promise.all(
+        handles.map(async ([name, h]) => {
+          const rtp: string[] = [];
+          (await h.getStats().catch(() => new Map())).forEach((r: Record<string, unknown>) => {
+            if (r.type === 'outbound-rtp') rtp.push(`out${r.rid ? ` ${String(r.rid)}` : ''} bytes ${String(r.bytesSent)} frames ${String(r.framesEncoded ?? '-')} ${String(r.qualityLimitationReason ?? '')}`);
+            if (r.type === 'inbound-rtp') rtp.push(`in bytes ${String(r.bytesReceived)} packets ${String(r.packetsReceived)} frames ${String(r.framesDecoded ?? '-')}`);
+          });
+          const t = h.track;
+          return `${name} ${h.id.slice(0, 8)} ${h.closed ? 'closed' : h.paused ? 'paused' : 'live'}, track ${t ? `${t.readyState}${t.enabled ? '' : ' disabled'}${t.muted ? ' muted' : ''}` : 'none'}, ${rtp.join('; ') || 'no rtp stats'}`;
+        }),
+      );
+      const s = room.state;
+      const remote = userId === null ? '' : ` remote ${JSON.stringify((s.remote as Record<string, unknown>)?.[userId] ? Object.fromEntries(Object.entries((s.remote as Record<string, Record<string, unknown>>)[userId]!).map(([k, v]) => [k, typeof v === 'object' ? Boolean(v) : v])) : null)}`;
+      return `phase ${String(s.phase)}, connection ${String(s.connection)}, mic ${String(s.micOn)}, camera ${String(s.cameraOn)}${remote}; ${parts.join(' | ') || 'none'}`;
+    }, ofUserId)
+    .catch((e: unknown) => `(diagnosis failed: ${e instanceof Error ? e.message : String(e)})`);
 }
 
 /** A full-page screenshot in tests/artifacts (gitignored), at the page's current size and optionally another. */

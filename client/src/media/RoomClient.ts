@@ -239,9 +239,14 @@ export class RoomClient {
     return null;
   }
 
-  /** The room shows a remote video's first frame (the UI tells us): our own sending may start. */
+  /**
+   * The room shows a remote video's first frame (the UI tells us, from a frame callback):
+   * our own sending may start, in a task of its own once the browser has finished that
+   * frame (starting an encoder and its connection takes tens of milliseconds of this thread).
+   */
   remoteFrameShown(): void {
-    this.frameShown?.resolve();
+    const entry = this.frameShown;
+    if (entry) setTimeout(entry.resolve, 0);
   }
 
   /**

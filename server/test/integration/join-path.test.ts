@@ -278,4 +278,38 @@ describe.each(DB_KINDS)('join path: media with the join, prepared in the lobby (
     expect(media.consumersOf(p5.userId).every((c) => !c.paused)).toBe(true);
     expect(warm6.prepared!.length).toBeGreaterThan(0);
   });
+  it('a patient admitted while the SFU makes their lobby producer still sends: it is resumed and the room receives it', async () => {
+    const p7 = await connectAs(app, 'patient7@hearth.test');
+    people.push(p7);
+    const w = ok<Extract<JoinResult, { status: 'waiting' }>>(
+      await request(p7.socket, 'room:join', { sessionId, safety: SAFETY, consent: CONSENT, media: { rtpCapabilities: caps, send: true } }),
+    );
+    const media = app.app.get(MediaService).getRoom(sessionId)!;
+    // The browser's race: its produce is still on its way through the SFU when the therapist admits.
+    const produce = media.produce.bind(media);
+    let admissionDone!: () => void;
+    const admitted = new Promise<void>((r) => (admissionDone = r));
+    const held = jest.spyOn(media, 'produce').mockImplementation(async (...args: Parameters<typeof produce>) => {
+      const producer = await produce(...args);
+      await admitted;
+      return producer;
+    });
+    try {
+      const producing = request(p7.socket, 'media:produce', { sessionId, transportId: w.media!.send!.id, kind: 'audio', source: 'mic', rtpParameters: opusSendParameters(3007) });
+      await waitFor(() => held.mock.calls.length === 1);
+      const therapistConsumer = nextEvent(therapist.socket, 'media:consumerCreated', (p) => p.consumer.userId === p7.userId);
+      const pauses = collect(therapist.socket, 'media:consumerPaused');
+      ok(await request(therapist.socket, 'lobby:admit', { sessionId, userIds: [p7.userId] }));
+      admissionDone();
+      const { producerId } = ok<{ producerId: string }>(await producing);
+      // Sending at the SFU, and the therapist receives it: made with it running, or told it resumed.
+      expect(media.isProducerPaused(p7.userId, 'mic')).toBe(false);
+      const { consumer } = await therapistConsumer;
+      expect(consumer).toMatchObject({ userId: p7.userId, source: 'mic', producerId });
+      if (consumer.producerPaused) await waitFor(() => pauses.some((p) => p.consumerId === consumer.consumerId && !p.paused));
+      expect(media.consumersOf(therapist.userId).filter((c) => c.producerId === producerId)).toHaveLength(1);
+    } finally {
+      held.mockRestore();
+    }
+  });
 });

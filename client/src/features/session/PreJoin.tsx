@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { CONSENT_VERSION, type Consent, type MySafetyCheck, type SafetyCheck } from '@hearth/protocol';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../room/icons';
@@ -67,12 +67,12 @@ export function PreJoin({
         : { ...d, location: previousCheck.location, callbackNumber: previousCheck.callbackNumber },
     );
   }, [previousCheck]);
-  const validation = validateSafety(draft);
+  // Not on every render: a failed parse builds an error (and its stack) each time.
+  const validation = useMemo(() => validateSafety(draft), [draft]);
   const starting = media.status === 'starting';
   // Entering before the devices answer would join without them.
   const answered = guest ? draft.consentAccepted : validation.valid;
   const ready = !starting && (!needsSafetyCheck || answered);
-  const level = useAudioLevel(media.stream, media.micOn);
 
   const errorFor = (field: SafetyField) => (touched[field] ? validation.errors[field] : undefined);
   const update = (field: SafetyField, value: string | boolean) => setDraft((d) => ({ ...d, [field]: value }));
@@ -134,17 +134,7 @@ export function PreJoin({
                     ? 'Say something: the bar moves when we hear you'
                     : 'Your microphone is off'}
             </span>
-            <div
-              className="level__track"
-              role="meter"
-              aria-labelledby={`${ids.mic}-level`}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(level * 100)}
-              data-testid="mic-level"
-            >
-              <div className="level__fill" style={{ transform: `scaleX(${level})` }} />
-            </div>
+            <LevelMeter stream={media.stream} active={media.micOn} labelledBy={`${ids.mic}-level`} />
           </div>
 
           <div className="prejoin__toggles" role="group" aria-label="Start with">
@@ -404,5 +394,26 @@ export function PreJoin({
         </form>
       </div>
     </section>
+  );
+}
+
+/**
+ * The microphone's level bar. Its own component: the level changes a dozen
+ * times a second, and only the bar has to render again, not the whole page.
+ */
+function LevelMeter({ stream, active, labelledBy }: { stream: MediaStream | null; active: boolean; labelledBy: string }) {
+  const level = useAudioLevel(stream, active);
+  return (
+    <div
+      className="level__track"
+      role="meter"
+      aria-labelledby={labelledBy}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(level * 100)}
+      data-testid="mic-level"
+    >
+      <div className="level__fill" style={{ transform: `scaleX(${level})` }} />
+    </div>
   );
 }

@@ -4,6 +4,9 @@ import { useEffect, useState } from 'react';
  * The microphone's loudness (0…1), for the pre-join level meter. Updates a
  * dozen times a second at most; 0 where Web Audio is missing (tests, old browsers).
  */
+/** How long after the meter goes away its audio graph is closed. */
+const CLOSE_AFTER_MS = 2_000;
+
 export function useAudioLevel(stream: MediaStream | null, active = true): number {
   const [level, setLevel] = useState(0);
   const track = stream?.getAudioTracks()[0] ?? null;
@@ -43,8 +46,12 @@ export function useAudioLevel(stream: MediaStream | null, active = true): number
       clearInterval(timer);
       window.removeEventListener('pointerdown', resume, { capture: true });
       window.removeEventListener('keydown', resume, { capture: true });
-      source.disconnect();
-      void context.close().catch(() => undefined);
+      // Closing the audio graph is not free: not in the commit that leaves the page (entering the
+      // room, whose first picture waits for that commit), a moment later.
+      setTimeout(() => {
+        source.disconnect();
+        void context.close().catch(() => undefined);
+      }, CLOSE_AFTER_MS);
     };
   }, [track, active]);
 

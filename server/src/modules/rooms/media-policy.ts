@@ -161,13 +161,17 @@ export class MediaPolicy {
     if (!entry.live.isAdmitted(userId)) {
       // In the lobby: nothing leaves the SFU until admission, which applies what the patient wants.
       const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, true);
-      entry.lobbyMedia.set(userId, { ...entry.lobbyMedia.get(userId), [p.source]: !p.paused });
+      if (!entry.live.isAdmitted(userId)) {
+        entry.lobbyMedia.set(userId, { ...entry.lobbyMedia.get(userId), [p.source]: !p.paused });
+        return { producerId: producer.id };
+      }
+      // Admitted while the SFU made it: admission found no producer to resume, so it is done here
+      // (else it stayed paused at the SFU for good: the group never saw or heard this patient).
+      await this.inRoom(entry, room, userId, producer, p.source, p.paused);
       return { producerId: producer.id };
     }
     const member = entry.live.member(userId);
-    // What the person asked for, and what the floor rules let through at the SFU.
-    const wanted = !p.paused && !(p.source === 'mic' && !!member?.micLocked);
-    const paused = !wanted || (p.source === 'mic' && !entry.rules.micAllowed(entry.live, userId));
+    const { wanted, paused } = this.sendRule(entry, userId, p.source, p.paused);
     const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, paused);
     if (member) {
       entry.live.setMedia(userId, p.source, wanted);
@@ -178,6 +182,30 @@ export class MediaPolicy {
       if (this.canReceive(entry, peerId, userId, producer.appData.source)) await this.consumeFor(room, peerId, producer.id);
     }
     return { producerId: producer.id };
+  }
+
+  /** What the person asked for (`wanted`), and whether the SFU holds it back (the floor rules, a therapist's lock). */
+  private sendRule(entry: LiveRoom, userId: string, source: SelfSource, pausedByClient: boolean): { wanted: boolean; paused: boolean } {
+    const member = entry.live.member(userId);
+    const wanted = !pausedByClient && !(source === 'mic' && !!member?.micLocked);
+    return { wanted, paused: !wanted || (source === 'mic' && !entry.rules.micAllowed(entry.live, userId)) };
+  }
+
+  /** A producer made paused in the lobby whose owner is in the room now: as they want it, and received by the room. */
+  private async inRoom(entry: LiveRoom, room: MediaRoom, userId: string, producer: { id: string; closed: boolean }, source: SelfSource, pausedByClient: boolean): Promise<void> {
+    if (producer.closed) return;
+    const member = entry.live.member(userId);
+    const { wanted, paused } = this.sendRule(entry, userId, source, pausedByClient);
+    if (!paused) await room.setProducerPaused(userId, source, false);
+    if (member) {
+      entry.live.setMedia(userId, source, wanted);
+      this.pushes.participant(entry, member);
+    }
+    for (const peerId of room.peerIds()) {
+      if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
+      if (room.consumersOf(peerId).some((c) => c.producerId === producer.id)) continue;
+      if (this.canReceive(entry, peerId, userId, source)) await this.consumeFor(room, peerId, producer.id);
+    }
   }
 
   /**

@@ -10,8 +10,9 @@
 //   node scripts/hearth.mjs build && node bench/join-time.mjs [--runs 20] [--only enter|admit] [--postgres [url]]
 //
 // Each run is a fresh browser context (new socket, new ICE + DTLS transports).
-// Frames are timed with requestVideoFrameCallback; across pages with
-// performance.timeOrigin + performance.now(). The phase breakdown comes from the
+// A frame counts from the moment the browser expects it on screen (requestVideoFrameCallback's
+// expectedDisplayTime); the time its frame callback ran, once the page's main thread got to it,
+// is reported beside it. Across pages, times are performance.timeOrigin + performance.now(). The phase breakdown comes from the
 // page's RoomClient marks (window.__hearthRoom.timings): join ack (or the
 // admission push), transports known, first consume, first frame — all from the click.
 // Prints p50/p95 per measure and phase and writes bench/results/join-time-<ts>.json.
@@ -147,7 +148,10 @@ function tracePeerConnections() {
   window.RTCPeerConnection.prototype = Native.prototype;
 }
 
-/** In the page: resolves with the absolute time (timeOrigin + now) of the first frame of userId's remote video. */
+/**
+ * In the page: resolves with the absolute times (timeOrigin + now) at which the first frame of
+ * userId's remote video shows (rVFC expectedDisplayTime) and at which its frame callback ran.
+ */
 function firstFrameScript(userId) {
   return new Promise((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error('no remote frame within 15 s')), 15_000);
@@ -157,8 +161,11 @@ function firstFrameScript(userId) {
         const seen = performance.timeOrigin + performance.now();
         v.requestVideoFrameCallback((_now, meta) => {
           clearTimeout(deadline);
+          window.__hearthFrameMark?.();
           window.__firstFrameMeta = { seen, callback: performance.timeOrigin + performance.now(), presented: performance.timeOrigin + meta.presentationTime, expected: performance.timeOrigin + meta.expectedDisplayTime, received: meta.receiveTime === undefined ? null : performance.timeOrigin + meta.receiveTime };
-          resolve(performance.timeOrigin + performance.now());
+          // On screen: when the browser expects the frame to be visible. The callback itself comes
+          // later, when the page's main thread gets to it (also reported, as "frame callback").
+          resolve({ shown: performance.timeOrigin + meta.expectedDisplayTime, callback: performance.timeOrigin + performance.now() });
         });
       } else setTimeout(poll, 2);
     };
@@ -286,9 +293,11 @@ function breakdownWatch(page, senderPage, userId) {
 
 const ms = (x) => (typeof x === 'number' ? x.toFixed(0) : '–');
 
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', 'webrtc', 'media', 'disabled-by-default-webrtc', 'disabled-by-default-video_and_image_capture', 'viz', 'cc'];
+
 function phasesFrom(t0, marks, frame) {
   const rel = (x) => (typeof x === 'number' ? x - t0 : null);
-  return { joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), consumeStart: rel(marks.consumeStart), firstConsume: rel(marks.firstConsume), recvConnect: rel(marks.recvConnect), recvConnectAck: rel(marks.recvConnectAck), recvConnected: rel(marks.recvConnected), firstResumeAck: rel(marks.firstResumeAck), firstFrame: frame - t0 };
+  return { joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), consumeStart: rel(marks.consumeStart), firstConsume: rel(marks.firstConsume), recvConnect: rel(marks.recvConnect), recvConnectAck: rel(marks.recvConnectAck), recvConnected: rel(marks.recvConnected), firstResumeAck: rel(marks.firstResumeAck), firstFrame: frame.shown - t0, frameCallback: frame.callback - t0 };
 }
 
 const server = await startServer();
@@ -323,15 +332,24 @@ try {
         await cdp.send('Profiler.start');
       }
       // TRACE=1: a Chrome performance trace of the joiner's page (style, layout, paint, scripts) per run.
-      if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/join-trace-${i}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', 'webrtc', 'media', 'disabled-by-default-webrtc', 'disabled-by-default-video_and_image_capture', 'viz', 'cc'] });
+      if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/join-trace-${i}.json`), categories: TRACE_CATEGORIES });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
       const cpu0 = process.env.CPU ? cpuSnapshot() : null;
-      const t0 = await page.evaluate(() => {
+      const t0 = await page.evaluate((marks) => {
+        // PROFILE=1: a named 2 ms spin at the click and at the frame callback, to find the window in the profile.
+        const spin = () => {
+          const s = performance.now();
+          while (performance.now() - s < 2);
+        };
+        if (marks) {
+          window.__hearthFrameMark = function hearthFrameMark() { spin(); };
+          (function hearthClickMark() { spin(); })();
+        }
         const t = performance.timeOrigin + performance.now();
         document.querySelector('[data-testid="enter-lobby"]').click();
         return t;
-      });
+      }, Boolean(process.env.PROFILE));
       const at = await frame.catch(async (e) => {
         await failureShots({ joiner: page, sender: sender.page });
         throw e;
@@ -349,7 +367,7 @@ try {
       }
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       if (process.env.LONGTASKS) console.log('  long tasks:', (await page.evaluate(() => window.__lt)).map(([s, d]) => `${(s - t0).toFixed(0)}+${d.toFixed(0)}`).join(' '));
-      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
+      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
       await context.close();
     }
     measures.enter = rows;
@@ -374,6 +392,22 @@ try {
       const userId = (await api(server.url, '/api/auth/login', null, { email, password: 'hearth-demo' })).user.id;
       const admit = sender.page.locator(`[data-testid="admit-user"][data-user-id="${userId}"]`);
       await admit.waitFor();
+      const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+        // The window's start in the patient's profile (the click is on the therapist's page, a moment later).
+        await page.evaluate(() => {
+          const spin = () => {
+            const s = performance.now();
+            while (performance.now() - s < 2);
+          };
+          window.__hearthFrameMark = function hearthFrameMark() { spin(); };
+          (function hearthClickMark() { spin(); })();
+        });
+      }
+      if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/admit-trace-${i}.json`), categories: TRACE_CATEGORIES });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
       const t0 = await admit.evaluate((el) => {
@@ -385,12 +419,18 @@ try {
         await failureShots({ patient: page, sender: sender.page });
         throw e;
       });
+      if (process.env.TRACE) await browser.stopTracing();
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };
       const marks = await page.evaluate(timingsScript);
       row.prepared = marks.prepared;
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+        writeFileSync(path.join(root, `bench/results/admit-profile-${i}.cpuprofile`), JSON.stringify(profile));
+      }
       rows.push(row);
-      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
+      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
       // Removed by the therapist (not "left"): a patient who leaves of their own accord comes back
       // without a new admission, so the next run with this patient would not wait in the lobby.
       await sender.page.evaluate((id) => window.__hearthRoom?.removeParticipant(id), userId);
@@ -399,7 +439,7 @@ try {
     measures.admit = rows;
   }
 
-  const phases = ['joinAck', 'device', 'transports', 'firstConsume', 'senderKeyFrame', 'firstPacket', 'firstDecoded', 'firstFrame'];
+  const phases = ['joinAck', 'device', 'transports', 'firstConsume', 'senderKeyFrame', 'firstPacket', 'firstDecoded', 'firstFrame', 'frameCallback'];
   const summary = {};
   for (const [name, rows] of Object.entries(measures)) {
     summary[name] = {};
@@ -418,10 +458,10 @@ try {
     runsMs: Object.fromEntries(Object.entries(measures).map(([k, rows]) => [k, rows.map((r) => Object.fromEntries(Object.entries(r).map(([a, b]) => [a, typeof b === 'number' ? Math.round(b) : b])))])),
   };
   console.log(`\nload average at the end: ${result.machine.loadavg.join(' ')} (${result.machine.cpus} cores); database: ${server.database}`);
-  console.log('\nms from the click, p50 / p95:\n| measure | runs | join ack (admit: admitted push) | device loaded | transports | first consume | first frame |\n|---|---|---|---|---|---|---|');
+  console.log('\nms from the click, p50 / p95:\n| measure | runs | join ack (admit: admitted push) | device loaded | transports | first consume | first frame on screen | its frame callback |\n|---|---|---|---|---|---|---|---|');
   const cell = (x) => `${x.p50 ?? '–'} / ${x.p95 ?? '–'}`;
   for (const [name, s] of Object.entries(summary)) {
-    console.log(`| ${name} | ${measures[name].length} | ${cell(s.joinAck)} | ${cell(s.device)} | ${cell(s.transports)} | ${cell(s.firstConsume)} | **${cell(s.firstFrame)}** |`);
+    console.log(`| ${name} | ${measures[name].length} | ${cell(s.joinAck)} | ${cell(s.device)} | ${cell(s.transports)} | ${cell(s.firstConsume)} | **${cell(s.firstFrame)}** | ${cell(s.frameCallback)} |`);
   }
   const dir = path.join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });

@@ -324,6 +324,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       .map((c) => ({ consumerId: c.id, producerId: c.producerId, producerPeerId: c.appData.producerPeerId, source: c.appData.source, prepared: c.appData.prepared === true, paused: c.paused }));
   }
 
+  /** Whether a peer consumes this producer now. */
+  consumes(peerId: PeerId, producerId: string): boolean {
+    return this.consumersOf(peerId).some((c) => c.producerId === producerId);
+  }
+
   /** Whether a peer's producer of `source` is paused at the SFU (undefined: no such producer). */
   isProducerPaused(peerId: PeerId, source: MediaSource): boolean | undefined {
     const producer = this.peers.get(peerId)?.producerBySource(source);

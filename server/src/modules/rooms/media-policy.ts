@@ -170,17 +170,9 @@ export class MediaPolicy {
       await this.inRoom(entry, room, userId, producer, p.source, p.paused);
       return { producerId: producer.id };
     }
-    const member = entry.live.member(userId);
     const { wanted, paused } = this.sendRule(entry, userId, p.source, p.paused);
     const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, paused);
-    if (member) {
-      entry.live.setMedia(userId, p.source, wanted);
-      this.pushes.participant(entry, member);
-    }
-    for (const peerId of room.peerIds()) {
-      if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
-      if (this.canReceive(entry, peerId, userId, producer.appData.source)) await this.consumeFor(room, peerId, producer.id);
-    }
+    await this.announce(entry, room, userId, producer.id, p.source, wanted);
     return { producerId: producer.id };
   }
 
@@ -194,17 +186,26 @@ export class MediaPolicy {
   /** A producer made paused in the lobby whose owner is in the room now: as they want it, and received by the room. */
   private async inRoom(entry: LiveRoom, room: MediaRoom, userId: string, producer: { id: string; closed: boolean }, source: SelfSource, pausedByClient: boolean): Promise<void> {
     if (producer.closed) return;
-    const member = entry.live.member(userId);
     const { wanted, paused } = this.sendRule(entry, userId, source, pausedByClient);
     if (!paused) await room.setProducerPaused(userId, source, false);
+    await this.announce(entry, room, userId, producer.id, source, wanted);
+  }
+
+  /** The owner's mic or camera as they want it, told to the room; the producer offered to whoever may receive it. */
+  private async announce(entry: LiveRoom, room: MediaRoom, userId: string, producerId: string, source: SelfSource, wanted: boolean): Promise<void> {
+    const member = entry.live.member(userId);
     if (member) {
       entry.live.setMedia(userId, source, wanted);
       this.pushes.participant(entry, member);
     }
+    await this.offerToPeers(entry, room, userId, producerId, source);
+  }
+
+  /** A consumer of this producer for every other peer that may receive it and has none yet. */
+  private async offerToPeers(entry: LiveRoom, room: MediaRoom, ownerId: string, producerId: string, source: MediaSource): Promise<void> {
     for (const peerId of room.peerIds()) {
-      if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
-      if (room.consumersOf(peerId).some((c) => c.producerId === producer.id)) continue;
-      if (this.canReceive(entry, peerId, userId, source)) await this.consumeFor(room, peerId, producer.id);
+      if (peerId === ownerId || !room.peer(peerId).rtpCapabilities || room.consumes(peerId, producerId)) continue;
+      if (this.canReceive(entry, peerId, ownerId, source)) await this.consumeFor(room, peerId, producerId);
     }
   }
 
@@ -224,10 +225,7 @@ export class MediaPolicy {
       throw new RoomError(RoomErrorCode.SourceNotAllowed, 'Start sharing first; only the person sharing sends a screen.');
     }
     const producer = await room.produce(userId, p.transportId, p.kind, p.rtpParameters, p.source, p.paused);
-    for (const peerId of room.peerIds()) {
-      if (peerId === userId || !room.peer(peerId).rtpCapabilities) continue;
-      if (this.canReceive(entry, peerId, userId, producer.appData.source)) await this.consumeFor(room, peerId, producer.id);
-    }
+    await this.offerToPeers(entry, room, userId, producer.id, p.source);
     return { producerId: producer.id };
   }
 
@@ -325,22 +323,16 @@ export class MediaPolicy {
     }
     if (room.isProducerPaused(userId, 'camera') === true && m.cameraOn) await room.setProducerPaused(userId, 'camera', false);
     // Admitting several at once: someone admitted earlier in the loop may already consume this one.
-    const consumes = (viewerId: string, producerId: string) => room.consumersOf(viewerId).some((c) => c.producerId === producerId);
     if (peer.rtpCapabilities) {
       for (const producer of room.producersExcept(userId)) {
-        if (!consumes(userId, producer.id) && this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) {
+        if (!room.consumes(userId, producer.id) && this.canReceive(entry, userId, producer.appData.peerId, producer.appData.source)) {
           // Handed over with the admission, all at once (one negotiation in the browser).
           const c = await this.createConsumer(room, userId, producer.id);
           if (c) own.push(c);
         }
       }
     }
-    for (const producer of [...peer.producers.values()]) {
-      for (const viewerId of room.peerIds()) {
-        if (viewerId === userId || !room.peer(viewerId).rtpCapabilities || consumes(viewerId, producer.id)) continue;
-        if (this.canReceive(entry, viewerId, userId, producer.appData.source)) await this.consumeFor(room, viewerId, producer.id);
-      }
-    }
+    for (const producer of [...peer.producers.values()]) await this.offerToPeers(entry, room, userId, producer.id, producer.appData.source);
     return own;
   }
 

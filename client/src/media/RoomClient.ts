@@ -1268,8 +1268,7 @@ export class RoomClient {
       .then((r) => {
         this.timings.joinAck = performance.now();
         this.redirects = 0;
-        this.rejoinPending = false;
-        this.settleConnection();
+        this.rejoinSettled();
         return this.applyJoin(r);
       })
       .catch((e: unknown) => {
@@ -1300,9 +1299,8 @@ export class RoomClient {
     this.pendingConsumers = null;
     const message = e instanceof RequestError || e instanceof Error ? e.message : String(e);
     if (e instanceof RequestError && e.code === 'session_ended') {
-      this.rejoinPending = false;
       this.patch({ phase: 'ended', message });
-      this.settleConnection();
+      this.rejoinSettled();
       return;
     }
     const phase = this.current.phase;
@@ -1317,8 +1315,13 @@ export class RoomClient {
       this.scheduleRecovery(retryAfterMs);
       return;
     }
-    this.rejoinPending = false;
     this.patch({ phase: 'error', message });
+    this.rejoinSettled();
+  }
+
+  /** The rejoin after a drop has its answer (the room back, or an end): "connected" again if nothing else is pending. */
+  private rejoinSettled(): void {
+    this.rejoinPending = false;
     this.settleConnection();
   }
 

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 
+/** How long after the meter goes away its audio graph is closed. */
+const CLOSE_AFTER_MS = 2_000;
+
 /**
  * The microphone's loudness (0…1), for the pre-join level meter. Updates a
  * dozen times a second at most; 0 where Web Audio is missing (tests, old browsers).
  */
-/** How long after the meter goes away its audio graph is closed. */
-const CLOSE_AFTER_MS = 2_000;
-
 export function useAudioLevel(stream: MediaStream | null, active = true): number {
   const [level, setLevel] = useState(0);
   const track = stream?.getAudioTracks()[0] ?? null;

@@ -293,6 +293,33 @@ function breakdownWatch(page, senderPage, userId) {
 
 const ms = (x) => (typeof x === 'number' ? x.toFixed(0) : '–');
 
+/**
+ * PROFILE=1: starts a CPU profile of the page, with two named 2 ms spins it can mark its window
+ * with (`hearthClickMark` at the click, `hearthFrameMark` at the frame callback), for
+ * bench/lib/profile-summary.mjs.
+ */
+async function startProfile(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await page.evaluate(() => {
+    const spin = () => {
+      const s = performance.now();
+      while (performance.now() - s < 2);
+    };
+    window.__hearthClickMark = function hearthClickMark() { spin(); };
+    window.__hearthFrameMark = function hearthFrameMark() { spin(); };
+  });
+  return cdp;
+}
+
+async function saveProfile(cdp, name) {
+  const { profile } = await cdp.send('Profiler.stop');
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(root, `bench/results/${name}.cpuprofile`), JSON.stringify(profile));
+}
+
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', 'webrtc', 'media', 'disabled-by-default-webrtc', 'disabled-by-default-video_and_image_capture', 'viz', 'cc'];
 
 function phasesFrom(t0, marks, frame) {
@@ -325,31 +352,18 @@ try {
         window.__lt = [];
         new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__lt.push([performance.timeOrigin + e.startTime, e.duration]))).observe({ type: 'longtask' });
       });
-      const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : null;
-      if (cdp) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
-      }
+      const cdp = process.env.PROFILE ? await startProfile(page) : null;
       // TRACE=1: a Chrome performance trace of the joiner's page (style, layout, paint, scripts) per run.
       if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/join-trace-${i}.json`), categories: TRACE_CATEGORIES });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
       const cpu0 = process.env.CPU ? cpuSnapshot() : null;
-      const t0 = await page.evaluate((marks) => {
-        // PROFILE=1: a named 2 ms spin at the click and at the frame callback, to find the window in the profile.
-        const spin = () => {
-          const s = performance.now();
-          while (performance.now() - s < 2);
-        };
-        if (marks) {
-          window.__hearthFrameMark = function hearthFrameMark() { spin(); };
-          (function hearthClickMark() { spin(); })();
-        }
+      const t0 = await page.evaluate(() => {
+        window.__hearthClickMark?.();
         const t = performance.timeOrigin + performance.now();
         document.querySelector('[data-testid="enter-lobby"]').click();
         return t;
-      }, Boolean(process.env.PROFILE));
+      });
       const at = await frame.catch(async (e) => {
         await failureShots({ joiner: page, sender: sender.page });
         throw e;
@@ -360,11 +374,7 @@ try {
       const meta = await page.evaluate(() => window.__firstFrameMeta);
       if (process.env.BREAKDOWN) console.log(`  run ${i + 1} element ${ms(meta.seen - t0)}, rVFC: presented ${ms(meta.presented - t0)}, expected ${ms(meta.expected - t0)}, received ${meta.received ? ms(meta.received - t0) : '–'}, callback ${ms(meta.callback - t0)}`);
       rows.push(row);
-      if (cdp) {
-        const { profile } = await cdp.send('Profiler.stop');
-        mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-        writeFileSync(path.join(root, `bench/results/join-profile-${i}.cpuprofile`), JSON.stringify(profile));
-      }
+      if (cdp) await saveProfile(cdp, `join-profile-${i}`);
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       if (process.env.LONGTASKS) console.log('  long tasks:', (await page.evaluate(() => window.__lt)).map(([s, d]) => `${(s - t0).toFixed(0)}+${d.toFixed(0)}`).join(' '));
       process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
@@ -392,21 +402,9 @@ try {
       const userId = (await api(server.url, '/api/auth/login', null, { email, password: 'hearth-demo' })).user.id;
       const admit = sender.page.locator(`[data-testid="admit-user"][data-user-id="${userId}"]`);
       await admit.waitFor();
-      const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : null;
-      if (cdp) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
-        // The window's start in the patient's profile (the click is on the therapist's page, a moment later).
-        await page.evaluate(() => {
-          const spin = () => {
-            const s = performance.now();
-            while (performance.now() - s < 2);
-          };
-          window.__hearthFrameMark = function hearthFrameMark() { spin(); };
-          (function hearthClickMark() { spin(); })();
-        });
-      }
+      const cdp = process.env.PROFILE ? await startProfile(page) : null;
+      // The window's start in the patient's profile (the click is on the therapist's page, a moment later).
+      if (cdp) await page.evaluate(() => window.__hearthClickMark());
       if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/admit-trace-${i}.json`), categories: TRACE_CATEGORIES });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
@@ -424,11 +422,7 @@ try {
       const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };
       const marks = await page.evaluate(timingsScript);
       row.prepared = marks.prepared;
-      if (cdp) {
-        const { profile } = await cdp.send('Profiler.stop');
-        mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-        writeFileSync(path.join(root, `bench/results/admit-profile-${i}.cpuprofile`), JSON.stringify(profile));
-      }
+      if (cdp) await saveProfile(cdp, `admit-profile-${i}`);
       rows.push(row);
       process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
       // Removed by the therapist (not "left"): a patient who leaves of their own accord comes back

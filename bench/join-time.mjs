@@ -21,7 +21,8 @@
 //   BREAKDOWN=1  the sender's next key frame, the receiver's first packet/decoded frame (stats
 //                polled every 4 ms), when the remote <video> appeared and the rVFC presentation time;
 //   CPU=1        CPU ms each process used from the click to the frame (/proc);
-//   TRACE=1      a Chrome trace of the joiner's page per run (bench/results/join-trace-<i>.json);
+//   TRACE=1      a Chrome trace of the joiner's page per run (bench/results/{join,admit}-trace-<i>.json;
+//                bench/lib/trace-summary.mjs summarises one);
 //   PROFILE=1    a CPU profile of the joiner's page per run; LONGTASKS=1, TRACE_PC=1 as named.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -155,21 +156,30 @@ function tracePeerConnections() {
 function firstFrameScript(userId) {
   return new Promise((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error('no remote frame within 15 s')), 15_000);
-    const poll = () => {
-      const v = document.querySelector(`video[data-testid="remote-video"][data-user-id="${userId}"]`);
-      if (v && 'requestVideoFrameCallback' in v) {
-        const seen = performance.timeOrigin + performance.now();
-        v.requestVideoFrameCallback((_now, meta) => {
-          clearTimeout(deadline);
-          window.__hearthFrameMark?.();
-          window.__firstFrameMeta = { seen, callback: performance.timeOrigin + performance.now(), presented: performance.timeOrigin + meta.presentationTime, expected: performance.timeOrigin + meta.expectedDisplayTime, received: meta.receiveTime === undefined ? null : performance.timeOrigin + meta.receiveTime };
-          // On screen: when the browser expects the frame to be visible. The callback itself comes
-          // later, when the page's main thread gets to it (also reported, as "frame callback").
-          resolve({ shown: performance.timeOrigin + meta.expectedDisplayTime, callback: performance.timeOrigin + performance.now() });
-        });
-      } else setTimeout(poll, 2);
+    const selector = `video[data-testid="remote-video"][data-user-id="${userId}"]`;
+    let watching = null;
+    // The element is watched from the moment the page commits it (a mutation observer runs in the
+    // same task), not from a timer's next turn: a timer waits behind the room's first render,
+    // and a frame presented before its frame callback was asked for would not count.
+    const watch = () => {
+      const v = document.querySelector(selector);
+      if (!v || v === watching || !('requestVideoFrameCallback' in v)) return;
+      watching = v;
+      const seen = performance.timeOrigin + performance.now();
+      v.requestVideoFrameCallback((_now, meta) => {
+        if (watching !== v) return;
+        clearTimeout(deadline);
+        observer.disconnect();
+        window.__hearthFrameMark?.();
+        window.__firstFrameMeta = { seen, callback: performance.timeOrigin + performance.now(), presented: performance.timeOrigin + meta.presentationTime, expected: performance.timeOrigin + meta.expectedDisplayTime, received: meta.receiveTime === undefined ? null : performance.timeOrigin + meta.receiveTime };
+        // On screen: when the browser expects the frame to be visible. The callback itself comes
+        // later, when the page's main thread gets to it (also reported, as "frame callback").
+        resolve({ shown: performance.timeOrigin + meta.expectedDisplayTime, callback: performance.timeOrigin + performance.now() });
+      });
     };
-    poll();
+    const observer = new MutationObserver(watch);
+    observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-testid', 'data-user-id'] });
+    watch();
   });
 }
 
@@ -408,6 +418,7 @@ try {
       if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/admit-trace-${i}.json`), categories: TRACE_CATEGORIES });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
+      const cpu0 = process.env.CPU ? cpuSnapshot() : null;
       const t0 = await admit.evaluate((el) => {
         const t = performance.timeOrigin + performance.now();
         el.click();
@@ -417,6 +428,7 @@ try {
         await failureShots({ patient: page, sender: sender.page });
         throw e;
       });
+      if (cpu0) console.log('  cpu ms:', JSON.stringify(cpuDiff(cpu0, cpuSnapshot())));
       if (process.env.TRACE) await browser.stopTracing();
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };

@@ -21,6 +21,7 @@ import { audioConstraints, noiseSuppressionFor, setNoiseSuppressionFor } from '.
 import { ConnectionQuality, type QualitySample } from './connectionQuality';
 import { createDevice, warmUpDevice } from './deviceWarmup';
 import { selfieBlurSupported, startSelfieBlur } from './selfieBlur';
+import { dropWarmVideo, warmVideo } from './warmVideos';
 import { initialRoomState, upsertParticipant, type RoomState } from './roomState';
 
 type Listener = () => void;
@@ -71,6 +72,12 @@ export interface JoinTimings {
 /** A prepared consumer given up: closed once the browser has set it up (or at once if it has). */
 function closeWhenReady(entry: { consumer: Promise<types.Consumer | null> }): void {
   void entry.consumer.then((c) => c?.close());
+}
+
+/** A prepared video consumer's element, started in the hidden holder; it goes when the consumer closes, unless a tile took it. */
+function warmUntilClosed(consumer: types.Consumer): void {
+  warmVideo(consumer.track);
+  consumer.observer.once('close', () => dropWarmVideo(consumer.track.id));
 }
 
 /** Our own sending waits at most this long for the first remote picture (see firstFrameOr). */
@@ -206,6 +213,8 @@ export class RoomClient {
       const consumer = transport
         .consume({ id: c.consumerId, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as unknown as types.RtpParameters })
         .catch(() => null); // not adopted: the join consumes it the usual way
+      // Its <video> starts now, while the user waits: the tile adopts a player that is already loaded.
+      if (c.kind === 'video') void consumer.then((ready) => ready && !ready.closed && warmUntilClosed(ready));
       this.prepared.set(c.consumerId, { transportId: transport.id, consumer });
     }
   }

@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, type VideoHTMLAttributes } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { silentVideo, takeWarmVideo } from '../../media/warmVideos';
 
 /** A stream for an element: the whole stream, or one track wrapped in its own. Null in jsdom (no MediaStream). */
 function toStream(source: MediaStream | MediaStreamTrack | null | undefined): MediaStream | null {
@@ -7,38 +8,92 @@ function toStream(source: MediaStream | MediaStreamTrack | null | undefined): Me
   return new MediaStream([source]);
 }
 
-type VideoProps = Omit<VideoHTMLAttributes<HTMLVideoElement>, 'src' | 'muted' | 'autoPlay' | 'playsInline'> & {
+type VideoAttributes = {
+  className?: string;
+  'aria-hidden'?: boolean | 'true' | 'false';
+  'aria-label'?: string;
+  [dataAttribute: `data-${string}`]: string | undefined;
+};
+
+type VideoProps = VideoAttributes & {
   source: MediaStream | MediaStreamTrack | null | undefined;
   /** The first frame of this source is on screen. */
   onFirstFrame?: () => void;
-  [dataAttribute: `data-${string}`]: string | undefined;
 };
+
+/** The element's attributes as given (undefined and false: absent), keeping those it had in step. */
+function applyAttributes(video: HTMLVideoElement, attributes: VideoAttributes, previous: Set<string>): Set<string> {
+  const next = new Set<string>();
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    const name = key === 'className' ? 'class' : key;
+    next.add(name);
+    const text = String(value);
+    if (video.getAttribute(name) !== text) video.setAttribute(name, text);
+  }
+  previous.forEach((name) => next.has(name) || video.removeAttribute(name));
+  return next;
+}
+
+/** Moves `video` into `slot`, keeping its player playing where the browser can (moveBefore). */
+function place(slot: HTMLElement, video: HTMLVideoElement): void {
+  const move = (slot as HTMLElement & { moveBefore?: (node: Node, child: Node | null) => void }).moveBefore;
+  if (typeof move === 'function' && video.isConnected && slot.isConnected) {
+    try {
+      move.call(slot, video, null);
+      return;
+    } catch {
+      // Not movable as is (another document…): appended below.
+    }
+  }
+  slot.append(video);
+}
 
 /**
  * A silent <video> showing a local stream or a remote track. Always muted:
  * sound goes through <RemoteAudio>, so browsers' autoplay rules let video start on its own.
- * The stream is attached as the element is committed (a layout effect), not a task later:
- * on a busy page that task can wait behind the rest of the room's first render.
+ *
+ * The element is placed as the component is committed (a layout effect), not a task later:
+ * on a busy page that task can wait behind the rest of the room's first render. A remote
+ * track set up before the room showed (pre-join page, waiting room) already has a loaded
+ * element (media/warmVideos.ts): it is adopted, so its first picture needs no new player.
+ * The element sits in a `display: contents` slot and takes the attributes given here.
  */
-export function MediaVideo({ source, onFirstFrame, ...rest }: VideoProps) {
-  const ref = useRef<HTMLVideoElement>(null);
+export function MediaVideo({ source, onFirstFrame, ...attributes }: VideoProps) {
+  const slot = useRef<HTMLSpanElement>(null);
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const applied = useRef(new Set<string>());
+  const attributesRef = useRef(attributes);
+  attributesRef.current = attributes;
   const firstFrame = useRef(onFirstFrame);
   firstFrame.current = onFirstFrame;
   useLayoutEffect(() => {
-    const video = ref.current;
-    if (!video) return;
-    const stream = toStream(source);
-    video.srcObject = stream;
-    if (stream) {
+    const host = slot.current;
+    if (!host) return;
+    const warm = typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack ? takeWarmVideo(source) : undefined;
+    const video = warm ?? silentVideo();
+    place(host, video);
+    applied.current = applyAttributes(video, attributesRef.current, new Set());
+    videoRef.current = video;
+    const stream = warm ? null : toStream(source);
+    if (!warm) video.srcObject = stream;
+    if (warm || stream) {
+      // Again for a warm one: a move may have paused it.
       void video.play?.()?.catch(() => undefined);
       if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(() => firstFrame.current?.());
       else video.addEventListener('loadeddata', () => firstFrame.current?.(), { once: true });
     }
     return () => {
       video.srcObject = null;
+      video.remove();
+      if (videoRef.current === video) videoRef.current = null;
     };
   }, [source]);
-  return <video ref={ref} autoPlay playsInline muted {...rest} />;
+  // Attributes follow every render (a tile's classes and data change without a new source).
+  useLayoutEffect(() => {
+    if (videoRef.current) applied.current = applyAttributes(videoRef.current, attributes, applied.current);
+  });
+  return <span ref={slot} className="media-slot" />;
 }
 
 /**

@@ -11,6 +11,7 @@ import { holdActivity } from '../auth/activityHold';
 import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { RoomView, type RoomActions } from '../room/RoomView';
+import { scheduleRoomRehearsal } from '../room/rehearseRoom';
 import { pickScreen } from '../screenshare/ScreenShare';
 import { formatSessionRange } from '../calendar/zonedTime';
 import type { LeftSessionState } from '../schedule/LeftSessionNotice';
@@ -171,6 +172,9 @@ export function JoinSessionPage() {
     setClient(room);
     return room;
   }, [sessionId, user?.role]);
+  // The room's code warmed while the user checks their camera or waits (rehearseRoom.tsx): entering renders it sooner.
+  const rehearsalRole = user?.role === 'therapist' ? 'therapist' : 'patient';
+  useEffect(() => scheduleRoomRehearsal(rehearsalRole), [rehearsalRole]);
   // Early only where the browser can do media: the point is a loaded Device (and a warm socket) before "enter".
   useEffect(() => {
     if (typeof RTCPeerConnection !== 'undefined') ensureClient();

@@ -431,9 +431,8 @@ try {
       if (cpu0) console.log('  cpu ms:', JSON.stringify(cpuDiff(cpu0, cpuSnapshot())));
       if (process.env.TRACE) await browser.stopTracing();
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
-      const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };
       const marks = await page.evaluate(timingsScript);
-      row.prepared = marks.prepared;
+      const row = { ...phasesFrom(t0, marks, at), ...(await watch.then((w) => w(t0))), prepared: marks.prepared };
       if (cdp) await saveProfile(cdp, `admit-profile-${i}`);
       rows.push(row);
       process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);

@@ -82,12 +82,6 @@ export function takeWarmVideo(track: MediaStreamTrack): HTMLVideoElement | undef
   if (!entry) return undefined;
   pool.delete(track.id);
   entry.forget();
-  const stream = entry.video.srcObject;
-  // Only an element still showing this very track is of use.
-  if (!(stream instanceof MediaStream) || !stream.getVideoTracks().includes(track)) {
-    discard(entry.video);
-    return undefined;
-  }
   return entry.video;
 }
 

@@ -63,8 +63,6 @@ export function MediaVideo({ source, onFirstFrame, ...attributes }: VideoProps) 
   const slot = useRef<HTMLSpanElement>(null);
   const videoRef = useRef<HTMLVideoElement | null>(null);
   const applied = useRef(new Set<string>());
-  const attributesRef = useRef(attributes);
-  attributesRef.current = attributes;
   const firstFrame = useRef(onFirstFrame);
   firstFrame.current = onFirstFrame;
   useLayoutEffect(() => {
@@ -73,11 +71,11 @@ export function MediaVideo({ source, onFirstFrame, ...attributes }: VideoProps) 
     const warm = typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack ? takeWarmVideo(source) : undefined;
     const video = warm ?? silentVideo();
     place(host, video);
-    applied.current = applyAttributes(video, attributesRef.current, new Set());
+    // A new element: the attribute effect below (same commit) gives it all of them.
+    applied.current = new Set();
     videoRef.current = video;
-    const stream = warm ? null : toStream(source);
-    if (!warm) video.srcObject = stream;
-    if (warm || stream) {
+    if (!warm) video.srcObject = toStream(source);
+    if (video.srcObject) {
       // Again for a warm one: a move may have paused it.
       void video.play?.()?.catch(() => undefined);
       if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(() => firstFrame.current?.());
@@ -89,7 +87,8 @@ export function MediaVideo({ source, onFirstFrame, ...attributes }: VideoProps) 
       if (videoRef.current === video) videoRef.current = null;
     };
   }, [source]);
-  // Attributes follow every render (a tile's classes and data change without a new source).
+  // Attributes follow every render (a tile's classes and data change without a new source);
+  // declared after the effect above, so a new element has them in the commit that places it.
   useLayoutEffect(() => {
     if (videoRef.current) applied.current = applyAttributes(videoRef.current, attributes, applied.current);
   });

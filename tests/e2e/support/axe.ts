@@ -24,6 +24,11 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   // rightly refuses inline scripts, and the test must not loosen it.
   if (!loaded) await page.evaluate(`${readFileSync(path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8')}\n;undefined`);
   const violations = await page.evaluate(async () => {
+    // The page as it settles, not mid-transition: a button just enabled fades to its colour over
+    // 120 ms, and on a busy machine axe could measure the contrast of a colour halfway there.
+    // Endless animations (a spinner, the waiting room's breathing guide) are not waited for.
+    const finite = document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations;

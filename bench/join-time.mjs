@@ -14,7 +14,9 @@
 // expectedDisplayTime); the time its frame callback ran, once the page's main thread got to it,
 // is reported beside it. Across pages, times are performance.timeOrigin + performance.now(). The phase breakdown comes from the
 // page's RoomClient marks (window.__hearthRoom.timings): join ack (or the
-// admission push), transports known, first consume, first frame — all from the click.
+// admission push), transports known, first consume, first frame — all from the click — and,
+// from the server (MEDIA_KEYFRAME_LOG), when the SFU sent the joiner the first key frame of
+// that video: what comes after it is the joiner's browser (receive, decode, show).
 // Prints p50/p95 per measure and phase and writes bench/results/join-time-<ts>.json.
 //
 // Diagnostics (each perturbs the timing a little; not for headline figures):
@@ -23,7 +25,8 @@
 //   CPU=1        CPU ms each process used from the click to the frame (/proc);
 //   TRACE=1      a Chrome trace of the joiner's page per run (bench/results/{join,admit}-trace-<i>.json;
 //                bench/lib/trace-summary.mjs summarises one);
-//   PROFILE=1    a CPU profile of the joiner's page per run; LONGTASKS=1, TRACE_PC=1 as named.
+//   FRAMES=1     admit: the socket frames both pages received in the window (event and size);
+//   PROFILE=1    a CPU profile of the joiner's page per run (PROFILE=sender: admit only, the therapist's page); LONGTASKS=1, TRACE_PC=1 as named.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -71,8 +74,9 @@ async function benchDatabase() {
 async function startServer() {
   const db = await benchDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-'));
+  const keyFrameLog = path.join(dataDir, 'keyframes.log');
   const child = spawn(process.execPath, [path.join(appRoot, 'server/dist/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1', SOCKET_RATE_LIMIT_SCALE: '100', ...(db.url ? { DATABASE_URL: db.url } : {}) },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIASOUP_WORKERS: '1', SOCKET_RATE_LIMIT_SCALE: '100', MEDIA_KEYFRAME_LOG: keyFrameLog, ...(db.url ? { DATABASE_URL: db.url } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -84,6 +88,20 @@ async function startServer() {
         resolve({
           url: m[1].replace('localhost', '127.0.0.1'),
           database: db.url ? 'postgresql' : 'pglite',
+          /** When the SFU sent `consumerId`'s first key frame at or after `since` (epoch ms); null if it has not (or an older build). */
+          keyFrameSent: (consumerId, since) => {
+            let text = '';
+            try {
+              text = readFileSync(keyFrameLog, 'utf8');
+            } catch {
+              return null;
+            }
+            for (const line of text.split('\n')) {
+              const [t, , id] = line.split(' ');
+              if (id === consumerId && Number(t) >= since) return Number(t);
+            }
+            return null;
+          },
           stop: async () => {
             const exited = new Promise((r) => child.once('exit', r));
             child.kill('SIGTERM');
@@ -113,6 +131,11 @@ async function signIn(browser, url, email) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (process.env.TRACE_PC) await context.addInitScript(tracePeerConnections);
   const page = await context.newPage();
+  // FRAMES=1: every socket frame the page receives, timed, for the admit window's listing.
+  if (process.env.FRAMES) {
+    page.__frames = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => page.__frames.push([Date.now(), typeof f.payload === 'string' ? f.payload : f.payload.toString()])));
+  }
   await page.goto(url);
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill('hearth-demo');
@@ -234,6 +257,10 @@ function senderKeyFrameScript() {
   });
 }
 
+/** The id of the page's video consumer of userId (null: none). */
+const videoConsumerScript = (userId) =>
+  [...(window.__hearthRoom?.consumers?.values() ?? [])].find((c) => c.userId === userId && c.kind === 'video')?.consumer.id ?? null;
+
 /** The page's RoomClient marks as absolute times. */
 const timingsScript = () => {
   const t = window.__hearthRoom?.timings ?? {};
@@ -332,9 +359,9 @@ async function saveProfile(cdp, name) {
 
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', 'webrtc', 'media', 'disabled-by-default-webrtc', 'disabled-by-default-video_and_image_capture', 'viz', 'cc'];
 
-function phasesFrom(t0, marks, frame) {
+function phasesFrom(t0, marks, frame, keyFrameSent) {
   const rel = (x) => (typeof x === 'number' ? x - t0 : null);
-  return { joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), consumeStart: rel(marks.consumeStart), firstConsume: rel(marks.firstConsume), recvConnect: rel(marks.recvConnect), recvConnectAck: rel(marks.recvConnectAck), recvConnected: rel(marks.recvConnected), firstResumeAck: rel(marks.firstResumeAck), firstFrame: frame.shown - t0, frameCallback: frame.callback - t0 };
+  return { keyFrameSent: rel(keyFrameSent), joinAck: rel(marks.joinAck ?? marks.start), device: rel(marks.device), transports: rel(marks.transports), consumeStart: rel(marks.consumeStart), firstConsume: rel(marks.firstConsume), recvConnect: rel(marks.recvConnect), recvConnectAck: rel(marks.recvConnectAck), recvConnected: rel(marks.recvConnected), firstResumeAck: rel(marks.firstResumeAck), firstFrame: frame.shown - t0, frameCallback: frame.callback - t0 };
 }
 
 const server = await startServer();
@@ -380,14 +407,15 @@ try {
       });
       if (cpu0) console.log('  cpu ms:', JSON.stringify(cpuDiff(cpu0, cpuSnapshot())));
       if (process.env.TRACE) await browser.stopTracing();
-      const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at), ...(await watch.then((w) => w(t0))) };
+      const keyFrame = server.keyFrameSent(await page.evaluate(videoConsumerScript, cotherapistId), t0);
+      const row = { ...phasesFrom(t0, await page.evaluate(timingsScript), at, keyFrame), ...(await watch.then((w) => w(t0))) };
       const meta = await page.evaluate(() => window.__firstFrameMeta);
       if (process.env.BREAKDOWN) console.log(`  run ${i + 1} element ${ms(meta.seen - t0)}, rVFC: presented ${ms(meta.presented - t0)}, expected ${ms(meta.expected - t0)}, received ${meta.received ? ms(meta.received - t0) : '–'}, callback ${ms(meta.callback - t0)}`);
       rows.push(row);
       if (cdp) await saveProfile(cdp, `join-profile-${i}`);
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       if (process.env.LONGTASKS) console.log('  long tasks:', (await page.evaluate(() => window.__lt)).map(([s, d]) => `${(s - t0).toFixed(0)}+${d.toFixed(0)}`).join(' '));
-      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
+      process.stdout.write(`enter run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, ack ${ms(row.joinAck)}, device ${ms(row.device)}, transports ${ms(row.transports)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, SFU key frame ${ms(row.keyFrameSent)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
       await context.close();
     }
     measures.enter = rows;
@@ -412,15 +440,18 @@ try {
       const userId = (await api(server.url, '/api/auth/login', null, { email, password: 'hearth-demo' })).user.id;
       const admit = sender.page.locator(`[data-testid="admit-user"][data-user-id="${userId}"]`);
       await admit.waitFor();
-      const cdp = process.env.PROFILE ? await startProfile(page) : null;
+      // PROFILE=sender: the therapist's page instead (its work on the newcomer shares the cores with the patient's).
+      const profiled = process.env.PROFILE === 'sender' ? sender.page : page;
+      const cdp = process.env.PROFILE ? await startProfile(profiled) : null;
       // The window's start in the patient's profile (the click is on the therapist's page, a moment later).
-      if (cdp) await page.evaluate(() => window.__hearthClickMark());
+      if (cdp && profiled === page) await page.evaluate(() => window.__hearthClickMark());
       if (process.env.TRACE) await browser.startTracing(page, { path: path.join(root, `bench/results/admit-trace-${i}.json`), categories: TRACE_CATEGORIES });
       const frame = page.evaluate(firstFrameScript, cotherapistId);
       const watch = breakdownWatch(page, sender.page, cotherapistId);
       const cpu0 = process.env.CPU ? cpuSnapshot() : null;
       const t0 = await admit.evaluate((el) => {
         const t = performance.timeOrigin + performance.now();
+        if (window.__hearthClickMark) window.__hearthClickMark();
         el.click();
         return t;
       });
@@ -428,14 +459,23 @@ try {
         await failureShots({ patient: page, sender: sender.page });
         throw e;
       });
+      // The sender's window ends when the bench hears of the patient's frame (a few ms after it).
+      if (cdp && profiled === sender.page) await sender.page.evaluate(() => window.__hearthFrameMark());
       if (cpu0) console.log('  cpu ms:', JSON.stringify(cpuDiff(cpu0, cpuSnapshot())));
       if (process.env.TRACE) await browser.stopTracing();
+      if (process.env.FRAMES) {
+        for (const [who, p] of [['therapist', sender.page], ['patient', page]]) {
+          const listed = p.__frames.filter(([t]) => t >= t0 - 5 && t <= at.callback + 5).map(([t, f]) => `${Math.round(t - t0)} ${/^\d+(\["[^"]+")?/.exec(f)?.[0] ?? f.slice(0, 12)} ${f.length} B`);
+          console.log(`  ${who} received:`, listed.join(' | '));
+        }
+      }
       if (process.env.TRACE_PC) console.log('  pc:', (await page.evaluate(() => window.__pcTrace)).map(([t, w]) => `${(t - t0).toFixed(0)} ${w}`).join(' | '));
       const marks = await page.evaluate(timingsScript);
-      const row = { ...phasesFrom(t0, marks, at), ...(await watch.then((w) => w(t0))), prepared: marks.prepared };
+      const keyFrame = server.keyFrameSent(await page.evaluate(videoConsumerScript, cotherapistId), t0);
+      const row = { ...phasesFrom(t0, marks, at, keyFrame), ...(await watch.then((w) => w(t0))), prepared: marks.prepared };
       if (cdp) await saveProfile(cdp, `admit-profile-${i}`);
       rows.push(row);
-      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
+      process.stdout.write(`admit run ${String(i + 1).padStart(2)}: ${row.firstFrame.toFixed(0)} ms (callback ${ms(row.frameCallback)}, admitted ${ms(row.joinAck)}, consume ${ms(row.consumeStart)}→${ms(row.firstConsume)}, resumed ${ms(row.firstResumeAck)}, SFU key frame ${ms(row.keyFrameSent)}, dtls ${ms(row.recvConnect)}→${ms(row.recvConnectAck)}, connected ${ms(row.recvConnected)}, prepared in lobby: ${row.prepared}${process.env.BREAKDOWN ? `, key frame ${ms(row.senderKeyFrame)}, packet ${ms(row.firstPacket)}, decoded ${ms(row.firstDecoded)}` : ''})\n`);
       // Removed by the therapist (not "left"): a patient who leaves of their own accord comes back
       // without a new admission, so the next run with this patient would not wait in the lobby.
       await sender.page.evaluate((id) => window.__hearthRoom?.removeParticipant(id), userId);
@@ -444,7 +484,7 @@ try {
     measures.admit = rows;
   }
 
-  const phases = ['joinAck', 'device', 'transports', 'firstConsume', 'senderKeyFrame', 'firstPacket', 'firstDecoded', 'firstFrame', 'frameCallback'];
+  const phases = ['joinAck', 'device', 'transports', 'firstConsume', 'keyFrameSent', 'senderKeyFrame', 'firstPacket', 'firstDecoded', 'firstFrame', 'frameCallback'];
   const summary = {};
   for (const [name, rows] of Object.entries(measures)) {
     summary[name] = {};
@@ -463,10 +503,10 @@ try {
     runsMs: Object.fromEntries(Object.entries(measures).map(([k, rows]) => [k, rows.map((r) => Object.fromEntries(Object.entries(r).map(([a, b]) => [a, typeof b === 'number' ? Math.round(b) : b])))])),
   };
   console.log(`\nload average at the end: ${result.machine.loadavg.join(' ')} (${result.machine.cpus} cores); database: ${server.database}`);
-  console.log('\nms from the click, p50 / p95:\n| measure | runs | join ack (admit: admitted push) | device loaded | transports | first consume | first frame on screen | its frame callback |\n|---|---|---|---|---|---|---|---|');
+  console.log('\nms from the click, p50 / p95:\n| measure | runs | join ack (admit: admitted push) | device loaded | transports | first consume | SFU sent the key frame | first frame on screen | its frame callback |\n|---|---|---|---|---|---|---|---|---|');
   const cell = (x) => `${x.p50 ?? '–'} / ${x.p95 ?? '–'}`;
   for (const [name, s] of Object.entries(summary)) {
-    console.log(`| ${name} | ${measures[name].length} | ${cell(s.joinAck)} | ${cell(s.device)} | ${cell(s.transports)} | ${cell(s.firstConsume)} | **${cell(s.firstFrame)}** | ${cell(s.frameCallback)} |`);
+    console.log(`| ${name} | ${measures[name].length} | ${cell(s.joinAck)} | ${cell(s.device)} | ${cell(s.transports)} | ${cell(s.firstConsume)} | ${cell(s.keyFrameSent)} | **${cell(s.firstFrame)}** | ${cell(s.frameCallback)} |`);
   }
   const dir = path.join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });

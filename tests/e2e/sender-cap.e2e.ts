@@ -8,9 +8,11 @@
  *   top encoding is active and sending; unpinned, it is capped again after the hold.
  * It also checks that the grid boxes bench/sfu-rooms --realistic derives its modelled
  * laptops' and phones' layers from (bench/sfu-rooms/client-view.json) are what the
- * room really lays out at 1366×768 and 390×844.
+ * room really lays out at 1366×768 and 390×844, and that the server's MEDIA_KEYFRAME_LOG
+ * (bench/join-time's "SFU sent the key frame" phase) names each viewer's video consumer.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { apiLogin, ARTIFACTS, eventually, gatherInRoom, liveGroupSessionId, receivedFrom, REVIEW_WIDE, signIn, tile, type Person } from './room.support';
@@ -84,9 +86,10 @@ describe('sender layer cap: a camera nobody watches large stops sending its top 
   let browser: Browser;
   let therapist: Person;
   let alex: Person; // patient1, laptop
+  const keyFrameLog = path.join(mkdtempSync(path.join(tmpdir(), 'hearth-keyframes-')), 'keyframes.log');
 
   beforeAll(async () => {
-    hearth = await startHearth({}, 180_000);
+    hearth = await startHearth({ MEDIA_KEYFRAME_LOG: keyFrameLog }, 180_000);
     browser = await launchChromium();
     const { accessToken } = await apiLogin(hearth.url, 'patient1@hearth.test');
     const sessionId = await liveGroupSessionId(hearth.url, accessToken);
@@ -155,5 +158,32 @@ describe('sender layer cap: a camera nobody watches large stops sending its top 
     expect(((await cameraSender(alex.page)).bytesSent[top] ?? 0) - (capped.bytesSent[top] ?? 0)).toBeLessThan(5_000);
     const frames = (await receivedFrom(therapist.page, alex.userId)).videoFramesDecoded;
     await eventually(() => receivedFrom(therapist.page, alex.userId), (s) => s.videoFramesDecoded > frames + 10, 'the grid tile still plays');
+  });
+
+  it('MEDIA_KEYFRAME_LOG: the SFU notes when each viewer’s video consumer got its first key frame after a start or resume, and nothing else', async () => {
+    const videoConsumerOf = (page: Page, userId: string) =>
+      page.evaluate((id) => {
+        type Entry = { userId: string; kind: string; consumer: { id: string } };
+        const room = (window as unknown as { __hearthRoom?: { consumers: Map<string, Entry> } }).__hearthRoom;
+        return [...(room?.consumers.values() ?? [])].find((c) => c.userId === id && c.kind === 'video')?.consumer.id ?? null;
+      }, userId);
+    const ids = [await videoConsumerOf(therapist.page, alex.userId), await videoConsumerOf(alex.page, therapist.userId)];
+    expect(ids.every(Boolean)).toBe(true);
+    await eventually(() => receivedFrom(therapist.page, alex.userId), (st) => st.videoFramesDecoded > 0, 'therapist decodes alex');
+    await eventually(() => receivedFrom(alex.page, therapist.userId), (st) => st.videoFramesDecoded > 0, 'alex decodes the therapist');
+    const lines = await eventually(
+      async () => (existsSync(keyFrameLog) ? readFileSync(keyFrameLog, 'utf8').trim().split('\n') : []),
+      (ls: string[]) => ids.every((id) => ls.some((l) => l.endsWith(` keyframe ${id}`))),
+      'a key frame line for both consumers',
+    );
+    for (const line of lines) {
+      const [at, what, id] = line.split(' ');
+      expect(what).toBe('keyframe');
+      expect(Math.abs(Number(at) - Date.now())).toBeLessThan(10 * 60_000);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    // One line per start or resume, not one per key frame: the pin above switched the therapist's
+    // consumer of alex to the top layer and back (new key frames each time) without a resume.
+    expect(lines.filter((l) => l.endsWith(` keyframe ${ids[0]}`))).toHaveLength(1);
   });
 });

@@ -81,6 +81,11 @@ export const envSchema = z
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     /** First step of the progressive delay (doubling, up to 8 s) after 3 failures in a row; 0 turns the delay off. */
     LOGIN_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(250),
+    /**
+     * Benchmarks only (bench/join-time): a file to which the SFU appends, per video consumer,
+     * when the first key frame after its start or resume left for the viewer (times and ids, nothing else).
+     */
+    MEDIA_KEYFRAME_LOG: z.string().min(1).optional(),
     /** Multiplies every per-user socket event budget (tests and load benchmarks raise it). */
     SOCKET_RATE_LIMIT_SCALE: z.coerce.number().min(0.1).max(100_000).default(1),
     /** Socket handshakes allowed from one IP address per minute (all nodes together with REDIS_URL); over it, `connect_error` `rate_limited`. */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { MIC_HOLD_NOTES, micHold, type MicHold, type MuteAllResult, type ParticipantView } from '@hearth/protocol';
 import type { ChatClient } from '../../facilitation/ChatClient';
 import type { Facilitation } from '../../facilitation/Facilitation';
@@ -38,6 +38,19 @@ import { MuteAllIcon } from './icons';
 import './roomtools.css';
 import './roomlayout.css';
 import { MoreMenu, type MoreAction, type MoreToggle } from './MoreMenu';
+
+// The room re-renders on every change of its state (a speaking ring, a video arriving, someone
+// joining). Tiles and side panels re-render only when their own inputs change: a new speaker
+// redraws two tiles, not every tile and the chat's history.
+const Tile = memo(ParticipantTile);
+const Chat = memo(ChatPanel);
+const Floor = memo(FloorPanel);
+const Checkins = memo(CheckinPanel);
+const Checkin = memo(CheckinForm);
+const Roleplay = memo(RoleplayPanel);
+const Crises = memo(CrisisAlerts);
+const Lobby = memo(LobbyPanel);
+const ScreenShares = memo(ScreenSharePanel);
 import { featuredLayer, featuredUserId, STRIP_LAYER, storedViewMode, storeViewMode, type ViewMode } from './viewLayout';
 
 /** What the room can ask for; the page wires these to its RoomClient. */
@@ -240,15 +253,25 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
       if (key) setBusy((b) => ({ ...b, [key]: false }));
     }
   }, []);
+  // Stable handlers, so that the memoised tiles and panels below skip renders that change nothing of theirs.
+  const admit = useCallback((ids: string[] | 'all') => void run('admit', () => actions.admit(ids)), [run, actions]);
+  const muteUser = useCallback((id: string) => void run(null, () => actions.mute(id)), [run, actions]);
+  const unlockMic = useCallback((id: string) => void run(null, () => actions.unlockMic(id)), [run, actions]);
+  const removeUser = useCallback((id: string) => void run(null, () => actions.remove(id)), [run, actions]);
+  const grantFloor = useCallback((id: string) => void run(null, () => facilitation?.floor.grant(id) ?? Promise.resolve()), [run, facilitation]);
+  const allowScreenShare = useCallback(
+    (id: string, allowed: boolean) => void run(null, () => actions.allowScreenShare?.(id, allowed) ?? Promise.resolve()),
+    [run, actions],
+  );
 
   const self = state.participants.find((p) => p.userId === state.selfUserId);
   // The waiting room, for therapists: in the tools column, or on its own without facilitation.
   const lobbyPanel = isTherapist && (
-    <LobbyPanel
+    <Lobby
       waiting={state.lobby}
       now={now}
       busy={busy.admit}
-      onAdmit={(ids) => void run('admit', () => actions.admit(ids))}
+      onAdmit={admit}
       chimeMuted={chimeMuted}
       onChimeMutedChange={setChimeMuted}
       panelRef={lobbyRef}
@@ -377,7 +400,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
   const renderTile = (p: ParticipantView, tileLayer: number, isFeatured: boolean) => {
     const isSelf = p.userId === state.selfUserId;
     return (
-      <ParticipantTile
+      <Tile
         key={p.userId}
         participant={p}
         isSelf={isSelf}
@@ -388,9 +411,9 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         layer={tileLayer}
         onPreferLayer={preferLayer}
         onVisibility={actions.setVideoVisible}
-        onMute={(id) => void run(null, () => actions.mute(id))}
-        onUnlockMic={(id) => void run(null, () => actions.unlockMic(id))}
-        onRemove={(id) => void run(null, () => actions.remove(id))}
+        onMute={muteUser}
+        onUnlockMic={unlockMic}
+        onRemove={removeUser}
         onAudioBlocked={onAudioBlocked}
         onFirstFrame={actions.remoteFrameShown}
         holdsFloor={floor?.holderUserId === p.userId}
@@ -401,9 +424,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         roleName={exercise ? (exercise.assignments.find((a) => a.userId === p.userId)?.roleName ?? null) : null}
         sceneHeld={sceneHeldFor(p)}
         inSideRoom={isTherapist && sideRoomOf(p.userId)}
-        onGrantFloor={
-          facilitation && handPosition(p.userId) === null ? (id) => void run(null, () => facilitation.floor.grant(id)) : undefined
-        }
+        onGrantFloor={facilitation && handPosition(p.userId) === null ? grantFloor : undefined}
         featured={isFeatured}
         pinned={pinnedUserId === p.userId}
         onTogglePin={count > 1 ? togglePin : undefined}
@@ -631,7 +652,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
           <aside className={`room-side${isTherapist ? ' room-side--therapist' : ''}`} aria-label="Group tools">
             {/* Therapists: the alerts above the chat (wide) or above the tools, never in the tools' scroll: turns and the check-in stay in view. */}
             {isTherapist && (
-              <CrisisAlerts crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
+              <Crises crisis={facilitation.crisis} selfUserId={state.selfUserId} participants={state.participants} lobby={state.lobby} />
             )}
             {/* The rest once the videos show (crisis alerts above never wait). */}
             {sideReady && (
@@ -677,29 +698,25 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
                 {/* Focusable: it scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
                 <div className="room-side__tools" tabIndex={0} role="region" aria-label="Turns, check-in and more">
                   {lobbyPanel}
-                  <RoleplayPanel
+                  <Roleplay
                     roleplay={facilitation.roleplay}
                     selfUserId={state.selfUserId}
                     selfRole={state.selfRole}
                     participants={state.participants}
                   />
-                  <FloorPanel floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
+                  <Floor floor={facilitation.floor} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} />
                   {isTherapist ? (
-                    <CheckinPanel checkins={facilitation.checkins} participants={state.participants} />
+                    <Checkins checkins={facilitation.checkins} participants={state.participants} />
                   ) : (
-                    <CheckinForm checkins={facilitation.checkins} />
+                    <Checkin checkins={facilitation.checkins} />
                   )}
                   {/* Less urgent than the floor and check-ins: below them, so those stay in view at 1366×768. */}
                   {isTherapist && state.session?.kind === 'family' && <GuestInvitePanel sessionId={state.session.id} />}
                   {isTherapist && actions.allowScreenShare && (
-                    <ScreenSharePanel
-                      share={state.screenShare}
-                      participants={state.participants}
-                      onAllow={(id, allowed) => void run(null, () => actions.allowScreenShare!(id, allowed))}
-                    />
+                    <ScreenShares share={state.screenShare} participants={state.participants} onAllow={allowScreenShare} />
                   )}
                 </div>
-                <ChatPanel
+                <Chat
                   chat={facilitation.chat}
                   selfUserId={state.selfUserId}
                   selfRole={state.selfRole}
@@ -711,7 +728,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
           </aside>
         ) : guestChat ? (
           <aside className="room-side" aria-label="Group chat">
-            <ChatPanel chat={guestChat} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} groupOnly />
+            <Chat chat={guestChat} selfUserId={state.selfUserId} selfRole={state.selfRole} participants={state.participants} groupOnly />
           </aside>
         ) : (
           lobbyPanel

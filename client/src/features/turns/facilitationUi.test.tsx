@@ -263,3 +263,47 @@ describe('crisis button in the waiting room', () => {
     f.close();
   });
 });
+
+describe('room re-renders', () => {
+  it('a new speaker or a video arriving re-renders the tiles, not the chat; someone joining re-renders it too', async () => {
+    const socket = new FakeSocket({
+      'chat:history': () => ok({ messages: [msg('m1', { text: 'hello all' })], patientPrivateChatAllowed: false }),
+      'turn:state': () => ok(floor()),
+      'checkin:state': () => ok({ open: null, mine: null }),
+      'crisis:state': () => ok({ alerts: [], sideRooms: [] }),
+    });
+    const f = new Facilitation(socket.asSocket, SESSION, () => THERAPIST);
+    f.refresh();
+    await act(flush);
+    // Each render of the chat panel reads its store (useSyncExternalStore's getSnapshot); the room
+    // itself does not (it reads the floor, check-in, crisis and role-play stores, so those cannot tell).
+    const reads = { chat: 0 };
+    const read = f.chat.getSnapshot;
+    f.chat.getSnapshot = () => {
+      reads.chat += 1;
+      return read();
+    };
+    const state: RoomState = { ...initialRoomState, phase: 'in-room', connection: 'connected', selfUserId: THERAPIST, selfRole: 'therapist', participants: people };
+    const room = (s: RoomState) => (
+      <MemoryRouter>
+        <RoomView state={s} actions={fakeRoomActions()} hasMicrophone hasCamera facilitation={f} />
+      </MemoryRouter>
+    );
+    const { rerender } = render(room(state));
+    expect(screen.getByTestId('chat-message')).toHaveTextContent('hello all');
+    const settled = { ...reads };
+    expect(settled.chat).toBeGreaterThan(0);
+    const tileOf = (userId: string) => screen.getAllByTestId('participant-tile').find((t) => t.getAttribute('data-user-id') === userId)!;
+
+    const speaking = { ...state, activeSpeakerUserId: ALEX };
+    rerender(room(speaking));
+    expect(tileOf(ALEX)).toHaveAttribute('data-speaking', 'true');
+    const video = { ...speaking, remote: { [SAM]: { video: { id: 'v', kind: 'video' } as unknown as MediaStreamTrack, audioPaused: false, videoPaused: false } } };
+    rerender(room(video));
+    expect(reads).toEqual(settled);
+
+    rerender(room({ ...video, participants: [...people, person('66666666-6666-4666-8666-666666666666', 'Jo P.', 'patient')] }));
+    expect(screen.getAllByTestId('participant-tile')).toHaveLength(4);
+    expect(reads.chat).toBeGreaterThan(settled.chat);
+  });
+});

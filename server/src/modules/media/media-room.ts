@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import { appendFile } from 'node:fs';
 import type { types } from 'mediasoup';
 import { mediaKindOfSource, type ConsumerInfo, type MediaSource, type TransportInfo } from '@hearth/protocol';
 import { MediaError, MediaErrorCode } from './media-error';
@@ -225,6 +226,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source, ...(opts.prepared ? { prepared: true } : {}) },
     });
     peer.addConsumer(consumer);
+    if (consumer.kind === 'video' && this.network.keyFrameLog) this.logFirstKeyFrames(consumer, this.network.keyFrameLog);
     if (consumer.kind === 'video') {
       // What the SFU forwards it until its tile asks: the sender's encoder is not reconfigured
       // (new layers, new key frames) at the very moment this consumer waits for its first key frame.
@@ -237,6 +239,22 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     consumer.on('producerpause', () => this.emit('consumerPaused', { peerId: consumerPeerId, consumerId: consumer.id, paused: true }));
     consumer.on('producerresume', () => this.emit('consumerPaused', { peerId: consumerPeerId, consumerId: consumer.id, paused: false }));
     return this.infoOf(consumer);
+  }
+
+  /**
+   * Benchmarks (MEDIA_KEYFRAME_LOG): appends `<epoch ms> keyframe <consumerId>` when the first key
+   * frame after the consumer's start or each resume leaves the SFU, so bench/join-time can tell the
+   * SFU's and the sender's part of a first frame from the viewer's browser's.
+   */
+  private logFirstKeyFrames(consumer: types.Consumer<ConsumerAppData>, file: string): void {
+    let waiting = true;
+    consumer.observer.on('resume', () => (waiting = true));
+    consumer.on('trace', (trace) => {
+      if (trace.type !== 'keyframe' || trace.direction !== 'out' || !waiting) return;
+      waiting = false;
+      appendFile(file, `${(performance.timeOrigin + performance.now()).toFixed(1)} keyframe ${consumer.id}\n`, () => undefined);
+    });
+    void consumer.enableTraceEvent(['keyframe']).catch(() => undefined);
   }
 
   /** The peer's open consumer of `producerId`, as the client is told of it (undefined: none). */

@@ -25,6 +25,8 @@ export interface ConsumerAppData extends types.AppData {
 export interface NetworkOptions {
   listenIp: string;
   announcedAddress?: string;
+  /** Benchmarks: where to append each video consumer's first key frame sent (config MEDIA_KEYFRAME_LOG). */
+  keyFrameLog?: string;
 }
 
 /** Codecs every room's router offers: opus for voice, VP8 for video (simulcast in the browser). */

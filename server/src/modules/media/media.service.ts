@@ -35,6 +35,7 @@ export class MediaService implements OnModuleDestroy {
       const room = await MediaRoom.create(sessionId, await this.workers.acquireWorker(), {
         listenIp: this.config.RTC_LISTEN_IP,
         announcedAddress: this.config.RTC_ANNOUNCED_ADDRESS,
+        keyFrameLog: this.config.MEDIA_KEYFRAME_LOG,
       });
       this.rooms.set(sessionId, room);
       room.once('closed', () => {

@@ -38,6 +38,7 @@ import { MuteAllIcon } from './icons';
 import './roomtools.css';
 import './roomlayout.css';
 import { MoreMenu, type MoreAction, type MoreToggle } from './MoreMenu';
+import { featuredLayer, featuredUserId, STRIP_LAYER, storedViewMode, storeViewMode, type ViewMode } from './viewLayout';
 
 // The room re-renders on every change of its state (a speaking ring, a video arriving, someone
 // joining). Tiles and side panels re-render only when their own inputs change: a new speaker
@@ -51,7 +52,6 @@ const Roleplay = memo(RoleplayPanel);
 const Crises = memo(CrisisAlerts);
 const Lobby = memo(LobbyPanel);
 const ScreenShares = memo(ScreenSharePanel);
-import { featuredLayer, featuredUserId, STRIP_LAYER, storedViewMode, storeViewMode, type ViewMode } from './viewLayout';
 
 /** What the room can ask for; the page wires these to its RoomClient. */
 export interface RoomActions {

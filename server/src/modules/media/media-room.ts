@@ -226,8 +226,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       appData: { peerId: consumerPeerId, producerPeerId: producer.appData.peerId, source: producer.appData.source, ...(opts.prepared ? { prepared: true } : {}) },
     });
     peer.addConsumer(consumer);
-    if (consumer.kind === 'video' && this.network.keyFrameLog) this.logFirstKeyFrames(consumer, this.network.keyFrameLog);
     if (consumer.kind === 'video') {
+      if (this.network.keyFrameLog) this.logFirstKeyFrames(consumer, this.network.keyFrameLog);
       // What the SFU forwards it until its tile asks: the sender's encoder is not reconfigured
       // (new layers, new key frames) at the very moment this consumer waits for its first key frame.
       this.senderLayers.setConsumer(producerId, consumer.id, { active: false, preferredSpatialLayer: startsSmall ? 0 : null });

@@ -61,8 +61,17 @@ describe('live therapy room in real browsers', () => {
     // The microphone's level meter follows the (fake, beeping) microphone.
     await eventually(() => therapist.page.getByTestId('mic-level').getAttribute('aria-valuenow'), (v) => Number(v) > 0, 'mic level meter moves');
     await screenshot(therapist.page, 'prejoin-therapist-1440');
+    // The camera preview's element becomes the room's self view (warmVideos.ts): marked here, …
+    await therapist.page.getByTestId('preview-video').evaluate((v) => ((v as HTMLVideoElement & { previewMark?: boolean }).previewMark = true));
     await therapist.page.getByTestId('enter-lobby').click();
     await therapist.page.getByTestId('room').waitFor();
+    // … found again in the self tile, still playing the camera, with none of the preview's attributes.
+    const selfView = await therapist.page.getByTestId('self-video').evaluate((v) => {
+      const video = v as HTMLVideoElement & { previewMark?: boolean };
+      return { adopted: video.previewMark === true, playing: !video.paused && video.readyState >= 2, label: video.getAttribute('aria-label'), inTile: Boolean(video.closest('[data-testid="participant-tile"][data-self="true"]')) };
+    });
+    expect(selfView).toEqual({ adopted: true, playing: true, label: null, inTile: true });
+    expect(await therapist.page.getByTestId('preview-video').count()).toBe(0);
     await eventually(() => therapist.page.getByTestId('connection-state').textContent(), (t) => t === 'connected', 'therapist connection');
     await therapist.page.getByTestId('lobby-list').waitFor();
 

@@ -1,7 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { MediaVideo } from '../features/room/mediaElements';
 import { rehearseRoom, rehearsalState, scheduleRoomRehearsal } from '../features/room/rehearseRoom';
-import { dropWarmVideo, takeWarmVideo, UNADOPTED_MS, warmVideo, warmVideoCount } from './warmVideos';
+import { dropWarmVideo, HANDOVER_MS, takeWarmVideo, UNADOPTED_MS, warmVideo, warmVideoCount } from './warmVideos';
 
 /**
  * jsdom plays no media: a stand-in MediaStream and MediaStreamTrack at the edge, so the
@@ -19,6 +19,8 @@ class FakeTrack extends EventTarget {
   }
 }
 class FakeStream {
+  private static next = 0;
+  readonly id = `stream-${FakeStream.next++}`;
   constructor(private readonly tracks: FakeTrack[]) {}
   getVideoTracks(): FakeTrack[] {
     return this.tracks;
@@ -126,6 +128,79 @@ describe('MediaVideo', () => {
     expect(next).not.toBe(video);
     expect(video.isConnected).toBe(false);
     expect((next.srcObject as unknown as FakeStream).getVideoTracks()).toEqual([second]);
+  });
+});
+
+describe('a local stream handed from one view to the next', () => {
+  type Movable = { moveBefore?: (node: Node, child: Node | null) => void };
+  const proto = Element.prototype as unknown as Movable;
+  beforeEach(() => {
+    // Chromium moves a playing element without restarting it; jsdom has no moveBefore.
+    proto.moveBefore = function (this: Element, node: Node, child: Node | null) {
+      this.insertBefore(node, child);
+    };
+  });
+  afterEach(() => {
+    delete proto.moveBefore;
+  });
+  const camera = () => new FakeStream([new FakeTrack('cam')]) as unknown as MediaStream;
+
+  function Switch({ stream, inRoom }: { stream: MediaStream; inRoom: boolean }) {
+    return inRoom ? (
+      <div data-room="">
+        <MediaVideo source={stream} className="tile__video" data-testid="self-video" aria-hidden="true" />
+      </div>
+    ) : (
+      <MediaVideo source={stream} className="preview__video" data-testid="preview-video" aria-label="Your camera preview" />
+    );
+  }
+
+  it('moves the preview element into the room in the commit that swaps them, with only the new attributes', () => {
+    const stream = camera();
+    const { rerender } = render(<Switch stream={stream} inRoom={false} />);
+    const preview = screen.getByTestId('preview-video') as HTMLVideoElement;
+    rerender(<Switch stream={stream} inRoom />);
+    const self = screen.getByTestId('self-video') as HTMLVideoElement;
+    expect(self).toBe(preview);
+    expect(self.srcObject).toBe(stream);
+    expect(self.closest('[data-room]')).not.toBeNull();
+    expect(self).toHaveClass('tile__video');
+    expect(self).not.toHaveClass('preview__video');
+    expect(self).not.toHaveAttribute('aria-label');
+    expect(screen.queryByTestId('preview-video')).toBeNull();
+    expect(holderVideos()).toHaveLength(0);
+  });
+
+  it('lets the element go when no view of the stream comes within the hand-over time', () => {
+    jest.useFakeTimers();
+    const stream = camera();
+    const { unmount } = render(<MediaVideo source={stream} data-testid="preview-video" />);
+    const preview = screen.getByTestId('preview-video') as HTMLVideoElement;
+    unmount();
+    expect(holderVideos()).toEqual([preview]);
+    expect(preview.srcObject).toBe(stream);
+    expect(preview.getAttributeNames()).toEqual([]);
+    act(() => jest.advanceTimersByTime(HANDOVER_MS));
+    expect(holderVideos()).toHaveLength(0);
+    expect(preview.srcObject).toBeNull();
+    // A view after that makes its own element.
+    render(<MediaVideo source={stream} data-testid="self-video" />);
+    expect(screen.getByTestId('self-video')).not.toBe(preview);
+  });
+
+  it('does not hand over a track (remote video) or an ended stream', () => {
+    const ended = new FakeStream([Object.assign(new FakeTrack('gone'), { readyState: 'ended' as const })]) as unknown as MediaStream;
+    const a = render(<MediaVideo source={ended} data-testid="v" />);
+    const first = screen.getByTestId('v') as HTMLVideoElement;
+    a.unmount();
+    expect(first.isConnected).toBe(false);
+    expect(first.srcObject).toBeNull();
+    const t = track('remote-1');
+    const b = render(<MediaVideo source={t} data-testid="r" />);
+    const remote = screen.getByTestId('r') as HTMLVideoElement;
+    b.unmount();
+    expect(remote.isConnected).toBe(false);
+    expect(holderVideos()).toHaveLength(0);
   });
 });
 

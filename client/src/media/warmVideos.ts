@@ -94,6 +94,56 @@ export function dropWarmVideo(trackId: string): void {
   discard(entry.video);
 }
 
+/** How long an element handed over by an unmounting view waits for the next view of its stream. */
+export const HANDOVER_MS = 1500;
+
+const handedOver = new Map<string, { video: HTMLVideoElement; timer: ReturnType<typeof setTimeout> }>();
+
+/**
+ * A view of a local stream (the camera preview) is going: its element waits in the hidden
+ * holder, still playing, for the next view of the same stream, which adopts it with
+ * `takeHandedOver`. Leaving the pre-join page for the room (or the waiting room for the
+ * room) then moves the self view's player instead of making a new one in the commit that
+ * shows the room, and the preview does not go black between the two. Nobody adopting it
+ * within `HANDOVER_MS`: it goes. False where it cannot wait (not connected, jsdom without media).
+ */
+export function handOverVideo(stream: MediaStream, video: HTMLVideoElement): boolean {
+  if (!canPlay() || !video.isConnected || !stream.getVideoTracks().some((t) => t.readyState !== 'ended')) return false;
+  const holder = holderElement();
+  const move = (holder as HTMLElement & { moveBefore?: (node: Node, child: Node | null) => void }).moveBefore;
+  try {
+    if (typeof move !== 'function') return false;
+    move.call(holder, video, null);
+  } catch {
+    return false;
+  }
+  // The next view sets its own attributes: none of this one's (test ids, labels, classes) stay.
+  for (const name of video.getAttributeNames()) video.removeAttribute(name);
+  const previous = handedOver.get(stream.id);
+  if (previous) {
+    clearTimeout(previous.timer);
+    discard(previous.video);
+  }
+  handedOver.set(stream.id, {
+    video,
+    timer: setTimeout(() => {
+      if (handedOver.get(stream.id)?.video !== video) return;
+      handedOver.delete(stream.id);
+      discard(video);
+    }, HANDOVER_MS),
+  });
+  return true;
+}
+
+/** The element a view of `stream` handed over, taken (the caller places it), or undefined. */
+export function takeHandedOver(stream: MediaStream): HTMLVideoElement | undefined {
+  const entry = handedOver.get(stream.id);
+  if (!entry) return undefined;
+  handedOver.delete(stream.id);
+  clearTimeout(entry.timer);
+  return entry.video;
+}
+
 /** How many elements wait (tests). */
 export function warmVideoCount(): number {
   return pool.size;

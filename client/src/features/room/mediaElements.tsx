@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { silentVideo, takeWarmVideo } from '../../media/warmVideos';
+import { handOverVideo, silentVideo, takeHandedOver, takeWarmVideo } from '../../media/warmVideos';
 
 /** A stream for an element: the whole stream, or one track wrapped in its own. Null in jsdom (no MediaStream). */
 function toStream(source: MediaStream | MediaStreamTrack | null | undefined): MediaStream | null {
@@ -56,7 +56,9 @@ function place(slot: HTMLElement, video: HTMLVideoElement): void {
  * The element is placed as the component is committed (a layout effect), not a task later:
  * on a busy page that task can wait behind the rest of the room's first render. A remote
  * track set up before the room showed (pre-join page, waiting room) already has a loaded
- * element (media/warmVideos.ts): it is adopted, so its first picture needs no new player.
+ * element (media/warmVideos.ts): it is adopted, so its first picture needs no new player. A
+ * local stream's element (the camera preview) is handed to the next view of the same stream
+ * the same way, from the pre-join page or the waiting room to the room's self tile.
  * The element sits in a `display: contents` slot and takes the attributes given here.
  */
 export function MediaVideo({ source, onFirstFrame, ...attributes }: VideoProps) {
@@ -68,7 +70,13 @@ export function MediaVideo({ source, onFirstFrame, ...attributes }: VideoProps) 
   useLayoutEffect(() => {
     const host = slot.current;
     if (!host) return;
-    const warm = typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack ? takeWarmVideo(source) : undefined;
+    const local = typeof MediaStream !== 'undefined' && source instanceof MediaStream ? source : null;
+    const warm =
+      typeof MediaStreamTrack !== 'undefined' && source instanceof MediaStreamTrack
+        ? takeWarmVideo(source)
+        : local
+          ? takeHandedOver(local)
+          : undefined;
     const video = warm ?? silentVideo();
     place(host, video);
     // A new element: the attribute effect below (same commit) gives it all of them.
@@ -82,9 +90,11 @@ export function MediaVideo({ source, onFirstFrame, ...attributes }: VideoProps) 
       else video.addEventListener('loadeddata', () => firstFrame.current?.(), { once: true });
     }
     return () => {
+      if (videoRef.current === video) videoRef.current = null;
+      // A local stream's element waits a moment for the next view of it (warmVideos.ts).
+      if (local && video.srcObject === local && handOverVideo(local, video)) return;
       video.srcObject = null;
       video.remove();
-      if (videoRef.current === video) videoRef.current = null;
     };
   }, [source]);
   // Attributes follow every render (a tile's classes and data change without a new source);

@@ -252,7 +252,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     consumer.on('trace', (trace) => {
       if (trace.type !== 'keyframe' || trace.direction !== 'out' || !waiting) return;
       waiting = false;
-      appendFile(file, `${(performance.timeOrigin + performance.now()).toFixed(1)} keyframe ${consumer.id}\n`, () => undefined);
+      // The worker stamps the event on the monotonic clock process.hrtime reads (ms): when the frame
+      // left, not when this process got to the event (later, while a join keeps it busy).
+      const agoMs = Number(process.hrtime.bigint() / 1_000_000n) - Number(trace.timestamp);
+      const at = performance.timeOrigin + performance.now() - Math.max(0, agoMs);
+      appendFile(file, `${at.toFixed(1)} keyframe ${consumer.id}\n`, () => undefined);
     });
     void consumer.enableTraceEvent(['keyframe']).catch(() => undefined);
   }

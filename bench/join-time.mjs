@@ -7,7 +7,12 @@
 //   admit — a patient waits in the lobby (media prepared there); the co-therapist
 //           clicks admit-user → first frame on the patient's page.
 //
-//   node scripts/hearth.mjs build && node bench/join-time.mjs [--runs 20] [--only enter|admit] [--postgres [url]]
+//   node scripts/hearth.mjs build && node bench/join-time.mjs [--runs 20] [--only enter|admit] [--postgres [url]] [--busy n]
+//
+// --busy n: n other processes spin at normal priority while the runs go on (other work on the
+// machine: a loaded or shared computer); each takes a core's worth if it can. The machine's
+// CPU time stolen by its hypervisor over the runs is printed too (/proc/stat), since a shared
+// VM is slower than its core count says.
 //
 // Each run is a fresh browser context (new socket, new ICE + DTLS transports).
 // A frame counts from the moment the browser expects it on screen (requestVideoFrameCallback's
@@ -310,6 +315,23 @@ function cpuSnapshot() {
   return out;
 }
 
+/** The machine's CPU times from /proc/stat's first line (jiffies): all, and stolen. Null off Linux. */
+function cpuTimes() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { all: fields.slice(0, 8).reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/** Percent of the machine's CPU time its hypervisor took since `start`. */
+function stolenSince(start) {
+  const end = cpuTimes();
+  if (!start || !end || end.all === start.all) return null;
+  return Math.round(((end.steal - start.steal) / (end.all - start.all)) * 1000) / 10;
+}
+
 function cpuDiff(a, b) {
   const d = {};
   for (const [k, v] of b) if (v - (a.get(k) ?? 0) > 0) d[k] = v - (a.get(k) ?? 0);
@@ -379,6 +401,9 @@ const browser = await chromium.launch({
     `--disable-features=${[...features.playwrightDisabled, ...features.hearthDisabled].join(',')}`],
 });
 const measures = {};
+const busyCount = Number(arg('--busy')) || 0;
+const busy = [];
+const stat0 = cpuTimes();
 try {
   const login = await api(server.url, '/api/auth/login', null, { email: 'cotherapist@hearth.test', password: 'hearth-demo' });
   const sessions = await api(server.url, '/api/me/sessions', login.accessToken);
@@ -389,6 +414,7 @@ try {
   const sender = await openJoinPage(browser, server.url, 'cotherapist@hearth.test', live.id);
   await sender.page.getByTestId('enter-lobby').click();
   await sender.page.getByTestId('room').waitFor();
+  for (let i = 0; i < busyCount; i++) busy.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
   if (only !== 'admit') {
     const rows = [];
     for (let i = 0; i < runs; i++) {
@@ -504,13 +530,13 @@ try {
   const result = {
     bench: 'join-time',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map((x) => Math.round(x * 100) / 100), stolenPercent: stolenSince(stat0), busy: busyCount },
     database: server.database,
     runs,
     summary,
     runsMs: Object.fromEntries(Object.entries(measures).map(([k, rows]) => [k, rows.map((r) => Object.fromEntries(Object.entries(r).map(([a, b]) => [a, typeof b === 'number' ? Math.round(b) : b])))])),
   };
-  console.log(`\nload average at the end: ${result.machine.loadavg.join(' ')} (${result.machine.cpus} cores); database: ${server.database}`);
+  console.log(`\nload average at the end: ${result.machine.loadavg.join(' ')} (${result.machine.cpus} cores${busyCount ? `, ${busyCount} busy process${busyCount > 1 ? 'es' : ''} beside` : ''}); CPU stolen by the hypervisor: ${result.machine.stolenPercent ?? '–'} %; database: ${server.database}`);
   console.log('\nms from the click, p50 / p95:\n| measure | runs | join ack (admit: admitted push) | device loaded | transports | first consume | SFU sent the key frame | first frame on screen | its frame callback |\n|---|---|---|---|---|---|---|---|---|');
   const cell = (x) => `${x.p50 ?? '–'} / ${x.p95 ?? '–'}`;
   for (const [name, s] of Object.entries(summary)) {
@@ -522,6 +548,7 @@ try {
   writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`\nwritten ${path.relative(root, file)}`);
 } finally {
+  for (const child of busy) child.kill();
   await browser.close();
   await server.stop();
 }

@@ -149,6 +149,41 @@ describe('session record in a real browser', () => {
     );
     const actions = entries.map((e) => e.action);
     for (const action of ['note.sign', 'note.read', 'attendance.export', 'auth.sign_in']) expect(actions).toContain(action);
+    // People by name: the patient's on every row (the same one), and choosing the therapist's name shows what they did.
+    const subjectNames = await page.getByTestId('audit-subject').allTextContents();
+    expect(new Set(subjectNames).size).toBe(1);
+    expect(subjectNames[0]).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+    expect(await page.getByTestId('audit-filtered-by').textContent()).toContain(`about ${subjectNames[0]}`);
+    const therapistName = (await page.locator(`[data-testid="audit-actor"][data-user-id="${therapist.userId}"]`).first().textContent())!;
+    expect(therapistName).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+    expect(therapistName).not.toBe(subjectNames[0]);
+    await page.locator(`[data-testid="audit-actor"][data-user-id="${therapist.userId}"]`).first().click();
+    const byTherapist = await eventually(
+      () => page.getByTestId('audit-entry').evaluateAll((els) => els.map((e) => ({ actor: e.getAttribute('data-actor-user-id'), subject: e.getAttribute('data-subject-user-id') }))),
+      (list) => list.length > 0 && list.every((e) => e.actor === therapist.userId) && list.some((e) => e.subject !== patient.userId),
+      'audit entries by the therapist, about anyone',
+      60_000,
+    );
+    expect(byTherapist.length).toBeGreaterThan(0);
+    expect(await page.getByTestId('audit-filter-actorUserId').inputValue()).toBe(therapist.userId);
+    expect(await page.getByTestId('audit-filter-subjectUserId').inputValue()).toBe('');
+    expect(await page.getByTestId('audit-filtered-by').textContent()).toContain(`by ${therapistName}`);
+    await screenshot(page, 'audit-log-by-actor-1440', undefined, true);
+    await page.getByTestId('audit-filter-clear-people').click();
+    await eventually(
+      () => page.getByTestId('audit-entry').evaluateAll((els) => new Set(els.map((e) => e.getAttribute('data-actor-user-id'))).size),
+      (n) => n > 1,
+      'everyone again',
+      60_000,
+    );
+    await page.getByTestId('audit-filter-subjectUserId').fill(patient.userId);
+    await page.getByTestId('audit-filter-apply').click();
+    await eventually(
+      () => page.getByTestId('audit-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-subject-user-id'))),
+      (list) => list.length > 0 && list.every((s) => s === patient.userId),
+      'the patient again',
+      60_000,
+    );
     await screenshot(page, 'audit-log-1440', undefined, true);
     await screenshot(page, 'audit-log-phone', PHONE, true);
     await admin.context.close();

@@ -163,8 +163,12 @@ export const auditEntrySchema = z.object({
   id: z.number().int(),
   at: iso,
   actorUserId: z.string().uuid().nullable(),
+  /** The actor's full name (the admin's view); null for the system or a user id that no longer resolves. */
+  actorName: z.string().nullable(),
   action: z.string(),
   subjectUserId: z.string().uuid().nullable(),
+  /** The patient's full name; null when there is none. */
+  subjectName: z.string().nullable(),
   objectType: z.string().nullable(),
   objectId: z.string().nullable(),
   purpose: z.string().nullable(),

@@ -103,9 +103,19 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     const exports = await api<AuditEntry[]>(app, 'GET', `/api/audit?subjectUserId=${p1.userId}`, { token: tokens.admin });
     expect(exports.status).toBe(200);
     expect(exports.body.map((e) => e.action)).toEqual(expect.arrayContaining(['attendance.export', 'attendance.read', 'note.read', 'auth.sign_in']));
+    // Names for the admin, from the users table as they are now: the patient's on every entry, the actor's where there is one.
+    const [p1Name]: { name: string }[] = await ds.query(`SELECT first_name || ' ' || last_name AS name FROM users WHERE id = $1`, [p1.userId]);
+    const [therapistName]: { name: string }[] = await ds.query(`SELECT first_name || ' ' || last_name AS name FROM users WHERE id = $1`, [therapist.userId]);
+    expect(exports.body.every((e) => e.subjectName === p1Name!.name)).toBe(true);
+    const byTherapist = exports.body.find((e) => e.actorUserId === therapist.userId && e.action === 'attendance.export');
+    expect(byTherapist?.actorName).toBe(therapistName!.name);
+    const actorFiltered = await api<AuditEntry[]>(app, 'GET', `/api/audit?actorUserId=${therapist.userId}&subjectUserId=${p1.userId}`, { token: tokens.admin });
+    expect(actorFiltered.body.length).toBeGreaterThan(0);
+    expect(actorFiltered.body.every((e) => e.actorUserId === therapist.userId && e.actorName === therapistName!.name && e.subjectUserId === p1.userId)).toBe(true);
     const auditCsv = await fetchText(app, `/api/audit/export.csv?subjectUserId=${p1.userId}`, tokens.admin);
     expect(auditCsv.status).toBe(200);
-    expect(auditCsv.text.split('\n')[0]).toBe('id,at,action,actor_user_id,subject_user_id,object_type,object_id,purpose,outcome,ip,user_agent');
+    expect(auditCsv.text.split('\n')[0]).toBe('id,at,action,actor_user_id,actor_name,subject_user_id,subject_name,object_type,object_id,purpose,outcome,ip,user_agent');
+    expect(auditCsv.text).toContain(`${p1.userId},${p1Name!.name},`);
     expect(auditCsv.text).toContain('attendance.export');
     expect((await fetchText(app, `/api/audit/export.csv`, therapist.token)).status).toBe(403);
     const ids = exports.body.map((e) => e.id);

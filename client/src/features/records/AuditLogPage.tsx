@@ -26,7 +26,10 @@ function queryOf(f: Filters): string {
   return s ? `?${s}` : '';
 }
 
-/** Admin: who accessed whose health data, filtered by patient, actor and date; and a check of the hash chain. */
+/**
+ * Admin: who accessed whose health data, filtered by patient, actor and date; and a check of the
+ * hash chain. People show by name (the id beneath); choosing a name filters by that person.
+ */
 export function AuditLogPage() {
   useDocumentTitle('Audit log');
   const { accessToken } = useAuth();
@@ -56,12 +59,52 @@ export function AuditLogPage() {
     }
   };
 
-  const field = (key: keyof Filters, label: string, type = 'text') => (
+  /** Filters by one person at once (a name in the table was chosen), keeping the dates. */
+  const filterBy = (key: 'subjectUserId' | 'actorUserId', id: string) => {
+    const next = { ...draft, subjectUserId: '', actorUserId: '', [key]: id };
+    setProblem(null);
+    setDraft(next);
+    setApplied(next);
+  };
+  const clearPeople = () => {
+    const next = { ...draft, subjectUserId: '', actorUserId: '' };
+    setDraft(next);
+    setApplied(next);
+  };
+  const loaded = entries.state.status === 'ready' ? entries.state.data : [];
+  const nameOf = (id: string) => loaded.find((e) => e.subjectUserId === id)?.subjectName ?? loaded.find((e) => e.actorUserId === id)?.actorName ?? null;
+  const person = (id: string | null, name: string | null, key: 'subjectUserId' | 'actorUserId', empty: string, testId: string) => {
+    if (!id) return <>{empty}</>;
+    const role = key === 'subjectUserId' ? 'as the patient' : 'as the actor';
+    return (
+      <>
+        <button
+          type="button"
+          className="audit__person"
+          onClick={() => filterBy(key, id)}
+          title={`Show only entries with ${name ?? id} ${role}`}
+          data-testid={testId}
+          data-user-id={id}
+        >
+          {name ?? 'Unknown user'}
+        </button>
+        <span className="table__sub audit__id">
+          <ShortId id={id} empty="" />
+        </span>
+      </>
+    );
+  };
+  const filteredPeople = [
+    applied.subjectUserId && `about ${nameOf(applied.subjectUserId) ?? applied.subjectUserId}`,
+    applied.actorUserId && `by ${nameOf(applied.actorUserId) ?? applied.actorUserId}`,
+  ].filter(Boolean);
+
+  const field = (key: keyof Filters, label: string, type = 'text', placeholder?: string) => (
     <div className="field">
       <label className="field__label" htmlFor={`audit-${key}`}>
         {label}
       </label>
-      <input id={`audit-${key}`} className="field__input" type={type} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} data-testid={`audit-filter-${key}`} />
+      <input id={`audit-${key}`} className="field__input" type={type} placeholder={placeholder} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} data-testid={`audit-filter-${key}`} />
     </div>
   );
 
@@ -87,8 +130,8 @@ export function AuditLogPage() {
         )}
       </section>
       <form className="form form__row" onSubmit={apply} aria-label="Filter the audit log">
-        {field('subjectUserId', 'Patient (user id)')}
-        {field('actorUserId', 'Actor (user id)')}
+        {field('subjectUserId', 'Patient', 'text', 'User id, or choose a name below')}
+        {field('actorUserId', 'Actor', 'text', 'User id, or choose a name below')}
         {field('from', 'From', 'date')}
         {field('to', 'To', 'date')}
         <div className="form__actions">
@@ -116,6 +159,14 @@ export function AuditLogPage() {
           {problem}
         </p>
       )}
+      {filteredPeople.length > 0 && (
+        <p className="audit__filtered" data-testid="audit-filtered-by">
+          Entries {filteredPeople.join(' and ')}.{' '}
+          <button type="button" className="button button--secondary button--small" onClick={clearPeople} data-testid="audit-filter-clear-people">
+            Show everyone
+          </button>
+        </p>
+      )}
       <LoadState resource={entries.state} what="the audit log" testId="audit-log" onRetry={entries.reload}>
         {(list) =>
           list.length === 0 ? (
@@ -138,19 +189,15 @@ export function AuditLogPage() {
                 </thead>
                 <tbody>
                   {list.map((e) => (
-                    <tr key={e.id} data-testid="audit-entry" data-action={e.action} data-subject-user-id={e.subjectUserId ?? ''}>
+                    <tr key={e.id} data-testid="audit-entry" data-action={e.action} data-subject-user-id={e.subjectUserId ?? ''} data-actor-user-id={e.actorUserId ?? ''}>
                       <td>{e.id}</td>
                       <td>{new Date(e.at).toLocaleString()}</td>
                       <td>
                         {e.action}
                         {e.purpose && <span className="table__sub">{e.purpose}</span>}
                       </td>
-                      <td className="audit__id">
-                        <ShortId id={e.actorUserId} empty="system / unknown" />
-                      </td>
-                      <td className="audit__id">
-                        <ShortId id={e.subjectUserId} empty="—" />
-                      </td>
+                      <td>{person(e.actorUserId, e.actorName, 'actorUserId', 'system / unknown', 'audit-actor')}</td>
+                      <td>{person(e.subjectUserId, e.subjectName, 'subjectUserId', '—', 'audit-subject')}</td>
                       <td>
                         {e.objectType ?? '—'}
                         {e.objectId && (

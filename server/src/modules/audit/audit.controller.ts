@@ -36,13 +36,15 @@ export class AuditController {
     res.setHeader('Cache-Control', 'no-store');
     res.send(
       toCsv(
-        ['id', 'at', 'action', 'actor_user_id', 'subject_user_id', 'object_type', 'object_id', 'purpose', 'outcome', 'ip', 'user_agent'],
+        ['id', 'at', 'action', 'actor_user_id', 'actor_name', 'subject_user_id', 'subject_name', 'object_type', 'object_id', 'purpose', 'outcome', 'ip', 'user_agent'],
         entries.map((e) => ({
           id: e.id,
           at: e.at,
           action: e.action,
           actor_user_id: e.actorUserId ?? '',
+          actor_name: e.actorName ?? '',
           subject_user_id: e.subjectUserId ?? '',
+          subject_name: e.subjectName ?? '',
           object_type: e.objectType ?? '',
           object_id: e.objectId ?? '',
           purpose: e.purpose ?? '',

@@ -136,13 +136,21 @@ export class AuditService {
       params.push(v);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (q.subjectUserId) add('subject_user_id = ?', q.subjectUserId);
-    if (q.actorUserId) add('actor_user_id = ?', q.actorUserId);
-    if (q.action) add('action = ?', q.action);
-    if (q.from) add('at >= ?', new Date(q.from));
-    if (q.to) add('at < ?', new Date(q.to));
-    const rows: Raw[] = await this.ds.query(
-      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${q.limit ?? 200}`,
+    if (q.subjectUserId) add('a.subject_user_id = ?', q.subjectUserId);
+    if (q.actorUserId) add('a.actor_user_id = ?', q.actorUserId);
+    if (q.action) add('a.action = ?', q.action);
+    if (q.from) add('a.at >= ?', new Date(q.from));
+    if (q.to) add('a.at < ?', new Date(q.to));
+    // Names for the admin reading it; the chain itself holds ids only (a renamed user keeps their entries).
+    const rows: (Raw & { actor_name: string | null; subject_name: string | null })[] = await this.ds.query(
+      `SELECT a.*,
+              NULLIF(TRIM(au.first_name || ' ' || au.last_name), '') AS actor_name,
+              NULLIF(TRIM(su.first_name || ' ' || su.last_name), '') AS subject_name
+         FROM audit_log a
+         LEFT JOIN users au ON au.id = a.actor_user_id
+         LEFT JOIN users su ON su.id = a.subject_user_id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY a.id DESC LIMIT ${q.limit ?? 200}`,
       params,
     );
     return rows.map((r) => {
@@ -151,8 +159,10 @@ export class AuditService {
         id: c.id,
         at: c.at.toISOString(),
         actorUserId: c.actorUserId,
+        actorName: r.actor_name ?? null,
         action: c.action,
         subjectUserId: c.subjectUserId,
+        subjectName: r.subject_name ?? null,
         objectType: c.objectType,
         objectId: c.objectId,
         purpose: c.purpose,

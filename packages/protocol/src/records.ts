@@ -39,9 +39,17 @@ export const attendanceRowSchema = z.object({
   name: z.string(),
   role: z.enum(['therapist', 'patient', 'guest']),
   minutes: z.number().int().min(0),
+  /**
+   * Patients and guests: when they first checked in for this session (the pre-join safety check
+   * and consent, sent as they enter the waiting room); null for therapists and before any check-in.
+   */
+  checkedInAt: iso.nullable(),
   firstJoinedAt: iso.nullable(),
   lastLeftAt: iso.nullable(),
-  /** Minutes after the scheduled start of the first arrival (0 when on time or absent). */
+  /**
+   * Minutes after the scheduled start of the arrival: the check-in or the first time in the room,
+   * whichever came first, so waiting to be admitted is not lateness (0 when on time or absent).
+   */
   lateMinutes: z.number().int().min(0),
   /** Minutes before the scheduled end of the last departure (0 when stayed or absent). */
   leftEarlyMinutes: z.number().int().min(0),

@@ -88,6 +88,15 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     // Marks as on the record page: p1 arrived a minute late; patient2 never came to the ended session; therapists have none.
     expect(rows.find((r) => r.user_id === therapist.userId)?.attendance_mark).toBe('');
     expect(new Set(rows.filter((r) => r.role === 'patient' && r.user_id !== p1.userId).map((r) => r.attendance_mark))).toEqual(new Set(['no_show']));
+    // p1's check-in (the safety check sent on entering the waiting room) came after that first minute here: it changes nothing.
+    expect(row.checkedInAt).not.toBeNull();
+    expect(p1Row.checked_in_at).toBe(row.checkedInAt);
+    expect(record.body.attendance.find((r) => r.userId === therapist.userId)?.checkedInAt).toBeNull();
+    // Checked in two minutes before the start and waited to be admitted: on time, and the minutes still count from admission.
+    await ds.query(`UPDATE safety_checks SET created_at = $3::timestamptz - interval '2 minutes' WHERE session_id = $1 AND user_id = $2`, [sessionId, p1.userId, startsAt]);
+    const waited = (await api<SessionRecord>(app, 'GET', `/api/sessions/${sessionId}/record`, { token: therapist.token })).body.attendance.find((r) => r.userId === p1.userId)!;
+    expect(waited).toMatchObject({ lateMinutes: 0, mark: 'attended', minutes: row.minutes, firstJoinedAt: row.firstJoinedAt });
+    expect(new Date(waited.checkedInAt!).getTime()).toBe(new Date(startsAt as string).getTime() - 2 * 60_000);
 
     expect((await fetchText(app, `/api/sessions/${sessionId}/attendance.csv`, tokens.admin)).status).toBe(200);
     expect((await fetchText(app, `/api/sessions/${sessionId}/attendance.csv`, tokens.cotherapist)).status).toBe(200);
@@ -128,7 +137,9 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     expect(csv.status).toBe(200);
     const rows = parseCsv(csv.text);
     const mine = rows.find((r) => r.session_id === sessionId && r.user_id === p1.userId);
-    expect(mine).toMatchObject({ segments: '2', weekly_target_minutes: '540', attendance_mark: 'late' });
+    // On time: p1 checked in before the start and waited to be admitted (the test above).
+    expect(mine).toMatchObject({ segments: '2', weekly_target_minutes: '540', attendance_mark: 'attended', late_minutes: '0' });
+    expect(mine?.checked_in_at).toMatch(/^\d{4}-\d\d-\d\dT/);
     // The other patients of that ended session never came: a no-show each, as on the record page.
     const others = rows.filter((r) => r.session_id === sessionId && r.user_id !== p1.userId);
     expect(others.length).toBeGreaterThan(0);

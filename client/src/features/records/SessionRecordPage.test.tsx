@@ -23,10 +23,10 @@ function record(overrides: Partial<SessionRecord['note']> = {}, access: SessionR
     },
     access,
     attendance: [
-      { userId: therapistUser.id, name: 'Dana Whitfield', role: 'therapist', minutes: 170, firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null, mark: null },
-      { userId: alex, name: 'Alex Rivera', role: 'patient', minutes: 95, firstJoinedAt: '2026-12-01T01:12:00.000Z', lastLeftAt: '2026-12-01T03:00:00.000Z', lateMinutes: 12, leftEarlyMinutes: 50, segments: 2, present: false, correction: null, mark: 'late' },
-      { userId: sam, name: 'Sam Kerr', role: 'patient', minutes: 170, firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null, mark: 'attended' },
-      { userId: jo, name: 'Jo Park', role: 'patient', minutes: 0, firstJoinedAt: null, lastLeftAt: null, lateMinutes: 0, leftEarlyMinutes: 0, segments: 0, present: false, correction: null, mark: 'no_show' },
+      { userId: therapistUser.id, name: 'Dana Whitfield', role: 'therapist', minutes: 170, checkedInAt: null, firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null, mark: null },
+      { userId: alex, name: 'Alex Rivera', role: 'patient', minutes: 95, checkedInAt: '2026-12-01T01:12:00.000Z', firstJoinedAt: '2026-12-01T01:12:00.000Z', lastLeftAt: '2026-12-01T03:00:00.000Z', lateMinutes: 12, leftEarlyMinutes: 50, segments: 2, present: false, correction: null, mark: 'late' },
+      { userId: sam, name: 'Sam Kerr', role: 'patient', minutes: 170, checkedInAt: '2026-12-01T00:56:00.000Z', firstJoinedAt: '2026-12-01T01:00:00.000Z', lastLeftAt: '2026-12-01T03:50:00.000Z', lateMinutes: 0, leftEarlyMinutes: 0, segments: 1, present: false, correction: null, mark: 'attended' },
+      { userId: jo, name: 'Jo Park', role: 'patient', minutes: 0, checkedInAt: '2026-12-01T00:58:00.000Z', firstJoinedAt: null, lastLeftAt: null, lateMinutes: 0, leftEarlyMinutes: 0, segments: 0, present: false, correction: null, mark: 'no_show' },
     ],
     note: {
       status: 'draft',
@@ -78,6 +78,14 @@ describe('session record page', () => {
     expect(markOf(sam)).toHaveTextContent('attended');
     expect(markOf(jo)).toHaveTextContent('no-show');
     expect(within(rows.find((r) => r.dataset.userId === therapistUser.id)!).queryByTestId('attendance-mark')).toBeNull();
+    // The check-in (waiting room) beside the first time in the room, where it differs; checked in but never admitted is said.
+    const checkIn = (id: string) => within(rows.find((r) => r.dataset.userId === id)!).queryByTestId('attendance-checked-in');
+    expect(checkIn(sam)).toHaveAttribute('data-at', '2026-12-01T00:56:00.000Z');
+    expect(checkIn(sam)).toHaveTextContent(/^checked in \d/);
+    expect(checkIn(alex)).toBeNull();
+    expect(checkIn(therapistUser.id)).toBeNull();
+    expect(rows.find((r) => r.dataset.userId === jo)).toHaveTextContent('checked in, never admitted');
+    expect(rows.find((r) => r.dataset.userId === sam)).not.toHaveTextContent('never admitted');
     expect(screen.getByTestId('attendance-summary')).toHaveTextContent('1 attended · 1 late · 1 no-show');
     expect(screen.getByTestId('note-status')).toHaveTextContent('draft');
 

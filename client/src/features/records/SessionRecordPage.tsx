@@ -124,9 +124,14 @@ function AttendancePanel({ data, onChanged }: { data: SessionRecord; onChanged: 
                   <strong>{row.minutes}</strong> min
                   {row.segments > 1 && <span className="table__sub">{row.segments} stretches</span>}
                 </td>
-                <td>
+                <td data-testid="attendance-joined">
                   <span className="table__inline-label">Joined</span>
                   {formatTime(row.firstJoinedAt, tz)}
+                  {row.checkedInAt && waitedAMinute(row) && (
+                    <span className="table__sub" data-testid="attendance-checked-in" data-at={row.checkedInAt}>
+                      checked in {formatTime(row.checkedInAt, tz)}
+                    </span>
+                  )}
                 </td>
                 <td>
                   <span className="table__inline-label">Left</span>
@@ -169,6 +174,13 @@ function AttendancePanel({ data, onChanged }: { data: SessionRecord; onChanged: 
   );
 }
 
+/** Checked in a minute or more before first entering the room (or never entered): the check-in is worth showing. */
+function waitedAMinute(row: AttendanceRow): boolean {
+  if (!row.checkedInAt) return false;
+  if (!row.firstJoinedAt) return true;
+  return new Date(row.firstJoinedAt).getTime() - new Date(row.checkedInAt).getTime() >= 60_000;
+}
+
 const MARK_CLASS: Record<NonNullable<AttendanceRow['mark']>, string> = { attended: 'flag--ok', late: 'flag--strong', no_show: 'flag--danger', not_yet: '' };
 
 function AttendanceFlags({ row }: { row: AttendanceRow }) {
@@ -177,6 +189,8 @@ function AttendanceFlags({ row }: { row: AttendanceRow }) {
   if (row.lateMinutes > 0 && row.mark !== 'late') flags.push(`${row.lateMinutes} min late`);
   if (row.leftEarlyMinutes > 0) flags.push(`left ${row.leftEarlyMinutes} min early`);
   if (!row.mark && row.segments === 0) flags.push('absent');
+  // Checked in, then nobody admitted them (or they left the waiting room): not the same as not coming.
+  if (row.segments === 0 && row.checkedInAt) flags.push('checked in, never admitted');
   if (!row.mark && flags.length === 0) return <span className="muted">—</span>;
   return (
     <span className="flags">

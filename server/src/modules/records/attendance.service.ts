@@ -20,6 +20,8 @@ export const SESSION_CSV_COLUMNS = [
   'name',
   'role',
   'minutes',
+  /** Patients: their first safety check for the session, on entering the waiting room (or the room). */
+  'checked_in_at',
   'first_joined_at',
   'last_left_at',
   'late_minutes',
@@ -42,6 +44,13 @@ export class AttendanceService {
       'SELECT user_id, joined_at, left_at FROM attendance_segments WHERE session_id = $1 ORDER BY joined_at',
       [s.row.id],
     );
+    // A patient checks in (the pre-join safety check) as they enter the waiting room: their arrival,
+    // even while nobody admits them yet.
+    const checkIns: Raw[] = await this.ds.query(
+      'SELECT user_id, MIN(created_at) AS at FROM safety_checks WHERE session_id = $1 GROUP BY user_id',
+      [s.row.id],
+    );
+    const checkedInOf = new Map(checkIns.map((c) => [String(c.user_id), new Date(c.at as string)]));
     const corrections: Raw[] = await this.ds.query(
       `SELECT DISTINCT ON (user_id) user_id, minutes, reason, corrected_by, corrected_at
          FROM attendance_corrections WHERE session_id = $1 ORDER BY user_id, corrected_at DESC`,
@@ -65,7 +74,8 @@ export class AttendanceService {
     const window = { start: s.row.startsAt, end: s.row.endsAt, endedAt: s.endedAt };
     const over = sessionIsOver(s.row.endsAt, s.endedAt, now);
     return people.map((person) => {
-      const sum = summariseAttendance(byUser.get(person.userId) ?? [], window, now);
+      const checkedInAt = person.role === 'therapist' ? null : (checkedInOf.get(person.userId) ?? null);
+      const sum = summariseAttendance(byUser.get(person.userId) ?? [], window, now, { checkedInAt });
       intervalsOut?.set(person.userId, sum.intervals);
       const c = correctionOf.get(person.userId);
       const correction = c
@@ -76,6 +86,7 @@ export class AttendanceService {
         name: person.name,
         role: person.role,
         minutes: sum.minutes,
+        checkedInAt: checkedInAt?.toISOString() ?? null,
         firstJoinedAt: sum.firstJoinedAt?.toISOString() ?? null,
         lastLeftAt: sum.lastLeftAt?.toISOString() ?? null,
         lateMinutes: sum.lateMinutes,
@@ -106,6 +117,7 @@ export class AttendanceService {
         name: r.name,
         role: r.role,
         minutes: r.minutes,
+        checked_in_at: r.checkedInAt ?? '',
         first_joined_at: r.firstJoinedAt ?? '',
         last_left_at: r.lastLeftAt ?? '',
         late_minutes: r.lateMinutes,

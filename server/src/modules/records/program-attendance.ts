@@ -24,6 +24,8 @@ export const PROGRAM_CSV_COLUMNS = [
   'minutes',
   'corrected_minutes',
   'correction_reason',
+  /** The patient's first check-in (safety check) for the session: the waiting room counts as arrived. */
+  'checked_in_at',
   'late_minutes',
   'left_early_minutes',
   'segments',
@@ -143,6 +145,7 @@ export class ProgramAttendance {
           minutes: a.minutes,
           corrected_minutes: a.correction ? a.correction.minutes : '',
           correction_reason: a.correction?.reason ?? '',
+          checked_in_at: a.checkedInAt ?? '',
           late_minutes: a.lateMinutes,
           left_early_minutes: a.leftEarlyMinutes,
           segments: a.segments,

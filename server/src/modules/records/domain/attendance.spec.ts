@@ -33,6 +33,22 @@ describe('attendance arithmetic', () => {
     expect(s.lateMinutes).toBe(10);
   });
 
+  it('counts a check-in in the waiting room as the arrival: waiting to be admitted is not lateness', () => {
+    const admittedLate = [seg('2026-03-02T01:09:00Z', '2026-03-02T03:00:00Z')];
+    // Checked in 2 minutes before the start, admitted 9 minutes after it: on time, minutes from admission.
+    const onTime = summariseAttendance(admittedLate, WINDOW, AFTER, { checkedInAt: at('2026-03-02T00:58:00Z') });
+    expect(onTime.lateMinutes).toBe(0);
+    expect(onTime.minutes).toBe(111);
+    // Checked in 4 minutes late, admitted at 9: 4 minutes late, not 9.
+    expect(summariseAttendance(admittedLate, WINDOW, AFTER, { checkedInAt: at('2026-03-02T01:04:30Z') }).lateMinutes).toBe(4);
+    // A check-in after the first time in the room (a rejoin's) changes nothing; none at all: the room's time.
+    expect(summariseAttendance(admittedLate, WINDOW, AFTER, { checkedInAt: at('2026-03-02T02:00:00Z') }).lateMinutes).toBe(9);
+    expect(summariseAttendance(admittedLate, WINDOW, AFTER).lateMinutes).toBe(9);
+    // Checked in, never admitted: no lateness (the mark is a no-show), no minutes.
+    const never = summariseAttendance([], WINDOW, AFTER, { checkedInAt: at('2026-03-02T00:58:00Z') });
+    expect([never.lateMinutes, never.minutes]).toEqual([0, 0]);
+  });
+
   it('clips to the scheduled window: early arrival and overstaying do not count', () => {
     const s = summariseAttendance([seg('2026-03-02T00:45:00Z', '2026-03-02T04:30:00Z')], WINDOW, AFTER);
     expect(s.minutes).toBe(180);

@@ -34,6 +34,11 @@ export interface AttendanceSummary {
   ms: number;
   firstJoinedAt: Date | null;
   lastLeftAt: Date | null;
+  /**
+   * Minutes after the scheduled start the person arrived: their check-in (`opts.checkedInAt`,
+   * the waiting room counts) or their first time in the room, whichever came first. 0 when on
+   * time or never in the room.
+   */
   lateMinutes: number;
   leftEarlyMinutes: number;
   segments: number;
@@ -90,7 +95,7 @@ export function summariseAttendance(
   segments: readonly SegmentInput[],
   window: SessionWindow,
   now: Date,
-  opts: { within?: readonly Interval[] } = {},
+  opts: { within?: readonly Interval[]; checkedInAt?: Date | null } = {},
 ): AttendanceSummary {
   const start = window.start.getTime();
   const end = window.end.getTime();
@@ -104,12 +109,14 @@ export function summariseAttendance(
   const last = intervals[intervals.length - 1];
   const stopped = Math.min(end, window.endedAt?.getTime() ?? end);
   const over = !present && now.getTime() >= stopped;
+  // Waiting to be admitted is not being late: the arrival is the check-in when it came first.
+  const arrival = first ? Math.min(first.start, opts.checkedInAt?.getTime() ?? Infinity) : null;
   return {
     minutes,
     ms,
     firstJoinedAt: segments.length ? new Date(Math.min(...segments.map((s) => s.joinedAt.getTime()))) : null,
     lastLeftAt: present || segments.length === 0 ? null : new Date(Math.max(...segments.map((s) => s.leftAt!.getTime()))),
-    lateMinutes: first ? Math.max(0, Math.floor((first.start - start) / MINUTE)) : 0,
+    lateMinutes: arrival === null ? 0 : Math.max(0, Math.floor((arrival - start) / MINUTE)),
     leftEarlyMinutes: last && over ? Math.max(0, Math.floor((stopped - last.end) / MINUTE)) : 0,
     segments: segments.length,
     present,

@@ -7,9 +7,11 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function connectSocket(
   baseUrl: string,
   auth: { token: string; protocolVersion?: number } | Record<string, unknown>,
+  extraHeaders?: Record<string, string>,
 ): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
     auth: { protocolVersion: PROTOCOL_VERSION, ...auth },
+    ...(extraHeaders ? { extraHeaders } : {}),
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditEntry, AuditQuery, AuditVerifyResult } from '@hearth/protocol';
 import { checkChain, entryHash, GENESIS_HASH, type AuditFields, type ChainedEntry } from './domain/chain';
+import { currentAuditOrigin } from './audit-origin';
 
 /** What was done, in the clinic's words. */
 export type AuditAction =
@@ -82,6 +83,8 @@ export class AuditService {
       let prevHash = last[0] ? String(last[0].hash) : GENESIS_HASH;
       for (const r of records) {
         id += 1;
+        // None given (a socket event's handler): the caller's, when the event set one (audit-origin.ts).
+        const origin = r.origin === undefined ? currentAuditOrigin() : r.origin;
         const f: AuditFields = {
           at: new Date(),
           actorUserId: r.actorUserId,
@@ -91,8 +94,8 @@ export class AuditService {
           objectId: r.objectId ?? null,
           purpose: r.purpose ?? null,
           outcome: r.outcome ?? 'ok',
-          ip: r.origin?.ip ?? null,
-          userAgent: r.origin?.userAgent?.slice(0, 400) ?? null,
+          ip: origin?.ip ?? null,
+          userAgent: origin?.userAgent?.slice(0, 400) ?? null,
           details: r.details ? JSON.stringify(r.details) : null,
         };
         const hash = entryHash(id, prevHash, f);

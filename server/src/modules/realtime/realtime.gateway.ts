@@ -32,6 +32,7 @@ import { SocketActivity } from './socket-activity';
 import { SocketConnectLimits } from './socket-connect-limits';
 import { SocketEventLimits } from './socket-event-limits';
 import { requestRetries, type RetryAnswers } from './request-retries';
+import { withAuditOrigin } from '../audit/audit-origin';
 
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -127,11 +128,15 @@ export class RealtimeGateway implements OnGatewayInit<HearthServer>, OnGatewayCo
     socket.use(
       requestRetries(this.config.HEARTH_TEST_DELAY_EVENTS, { answers: this.retryAnswers, userId: socket.data.userId }) as Parameters<HearthSocket['use']>[0],
     );
-    // Before any handler: unknown events, per-user limits, activity (idle logoff).
+    // The audit log's origin for what the handlers write: this socket's address and browser.
+    const ua = socket.request.headers['user-agent'];
+    const origin = { ip: this.connectLimits.clientAddress(socket.request), userAgent: typeof ua === 'string' ? ua : null };
+    // Before any handler: unknown events, per-user limits, activity (idle logoff). Last, so the
+    // handler runs inside this call of next() and sees the origin.
     socket.use((packet, next) => {
       this.screen(socket, packet).then(
-        (pass) => pass && next(),
-        () => next(),
+        (pass) => pass && withAuditOrigin(origin, () => next()),
+        () => withAuditOrigin(origin, () => next()),
       );
     });
     socket.on('disconnect', () => this.activity.forget(socket));

@@ -129,6 +129,14 @@ describe('session record in a real browser', () => {
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
     expect(rows.find((r) => r.session_id === sessionId && r.user_id === patient.userId)).toMatchObject({ minutes: recordMinutes });
     await screenshot(page, 'program-attendance-1440', undefined, true);
+    // The program's attendance rule: a 5-minute grace period, kept on the server (seen again after a reload).
+    expect(await page.getByTestId('program-late-after').textContent()).toBe('1 min after the start');
+    await page.getByText('Change when a patient counts as late').click();
+    await page.getByTestId('program-late-after-input').fill('5');
+    await page.getByTestId('program-late-after-submit').click();
+    await page.getByTestId('program-late-after-done').waitFor();
+    await page.reload();
+    await eventually(() => page.getByTestId('program-late-after').textContent(), (t) => t === '5 min after the start (grace period)', 'the grace period after a reload');
 
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-verify').click();

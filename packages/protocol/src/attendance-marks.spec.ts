@@ -14,6 +14,14 @@ describe('attendance marks', () => {
     expect(attendanceMarkOf(row(0), true)).toBe('no_show');
   });
 
+  it('marks late from the program’s late-after minutes (a grace period), and from the first whole minute by default', () => {
+    expect(attendanceMarkOf(row(1, 1), true)).toBe('late');
+    expect(attendanceMarkOf(row(1, 4), true, 5)).toBe('attended');
+    expect(attendanceMarkOf(row(1, 5), true, 5)).toBe('late');
+    expect(attendanceMarkOf(row(1, 0), true, 0)).toBe('attended'); // never below one minute
+    expect(attendanceMarkOf(row(0, 0), true, 5)).toBe('no_show');
+  });
+
   it('lets a correction override the segments', () => {
     expect(attendanceMarkOf(row(0, 0, 45), true)).toBe('attended'); // joined by phone
     expect(attendanceMarkOf(row(1, 3, 0), true)).toBe('no_show'); // corrected to nothing

@@ -7,7 +7,8 @@ import { z } from 'zod';
  * the latest correction.
  *
  * - `attended`: in the room, arrived on time
- * - `late`: in the room, first arrived `lateMinutes` ≥ 1 after the scheduled start
+ * - `late`: in the room, arrived `lateMinutes` ≥ the program's `lateAfterMinutes` (1 unless the
+ *   program allows a grace period) after the scheduled start
  * - `no_show`: on the roster, never in the room, and the session is over
  *   (ended by the therapist or past its scheduled end)
  * - `not_yet`: never in the room, and the session is still on
@@ -25,11 +26,14 @@ export interface AttendanceMarkInput {
   correction: { minutes: number } | null;
 }
 
-export function attendanceMarkOf(row: AttendanceMarkInput, sessionOver: boolean): AttendanceMark {
+/** The program setting's bounds: late from the first whole minute (the default) up to an hour's grace. */
+export const LATE_AFTER_MINUTES = { min: 1, max: 60, default: 1 } as const;
+
+export function attendanceMarkOf(row: AttendanceMarkInput, sessionOver: boolean, lateAfterMinutes: number = LATE_AFTER_MINUTES.default): AttendanceMark {
   const corrected = row.correction?.minutes;
   const wasThere = corrected !== undefined ? corrected > 0 : row.segments > 0;
   if (!wasThere) return sessionOver ? 'no_show' : 'not_yet';
-  return row.segments > 0 && row.lateMinutes > 0 ? 'late' : 'attended';
+  return row.segments > 0 && row.lateMinutes >= Math.max(1, lateAfterMinutes) ? 'late' : 'attended';
 }
 
 /** Whether marks are final: the therapist ended it, or its scheduled end has passed. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from './auth';
+import { LATE_AFTER_MINUTES } from './attendance-marks';
 
 /**
  * Programs, cohorts, enrollments and sessions: every HTTP body, query and
@@ -146,6 +147,8 @@ export const SCHEDULING_LIMITS = {
 
 // ---------------------------------------------------------------- programs
 
+const lateAfterMinutesSchema = z.number().int().min(LATE_AFTER_MINUTES.min).max(LATE_AFTER_MINUTES.max);
+
 export const createProgramBodySchema = z
   .object({
     name: z.string().trim().min(1).max(120),
@@ -156,6 +159,8 @@ export const createProgramBodySchema = z
     displayNamePolicy: displayNamePolicySchema.default('first_name'),
     /** How early the join button opens before a session starts. */
     joinWindowMinutesBefore: z.number().int().min(0).max(120).default(15),
+    /** A patient arriving this many minutes or more after the start is marked late (a grace period above 1). */
+    lateAfterMinutes: lateAfterMinutesSchema.default(LATE_AFTER_MINUTES.default),
     /** The tracks it runs; default: the one its specialty suggests (defaultTrackFor). */
     tracks: trackSetSchema.optional(),
   })
@@ -168,6 +173,7 @@ export const updateProgramBodySchema = z
     weeklyHoursTarget: z.number().min(1).max(40).multipleOf(0.25),
     displayNamePolicy: displayNamePolicySchema,
     joinWindowMinutesBefore: z.number().int().min(0).max(120),
+    lateAfterMinutes: lateAfterMinutesSchema,
     /** Every track it runs from now on; one that still has cohorts cannot be dropped (409). */
     tracks: trackSetSchema,
   })
@@ -184,6 +190,8 @@ export const programSchema = z.object({
   weeklyHoursTarget: z.number(),
   displayNamePolicy: displayNamePolicySchema,
   joinWindowMinutesBefore: z.number().int(),
+  /** Arriving this many minutes or more after the start marks a patient late (attendance-marks.ts). */
+  lateAfterMinutes: z.number().int(),
   /** The tracks it runs, in PROGRAM_TRACKS order. */
   tracks: z.array(programTrackSchema),
   createdAt: z.string(),

@@ -13,6 +13,7 @@ export const DEMO_PROGRAM = {
   weeklyHoursTarget: 9,
   displayNamePolicy: 'first_name',
   joinWindowMinutesBefore: 15,
+  lateAfterMinutes: 1,
 } as const;
 export const DEMO_COHORT_NAME = 'Evening Group A';
 export const DEMO_SERIES = {

@@ -60,6 +60,9 @@ describe.each(DB_KINDS)('attendance marks on %s', (kind) => {
       late.userId,
       startsAt,
     ]);
+    // Their check-ins (the safety check, on entering the waiting room) at the same moments: arrival counts from there.
+    await ds.query(`UPDATE safety_checks SET created_at = $3::timestamptz WHERE session_id = $1 AND user_id = $2`, [sessionId, onTime.userId, startsAt]);
+    await ds.query(`UPDATE safety_checks SET created_at = $3::timestamptz + interval '7 minutes' WHERE session_id = $1 AND user_id = $2`, [sessionId, late.userId, startsAt]);
 
     const during = await marks();
     const patients = [...during.values()].filter((r) => r.role === 'patient');
@@ -88,6 +91,21 @@ describe.each(DB_KINDS)('attendance marks on %s', (kind) => {
     expect(corrected.status).toBe(204);
     expect((await marks()).get(phoned)!.mark).toBe('attended');
     expect((await recent()).attendance).toEqual({ attended: 2, late: 1, noShow: absent.length - 1, notYet: 0 });
+
+    // The program allows a 10-minute grace period: 7 minutes late is on time (the minutes still say 7); 7 minutes is late again at 7.
+    const admin = await login(app, 'admin@hearth.test');
+    const [{ program_id: programId }] = await ds.query('SELECT program_id FROM sessions WHERE id = $1', [sessionId]);
+    const setLateAfter = (lateAfterMinutes: unknown) =>
+      api<{ lateAfterMinutes: number }>(app, 'PATCH', `/api/admin/programs/${programId as string}`, { token: admin.accessToken, body: { lateAfterMinutes } });
+    expect((await setLateAfter(10)).body.lateAfterMinutes).toBe(10);
+    expect((await marks()).get(late.userId)).toMatchObject({ mark: 'attended', lateMinutes: 7 });
+    expect((await recent()).attendance).toEqual({ attended: 3, late: 0, noShow: absent.length - 1, notYet: 0 });
+    expect((await setLateAfter(7)).status).toBe(200);
+    expect((await marks()).get(late.userId)).toMatchObject({ mark: 'late', lateMinutes: 7 });
+    // Bounds and type, and only the program's admins.
+    for (const bad of [0, 61, 2.5, '5']) expect((await setLateAfter(bad)).status).toBe(400);
+    expect((await api(app, 'PATCH', `/api/admin/programs/${programId as string}`, { token: therapist.token, body: { lateAfterMinutes: 30 } })).status).toBe(403);
+    expect((await setLateAfter(1)).body.lateAfterMinutes).toBe(1);
   });
 
   it('shows the counts to therapists only', async () => {

@@ -120,6 +120,27 @@ describe('ProgramDetailPage', () => {
       expect(within(vetsSection).getAllByTestId('cohort-row')).toHaveLength(2);
     });
 
+    it('sets when a patient counts as late (a grace period), checking the bounds before it asks', async () => {
+      const requests = serveTwoTracks({
+        [`PATCH /api/admin/programs/${program.id}`]: ({ body }) => ({ status: 200, body: { ...program, lateAfterMinutes: (body as { lateAfterMinutes: number }).lateAfterMinutes } }),
+      });
+      renderApp({ route: `/admin/programs/${program.id}` });
+      expect(await screen.findByTestId('program-late-after')).toHaveTextContent('1 min after the start');
+      await userEvent.click(screen.getByText('Change when a patient counts as late'));
+      const input = screen.getByTestId('program-late-after-input');
+      await userEvent.clear(input);
+      await userEvent.type(input, '90');
+      await userEvent.click(screen.getByTestId('program-late-after-submit'));
+      expect(input).toHaveAttribute('aria-invalid', 'true');
+      expect(requests.some((r) => r.method === 'PATCH')).toBe(false);
+      await userEvent.clear(input);
+      await userEvent.type(input, '5');
+      await userEvent.click(screen.getByTestId('program-late-after-submit'));
+      expect(await screen.findByTestId('program-late-after-done')).toHaveTextContent('5 min after the start');
+      expect(requests.filter((r) => r.method === 'PATCH').at(-1)?.body).toEqual({ lateAfterMinutes: 5 });
+      expect(screen.getByTestId('program-late-after')).toHaveTextContent('5 min after the start (grace period)');
+    });
+
     it('changes the tracks the program runs, and shows why the server keeps one', async () => {
       let refuse = true;
       const requests = serveTwoTracks({

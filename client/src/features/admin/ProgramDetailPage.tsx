@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { z } from 'zod';
 import {
   cohortSchema,
+  LATE_AFTER_MINUTES,
   createCohortBodySchema,
   createMemberBodySchema,
   memberSchema,
@@ -77,7 +78,12 @@ function ProgramDetail({ program, onChanged }: { program: Program; onChanged: (p
           <dt>Join opens</dt>
           <dd>{program.joinWindowMinutesBefore} min before</dd>
         </div>
+        <div>
+          <dt>Late from</dt>
+          <dd data-testid="program-late-after">{lateAfterText(program.lateAfterMinutes)}</dd>
+        </div>
       </dl>
+      <LateAfterForm program={program} onSaved={onChanged} />
 
       <AttendanceWeekPanel programId={program.id} timeZone={program.timeZone} />
       <ProgramAttendanceExport programId={program.id} />
@@ -436,6 +442,71 @@ function ProgramTracksForm({ program, onSaved }: { program: Program; onSaved: (p
         )}
         <SubmitButton pending={pending} testId="program-tracks-submit">
           Save tracks
+        </SubmitButton>
+      </form>
+    </details>
+  );
+}
+
+function lateAfterText(minutes: number): string {
+  return minutes <= 1 ? '1 min after the start' : `${minutes} min after the start (grace period)`;
+}
+
+/**
+ * Admin: when a patient counts as late (the record page's marks, the therapists' cards and the
+ * CSV exports). Arriving in the waiting room counts as arriving; lateness itself is still shown
+ * in minutes when it stays under the grace period.
+ */
+function LateAfterForm({ program, onSaved }: { program: Program; onSaved: (program: Program) => void }) {
+  const { accessToken } = useAuth();
+  const [minutes, setMinutes] = useState(String(program.lateAfterMinutes));
+  const [saved, setSaved] = useState(false);
+  const { pending, failure, setFailure, run } = useSubmit();
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const checked = checkBody(updateProgramBodySchema, { lateAfterMinutes: minutes.trim() === '' ? NaN : Number(minutes) });
+    if (!checked.ok) return setFailure(checked.failure);
+    const next = await run(() => callApi(`/api/admin/programs/${program.id}`, programSchema, { method: 'PATCH', body: checked.body, token: accessToken }));
+    if (next) {
+      onSaved(next);
+      setMinutes(String(next.lateAfterMinutes));
+      setSaved(true);
+    }
+  }
+
+  return (
+    <details className="disclosure">
+      <summary className="disclosure__summary">Change when a patient counts as late</summary>
+      <form className="form" onSubmit={onSubmit} noValidate aria-busy={pending} data-testid="program-late-after-form">
+        <Field
+          label={`Late from (minutes after the start, ${LATE_AFTER_MINUTES.min}–${LATE_AFTER_MINUTES.max})`}
+          hint="Checking in to the waiting room counts as arriving. 1 marks any arrival a whole minute after the start; more allows a grace period."
+          error={failure?.fields?.lateAfterMinutes}
+        >
+          {(a11y) => (
+            <input
+              {...a11y}
+              className="field__input"
+              type="number"
+              inputMode="numeric"
+              min={LATE_AFTER_MINUTES.min}
+              max={LATE_AFTER_MINUTES.max}
+              value={minutes}
+              onChange={(e) => setMinutes(e.target.value)}
+              data-testid="program-late-after-input"
+            />
+          )}
+        </Field>
+        <FormAlert failure={failure} testId="program-late-after-error" />
+        {saved && (
+          <p className="notice notice--success" role="status" data-testid="program-late-after-done">
+            Saved: late from {lateAfterText(program.lateAfterMinutes)}.
+          </p>
+        )}
+        <SubmitButton pending={pending} testId="program-late-after-submit">
+          Save
         </SubmitButton>
       </form>
     </details>

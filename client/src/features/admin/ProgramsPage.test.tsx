@@ -92,6 +92,8 @@ describe('ProgramsPage', () => {
       weeklyHoursTarget: 6,
       displayNamePolicy: 'initials',
       joinWindowMinutesBefore: 15,
+      // The default rule (late from the first whole minute); the program page changes it.
+      lateAfterMinutes: 1,
     });
     expect(screen.getAllByTestId('program-row')).toHaveLength(2);
     expect(screen.getByLabelText('Name')).toHaveValue('');

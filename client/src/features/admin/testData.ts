@@ -14,6 +14,7 @@ export const program: Program = {
   weeklyHoursTarget: 9,
   displayNamePolicy: 'first_name',
   joinWindowMinutesBefore: 15,
+  lateAfterMinutes: 1,
   tracks: ['adults'],
   createdAt: '2025-11-01T00:00:00.000Z',
 };

@@ -9,6 +9,7 @@ import { FamilyGuests1772000000000 } from './1772000000000-FamilyGuests';
 import { RefreshTokenReuse1773000000000 } from './1773000000000-RefreshTokenReuse';
 import { CrisisResolution1775100000000 } from './1775100000000-CrisisResolution';
 import { ProgramTracks1775200000000 } from './1775200000000-ProgramTracks';
+import { ProgramLateAfter1775300000000 } from './1775300000000-ProgramLateAfter';
 
 /** Applied in order at start-up; never edit one that has shipped — add a new one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RefreshTokenReuse1773000000000,
   CrisisResolution1775100000000,
   ProgramTracks1775200000000,
+  ProgramLateAfter1775300000000,
 ];

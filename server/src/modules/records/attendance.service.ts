@@ -94,7 +94,7 @@ export class AttendanceService {
         segments: sum.segments,
         present: sum.present,
         correction,
-        mark: person.role === 'patient' ? attendanceMarkOf({ segments: sum.segments, lateMinutes: sum.lateMinutes, correction }, over) : null,
+        mark: person.role === 'patient' ? attendanceMarkOf({ segments: sum.segments, lateMinutes: sum.lateMinutes, correction }, over, s.row.lateAfterMinutes) : null,
       };
     });
   }

@@ -117,6 +117,7 @@ export class ScheduleBook {
         weeklyTargetMinutes: Math.round((input.weeklyHoursTarget ?? defaultWeeklyHours(input.specialty)) * 60),
         displayNamePolicy: input.displayNamePolicy,
         joinWindowMinutesBefore: input.joinWindowMinutesBefore,
+        lateAfterMinutes: input.lateAfterMinutes,
       }),
     );
     for (const userId of memberIds) await this.addMember(program.id, userId);
@@ -152,6 +153,7 @@ export class ScheduleBook {
     if (patch.weeklyHoursTarget !== undefined) program.weeklyTargetMinutes = Math.round(patch.weeklyHoursTarget * 60);
     if (patch.displayNamePolicy !== undefined) program.displayNamePolicy = patch.displayNamePolicy;
     if (patch.joinWindowMinutesBefore !== undefined) program.joinWindowMinutesBefore = patch.joinWindowMinutesBefore;
+    if (patch.lateAfterMinutes !== undefined) program.lateAfterMinutes = patch.lateAfterMinutes;
     if (patch.tracks !== undefined) await this.setTracks(program, patch.tracks);
     return this.m.getRepository(ProgramEntity).save(program);
   }

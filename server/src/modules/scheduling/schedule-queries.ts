@@ -23,6 +23,8 @@ export interface SessionRow {
   patientId: string | null;
   timeZone: string;
   joinWindowMinutesBefore: number;
+  /** The program's attendance rule: late from this many minutes after the start. */
+  lateAfterMinutes: number;
   displayNamePolicy: DisplayNamePolicy;
   /** The asking user's part in it, when they take part. */
   myRole: 'therapist' | 'patient' | 'guest' | null;
@@ -60,6 +62,7 @@ function toSessionRow(r: Raw): SessionRow {
     patientId: (r.patient_id as string | null) ?? null,
     timeZone: r.time_zone as string,
     joinWindowMinutesBefore: Number(r.join_window_minutes_before),
+    lateAfterMinutes: Number(r.late_after_minutes ?? 1),
     displayNamePolicy: r.display_name_policy as DisplayNamePolicy,
     myRole: (r.my_role as SessionRow['myRole']) ?? null,
   };
@@ -69,7 +72,7 @@ function toSessionRow(r: Raw): SessionRow {
 const SESSION_SELECT = `
   SELECT s.id, s.program_id, s.series_id, s.cohort_id, c.name AS cohort_name, c.track AS cohort_track, s.kind, s.format, s.title, s.theme,
          s.status, s.cancelled_reason, s.starts_at, s.ends_at, s.therapist_id, s.patient_id,
-         p.time_zone, p.join_window_minutes_before, p.display_name_policy,
+         p.time_zone, p.join_window_minutes_before, p.late_after_minutes, p.display_name_policy,
          (SELECT sp.role FROM session_people sp WHERE sp.session_id = s.id AND sp.user_id = $1
            ORDER BY CASE sp.role WHEN 'therapist' THEN 0 WHEN 'patient' THEN 1 ELSE 2 END LIMIT 1) AS my_role
     FROM sessions s

@@ -663,6 +663,7 @@ function toProgram(p: ProgramEntity, tracks: readonly ProgramTrack[]): Program {
     weeklyHoursTarget: p.weeklyTargetMinutes / 60,
     displayNamePolicy: p.displayNamePolicy,
     joinWindowMinutesBefore: p.joinWindowMinutesBefore,
+    lateAfterMinutes: p.lateAfterMinutes,
     tracks: PROGRAM_TRACKS.filter((t) => tracks.includes(t)),
     createdAt: p.createdAt.toISOString(),
   };

@@ -26,6 +26,10 @@ export class ProgramEntity {
   @Column({ name: 'join_window_minutes_before', type: 'integer' })
   joinWindowMinutesBefore: number;
 
+  /** Arriving this many minutes or more after a session's start marks a patient late. */
+  @Column({ name: 'late_after_minutes', type: 'integer', default: 1 })
+  lateAfterMinutes: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -200,6 +200,25 @@ describe('live therapy room in real browsers', () => {
     await screenshot(blake.page, 'room-patient-375');
   });
 
+  it('a patient reacts without speaking: everyone sees it on their tile for a moment, and hears it read out', async () => {
+    await alex.page.getByTestId('more-menu').click();
+    await blake.page.getByTestId('more-menu').click();
+    await screenshot(blake.page, 'room-patient-react-menu-375', PHONE);
+    await blake.page.getByTestId('more-menu').click();
+    await alex.page.getByTestId('react-relate').click();
+    const reactionOn = (page: Page) => tile(page, alex.userId).getByTestId('tile-reaction').getAttribute('data-reaction', { timeout: 100 }).catch(() => null);
+    for (const [who, page] of [['therapist', therapist.page], ['blake', blake.page], ['alex', alex.page]] as const) {
+      await eventually(() => reactionOn(page), (r) => r === 'relate', `${who} sees alex's "me too"`, 30_000);
+    }
+    expect(await therapist.page.getByTestId('reaction-announcement').textContent()).toMatch(/: Me too\.$/);
+    await screenshot(therapist.page, 'room-therapist-reaction-1440');
+    await screenshot(blake.page, 'room-patient-reaction-375', PHONE);
+    // It goes by itself after a few seconds, for everyone.
+    for (const [who, page] of [['therapist', therapist.page], ['blake', blake.page]] as const) {
+      await eventually(() => reactionOn(page), (r) => r === null, `${who}: the reaction went`, 60_000);
+    }
+  });
+
   it('a patient whose connection drops comes back into the room without being admitted again', async () => {
     const socketBefore = await alex.page.evaluate(() => window.__hearthRoom?.socket.id);
     expect(socketBefore).toBeTruthy();

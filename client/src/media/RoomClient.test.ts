@@ -1,4 +1,4 @@
-import type { JoinResult } from '@hearth/protocol';
+import { REACTION_SHOWN_MS, type JoinResult } from '@hearth/protocol';
 import { FakeSocket, flush, ok, type Reply } from '../facilitation/fakeSocket';
 import { RoomClient } from './RoomClient';
 
@@ -474,5 +474,72 @@ describe('RoomClient: background blur fallback', () => {
     expect(client.state).toMatchObject({ backgroundBlur: false, blurStatus: 'failed' });
     expect(client.state.blurError).toMatch(/Your camera is still on, without blur/);
     client.close();
+  });
+});
+
+describe('RoomClient reactions', () => {
+  const T0 = Date.parse('2026-12-03T18:00:00Z');
+  beforeEach(() => jest.useFakeTimers({ now: T0 }));
+  afterEach(() => jest.useRealTimers());
+
+  const inRoom = () => {
+    const { socket, client } = setup({ 'room:join': waitingAt(1), 'room:leave': () => ok({}), 'room:react': () => ok({}) });
+    (client as unknown as { patch(u: object): void }).patch({ phase: 'in-room' });
+    return { socket, client };
+  };
+  const push = (userId: string, reaction: 'support' | 'agree' | 'thanks' | 'relate', sentMsAgo = 0, sessionId = SESSION) => ({
+    sessionId,
+    userId,
+    reaction,
+    at: new Date(Date.now() - sentMsAgo).toISOString(),
+  });
+
+  it('shows a reaction on its sender for REACTION_SHOWN_MS; the same one again starts over', async () => {
+    const { socket, client } = inRoom();
+    socket.fire('room:reaction', push('u1', 'relate'));
+    expect(client.state.reactions.u1?.reaction).toBe('relate');
+    await jest.advanceTimersByTimeAsync(REACTION_SHOWN_MS - 1);
+    expect(client.state.reactions.u1?.reaction).toBe('relate');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(client.state.reactions).toEqual({});
+
+    socket.fire('room:reaction', push('u1', 'agree'));
+    await jest.advanceTimersByTimeAsync(REACTION_SHOWN_MS - 1000);
+    socket.fire('room:reaction', push('u1', 'agree'));
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(client.state.reactions.u1?.reaction).toBe('agree'); // the first one's end does not take the second away
+    await jest.advanceTimersByTimeAsync(REACTION_SHOWN_MS - 1000);
+    expect(client.state.reactions).toEqual({});
+  });
+
+  it('shows a reaction heard late for what is left of its time (half at least), and ignores other sessions and the lobby', async () => {
+    const { socket, client } = inRoom();
+    socket.fire('room:reaction', push('u2', 'thanks', 2000));
+    await jest.advanceTimersByTimeAsync(REACTION_SHOWN_MS - 2000 - 1);
+    expect(client.state.reactions.u2?.reaction).toBe('thanks');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(client.state.reactions).toEqual({});
+    socket.fire('room:reaction', push('u2', 'thanks', 60_000)); // a clock far off: still shown, for half the time
+    await jest.advanceTimersByTimeAsync(REACTION_SHOWN_MS / 2 - 1);
+    expect(client.state.reactions.u2?.reaction).toBe('thanks');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(client.state.reactions).toEqual({});
+
+    socket.fire('room:reaction', push('u3', 'support', 0, '00000000-0000-4000-8000-000000000000'));
+    (client as unknown as { patch(u: object): void }).patch({ phase: 'waiting' });
+    socket.fire('room:reaction', push('u3', 'support'));
+    expect(client.state.reactions).toEqual({});
+  });
+
+  it('sends our reaction to the server, and leaves no timer behind when it closes', async () => {
+    const { socket, client } = inRoom();
+    const sent = client.react('support');
+    await jest.advanceTimersByTimeAsync(0);
+    await sent;
+    expect(socket.requests('room:react')).toEqual([{ sessionId: SESSION, reaction: 'support' }]);
+    socket.fire('room:reaction', push('u1', 'support'));
+    expect(jest.getTimerCount()).toBe(1);
+    client.close();
+    expect(jest.getTimerCount()).toBe(0); // no reaction's timer outlives the room client
   });
 });

@@ -1,5 +1,6 @@
 import type { Device, types } from 'mediasoup-client';
 import {
+  REACTION_SHOWN_MS,
   SCREEN_SHARE_ENCODING,
   type ClientToServerEvents,
   type ConsumerInfo,
@@ -8,6 +9,7 @@ import {
   type MediaSource,
   type MuteAllResult,
   type PreparedConsumer,
+  type Reaction,
   type RoomJoinRequest,
   type RoomSnapshot,
   type ServerToClientEvents,
@@ -149,6 +151,9 @@ export class RoomClient {
   /** Watches the receive side while in the room; a sustained poor verdict offers audio only. */
   private readonly quality = new ConnectionQuality();
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
+  /** Reactions shown now: their removal timers, and a counter that tells a repeat from the last one. */
+  private readonly reactionTimers = new Set<ReturnType<typeof setTimeout>>();
+  private reactionSeq = 0;
   /** The user said "not now" to audio only: not offered again in this session. */
   private audioOnlyDismissed = false;
   /** Pause/resume pushes for consumers still being set up here (the push overtook `consume`): applied once they are. */
@@ -356,6 +361,32 @@ export class RoomClient {
 
   async endSession(): Promise<void> {
     await this.ask('room:end', { sessionId: this.sessionId });
+  }
+
+  /** A silent reaction to the group; it shows on our tile when the server passes it on to everyone. */
+  async react(reaction: Reaction): Promise<void> {
+    await this.ask('room:react', { sessionId: this.sessionId, reaction });
+  }
+
+  private clearReactions(): void {
+    this.reactionTimers.forEach((t) => clearTimeout(t));
+    this.reactionTimers.clear();
+    if (Object.keys(this.current.reactions).length) this.patch({ reactions: {} });
+  }
+
+  /** Shows `userId`'s reaction until REACTION_SHOWN_MS after the server sent it (less the time it took to arrive). */
+  private showReaction(userId: string, reaction: Reaction, at: string): void {
+    const id = ++this.reactionSeq;
+    this.patch({ reactions: { ...this.current.reactions, [userId]: { reaction, id } } });
+    // A page that hears it late shows it for less, never for nothing (clocks differ).
+    const age = Math.min(REACTION_SHOWN_MS / 2, Math.max(0, Date.now() - Date.parse(at) || 0));
+    const timer = setTimeout(() => {
+      this.reactionTimers.delete(timer);
+      if (this.current.reactions[userId]?.id !== id) return;
+      const { [userId]: _gone, ...rest } = this.current.reactions;
+      this.patch({ reactions: rest });
+    }, REACTION_SHOWN_MS - age);
+    this.reactionTimers.add(timer);
   }
 
   async setMic(on: boolean): Promise<void> {
@@ -670,6 +701,7 @@ export class RoomClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.clearReactions();
     if (this.warmRecv) {
       // Left the pre-join page: the server closes the warm transport it kept for us.
       this.warmRecv.close();
@@ -1144,6 +1176,7 @@ export class RoomClient {
 
   private teardownMedia(): void {
     this.stopQualityWatch();
+    this.clearReactions();
     this.earlyPauses.clear();
     this.mediaGeneration++;
     this.frameShown?.resolve();
@@ -1204,6 +1237,10 @@ export class RoomClient {
       this.patch({ participants: this.current.participants.filter((x) => x.userId !== p.userId), remote });
     });
     on('room:activeSpeakerChanged', (p) => mine(p) && this.patch({ activeSpeakerUserId: p.userId }));
+    on('room:reaction', (p) => {
+      if (!mine(p) || this.current.phase !== 'in-room') return;
+      this.showReaction(p.userId, p.reaction, p.at);
+    });
     on('room:removed', (p) => {
       if (!mine(p)) return;
       this.teardownMedia();

@@ -1,4 +1,4 @@
-import type { LobbyEntry, ParticipantView, RoomRole, ScreenShareView, SessionInfo } from '@hearth/protocol';
+import type { Reaction, LobbyEntry, ParticipantView, RoomRole, ScreenShareView, SessionInfo } from '@hearth/protocol';
 import { initialBlurView, type BlurView } from './blurController';
 
 export type RoomPhase =
@@ -61,6 +61,8 @@ export interface RoomState extends BlurView {
   audioOnlySuggested: boolean;
   /** Noise suppression on our microphone (the browser's own; on by default). */
   noiseSuppression: boolean;
+  /** Reactions on people's tiles now (by user id); each goes after REACTION_SHOWN_MS. `id` tells a repeat from the last one. */
+  reactions: Record<string, { reaction: Reaction; id: number }>;
 }
 
 export const initialRoomState: RoomState = {
@@ -86,6 +88,7 @@ export const initialRoomState: RoomState = {
   audioOnly: false,
   audioOnlySuggested: false,
   noiseSuppression: true,
+  reactions: {},
   ...initialBlurView,
 };
 

@@ -27,3 +27,4 @@ export * from './cluster';
 export * from './join-window';
 export * from './mic-rules';
 export * from './tile-layout';
+export * from './reactions';

@@ -46,6 +46,7 @@ import type {
   roleplaySwapSchema,
 } from './roleplay';
 import type { ScreenShareView, screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
+import type { ReactionPush, reactSchema } from './reactions';
 
 /** Sent in the socket.io handshake: `io(url, { auth })`. */
 export interface HandshakeAuth {
@@ -67,6 +68,8 @@ export interface ClientToServerEvents {
   'room:leave': (payload: In<typeof sessionRefSchema>, ack: AckCallback<Empty>) => void;
   /** Therapist: end the session for everyone. */
   'room:end': (payload: In<typeof sessionRefSchema>, ack: AckCallback<Empty>) => void;
+  /** Anyone in the room: a silent reaction (support, agree, thanks, me too) shown on their tile for a moment. */
+  'room:react': (payload: In<typeof reactSchema>, ack: AckCallback<Empty>) => void;
   /** Therapist: admit waiting patients (some or all). */
   'lobby:admit': (payload: In<typeof admitSchema>, ack: AckCallback<{ admitted: string[] }>) => void;
   /** Therapist: mute a participant's microphone (they cannot unmute until unlocked). */
@@ -222,6 +225,8 @@ export interface ServerToClientEvents {
   'room:participantUpdated': (payload: { sessionId: string; participant: ParticipantView }) => void;
   'room:participantLeft': (payload: { sessionId: string; userId: string }) => void;
   'room:activeSpeakerChanged': (payload: { sessionId: string; userId: string | null }) => void;
+  /** Someone in the room reacted (the sender hears it too). */
+  'room:reaction': (payload: ReactionPush) => void;
   /** To a patient whose microphone a therapist's mute all turned off: who, and whether they may unmute. */
   'moderation:mutedByTherapist': (payload: MutedByTherapistPush) => void;
   /** You were sent back to the lobby by a therapist. */
@@ -320,4 +325,5 @@ export const GUEST_SOCKET_EVENTS: readonly (keyof ClientToServerEvents)[] = [
   'screen:stop',
   'chat:history',
   'chat:send',
+  'room:react',
 ];

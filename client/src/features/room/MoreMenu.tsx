@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { REACTION_LABELS, REACTIONS, type Reaction } from '@hearth/protocol';
 import { MoreIcon } from './icons';
+import { REACTION_ICONS } from './reactionIcons';
 
 /** One switch in the "More" menu. */
 export interface MoreToggle {
@@ -29,7 +31,16 @@ export interface MoreAction {
  * has no room for them): a disclosure with switches, closed by Escape, a
  * click outside, or choosing an action.
  */
-export function MoreMenu({ toggles, actions = [] }: { toggles: MoreToggle[]; actions?: MoreAction[] }) {
+export function MoreMenu({
+  toggles,
+  actions = [],
+  onReact,
+}: {
+  toggles: MoreToggle[];
+  actions?: MoreAction[];
+  /** Reactions at the top of the menu (absent: none offered). */
+  onReact?: (reaction: Reaction) => void;
+}) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
@@ -68,6 +79,30 @@ export function MoreMenu({ toggles, actions = [] }: { toggles: MoreToggle[]; act
         <span className="control__label">More</span>
       </button>
       <div className="more__panel" id={panelId} hidden={!open} role="group" aria-label="More settings">
+        {onReact && (
+          <div className="more__reactions" role="group" aria-label="React to the group without speaking">
+            {REACTIONS.map((r) => {
+              const Icon = REACTION_ICONS[r];
+              return (
+                <button
+                  key={r}
+                  type="button"
+                  className="more__reaction"
+                  data-testid={`react-${r}`}
+                  onClick={() => {
+                    setOpen(false);
+                    onReact(r);
+                  }}
+                >
+                  <span className="more__reaction-symbol" aria-hidden="true">
+                    <Icon size={22} />
+                  </span>
+                  <span className="more__reaction-label">{REACTION_LABELS[r].label}</span>
+                </button>
+              );
+            })}
+          </div>
+        )}
         {actions.map((a) => (
           <button
             key={a.key}

@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react';
-import type { ParticipantView } from '@hearth/protocol';
+import { REACTION_LABELS, type ParticipantView, type Reaction } from '@hearth/protocol';
 import type { RemoteMedia } from '../../media/roomState';
 import { CameraOffIcon, HandIcon, MicOffIcon, PinIcon, RemoveIcon, SpeakingIcon, UnlockIcon } from './icons';
 import { MediaVideo, RemoteAudio } from './mediaElements';
+import { REACTION_ICONS } from './reactionIcons';
 
 export interface ParticipantTileProps {
   participant: ParticipantView;
@@ -51,6 +52,8 @@ export interface ParticipantTileProps {
   onTogglePin?(userId: string): void;
   /** Audio only: no video is received; the tile shows initials and whether they speak. */
   audioOnly?: boolean;
+  /** Their reaction shown now (support, agree, thanks, me too); `id` restarts it when they send one again. */
+  reaction?: { reaction: Reaction; id: number } | null;
 }
 
 export function initials(name: string): string {
@@ -88,11 +91,13 @@ export function ParticipantTile({
   pinned = false,
   onTogglePin,
   audioOnly = false,
+  reaction = null,
 }: ParticipantTileProps) {
   const reconnecting = p.connection === 'reconnecting';
   const videoVisible = p.cameraOn && !reconnecting && (isSelf ? Boolean(localStream) : !media?.videoPaused && !audioOnly);
   const hasVideoTrack = isSelf ? Boolean(localStream?.getVideoTracks().length) : Boolean(media?.video);
   const name = isSelf ? `${p.displayName} (you)` : p.displayName;
+  const ReactionIcon = reaction ? REACTION_ICONS[reaction.reaction] : null;
 
   useEffect(() => {
     if (!isSelf && media?.video) onPreferLayer?.(p.userId, layer);
@@ -191,6 +196,14 @@ export function ParticipantTile({
         <span className="tile__speaking" data-testid="active-speaker" title="Speaking">
           <SpeakingIcon size={16} />
           <span className="tile__speaking-text">Speaking</span>
+        </span>
+      )}
+
+      {reaction && (
+        // Keyed by the reaction's id: the same reaction again shows again. Read out by the room's live region.
+        <span key={reaction.id} className="tile__reaction" data-testid="tile-reaction" data-reaction={reaction.reaction} aria-hidden="true">
+          <span className="tile__reaction-symbol">{ReactionIcon && <ReactionIcon size={18} />}</span>
+          <span className="tile__reaction-label">{REACTION_LABELS[reaction.reaction].label}</span>
         </span>
       )}
 

@@ -257,6 +257,48 @@ describe('RoomView outside the room', () => {
   });
 });
 
+describe('RoomView reactions', () => {
+  it('offers the four reactions in More, sends the chosen one and closes the menu', async () => {
+    const actions = { ...fakeRoomActions(), react: jest.fn().mockResolvedValue(undefined) };
+    renderRoom(roomState(), actions);
+    await userEvent.click(screen.getByTestId('more-menu'));
+    expect(screen.getByRole('group', { name: 'React to the group without speaking' })).toBeVisible();
+    expect(['support', 'agree', 'thanks', 'relate'].map((r) => screen.getByTestId(`react-${r}`).textContent)).toEqual([
+      'Sending support',
+      'Agrees',
+      'Thank you',
+      'Me too',
+    ]);
+    await userEvent.click(screen.getByTestId('react-relate'));
+    expect(actions.react).toHaveBeenCalledWith('relate');
+    expect(screen.getByTestId('more-menu')).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it('shows a reaction on its sender’s tile and reads it out, but not one’s own', () => {
+    const { rerender, actions } = renderRoom(roomState({ reactions: { [ALEX]: { reaction: 'support', id: 1 }, [THERAPIST]: { reaction: 'agree', id: 2 } } }));
+    const badge = within(tile(ALEX)).getByTestId('tile-reaction');
+    expect(badge).toHaveAttribute('data-reaction', 'support');
+    expect(badge).toHaveTextContent('Sending support');
+    expect(within(tile(THERAPIST)).getByTestId('tile-reaction')).toHaveAttribute('data-reaction', 'agree');
+    expect(within(tile(SAM)).queryByTestId('tile-reaction')).toBeNull();
+    expect(screen.getByTestId('reaction-announcement')).toHaveTextContent('Alex R.: Sending support.');
+    expect(screen.getByTestId('reaction-announcement')).not.toHaveTextContent('Agrees');
+    rerender(
+      <MemoryRouter>
+        <RoomView state={roomState({ reactions: { [SAM]: { reaction: 'relate', id: 3 } } })} actions={actions} hasMicrophone hasCamera />
+      </MemoryRouter>,
+    );
+    expect(within(tile(ALEX)).queryByTestId('tile-reaction')).toBeNull();
+    expect(screen.getByTestId('reaction-announcement')).toHaveTextContent('Sam K.: Me too.');
+  });
+
+  it('offers no reactions where the room has none (no action)', async () => {
+    renderRoom(roomState());
+    await userEvent.click(screen.getByTestId('more-menu'));
+    expect(screen.queryByTestId('react-support')).toBeNull();
+  });
+});
+
 describe('orderTiles', () => {
   it('keeps arrival order within each group', () => {
     const list = [person(ALEX, 'A', 'patient'), person(SAM, 'S', 'patient'), person(COTHERAPIST, 'C', 'therapist'), person(JO, 'J', 'patient')];

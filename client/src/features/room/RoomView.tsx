@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
-import { MIC_HOLD_NOTES, micHold, type MicHold, type MuteAllResult, type ParticipantView } from '@hearth/protocol';
+import { MIC_HOLD_NOTES, micHold, type MicHold, type MuteAllResult, type ParticipantView, type Reaction } from '@hearth/protocol';
 import type { ChatClient } from '../../facilitation/ChatClient';
 import type { Facilitation } from '../../facilitation/Facilitation';
 import { initialCheckinState, type CheckinState } from '../../facilitation/CheckinClient';
@@ -30,6 +30,7 @@ import { scrollWithin } from './scrollWithin';
 import { ParticipantTile } from './ParticipantTile';
 import { SessionEnded } from './SessionEnded';
 import { useArrivalsAnnouncement } from './useArrivalsAnnouncement';
+import { useReactionsAnnouncement } from './useReactionsAnnouncement';
 import { arrivalShouldSound, tabFocused, useArrivalChimeMuted, useInView } from './waitingRoomAlert';
 import { useElementSize } from './useElementSize';
 import { useMediaFirst } from './useMediaFirst';
@@ -82,6 +83,8 @@ export interface RoomActions {
   setBackgroundBlur?(on: boolean): Promise<void>;
   /** A remote video's first frame is on screen (our own sending waits for the first one). */
   remoteFrameShown?(): void;
+  /** A silent reaction to the group (absent: the room offers none). */
+  react?(reaction: Reaction): Promise<void>;
 }
 
 /** What a mute all did, in a few words ("8 muted"). */
@@ -215,6 +218,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
   const now = useNow(30_000);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const arrivals = useArrivalsAnnouncement(state.participants, state.selfUserId);
+  const reactionNews = useReactionsAnnouncement(state.reactions, state.participants, state.selfUserId);
   // Waiting room: a chime per arrival, unless switched off or the list is already in front of the therapist.
   const [chimeMuted, setChimeMuted] = useArrivalChimeMuted();
   const lobbyRef = useRef<HTMLElement>(null);
@@ -429,9 +433,12 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
         pinned={pinnedUserId === p.userId}
         onTogglePin={count > 1 ? togglePin : undefined}
         audioOnly={state.audioOnly}
+        reaction={state.reactions[p.userId] ?? null}
       />
     );
   };
+
+  const react = actions.react ? (reaction: Reaction) => void actions.react!(reaction).catch(() => undefined) : undefined;
 
   const muteAll = (lock: boolean) =>
     void run(null, async () => {
@@ -512,6 +519,9 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
 
       <p className="sr-only" aria-live="polite" data-testid="room-announcement">
         {arrivals}
+      </p>
+      <p className="sr-only" aria-live="polite" data-testid="reaction-announcement">
+        {reactionNews}
       </p>
 
       {facilitation && !isTherapist && <CrisisStatus crisis={facilitation.crisis} nameOf={nameOf} />}
@@ -768,7 +778,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
             </button>
           ) : null
         }
-        more={<MoreMenu toggles={moreToggles} actions={moreActions} />}
+        more={<MoreMenu toggles={moreToggles} actions={moreActions} onReact={react} />}
         onToggleMic={() => void run('mic', () => actions.setMic(!state.micOn))}
         onToggleCamera={() => void run('camera', () => actions.setCamera(!state.cameraOn))}
         onLeave={() => void run(null, () => actions.leave())}

@@ -215,6 +215,7 @@ export function JoinSessionPage() {
         setNoiseSuppression: (on) => client.setNoiseSuppression(on),
         setBackgroundBlur: (on) => client.setBackgroundBlur(on),
         remoteFrameShown: () => client.remoteFrameShown(),
+        react: (reaction) => client.react(reaction),
       },
     [client],
   );

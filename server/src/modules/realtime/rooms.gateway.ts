@@ -24,6 +24,7 @@ import {
   setRtpCapabilitiesSchema,
   targetUserSchema,
   muteAllSchema,
+  reactSchema,
   type Ack,
   type MuteAllResult,
   type JoinResult,
@@ -86,6 +87,14 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
     return handleRequest('room:end', sessionRefSchema, p, async (r) => {
       await this.rooms.end(s.data.userId, r.sessionId);
       return EMPTY;
+    });
+  }
+
+  @SubscribeMessage('room:react')
+  react(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<Empty>> {
+    return handleRequest('room:react', reactSchema, p, (r) => {
+      this.rooms.react(s.data.userId, r.sessionId, r.reaction);
+      return Promise.resolve(EMPTY);
     });
   }
 

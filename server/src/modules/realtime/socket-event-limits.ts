@@ -30,6 +30,8 @@ export const EVENT_BUDGETS: Partial<Record<ClientEventName, EventBudget>> = {
   'chat:send': { points: 30, seconds: 10 },
   'crisis:raise': { points: 10, seconds: 60 },
   'turn:raiseHand': { points: 20, seconds: 10 },
+  // A reaction is a moment's sign, not a stream: a few in a row, then the tiles would only flicker.
+  'room:react': { points: 8, seconds: 10 },
   'checkin:submit': { points: 20, seconds: 10 },
 };
 export const DEFAULT_BUDGET: EventBudget = { points: 60, seconds: 10 };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { types } from 'mediasoup';
-import type { JoinResult, MediaPrepared, MediaSource, MediaWarmed, RoomJoinRequest, SelfSource, TransportInfo } from '@hearth/protocol';
+import type { JoinResult, MediaPrepared, MediaSource, MediaWarmed, Reaction, RoomJoinRequest, SelfSource, TransportInfo } from '@hearth/protocol';
+import { Notifier } from '../realtime/notifier';
 import { MediaService } from '../media/media.service';
 import type { MediaRoom } from '../media/media-room';
 import { Admission } from './admission';
@@ -38,6 +39,7 @@ export class RoomsService {
     private readonly sessionMedia: SessionMedia,
     private readonly media: MediaService,
     private readonly liveState: LiveStateStore,
+    private readonly notifier: Notifier,
   ) {}
 
   // -------------------------------------------------------------------------
@@ -68,6 +70,15 @@ export class RoomsService {
   // -------------------------------------------------------------------------
   // Moderation (therapists of the session only)
   // -------------------------------------------------------------------------
+
+  /**
+   * A silent reaction from someone in the room, to everyone in it (the sender too, whose own
+   * tile shows it). Nothing is stored or logged: it lasts as long as the tiles show it.
+   */
+  react(userId: string, sessionId: string, reaction: Reaction, now = new Date()): void {
+    this.requireAdmitted(userId, sessionId);
+    this.notifier.toSession(sessionId, {}, 'room:reaction', { sessionId, userId, reaction, at: now.toISOString() });
+  }
 
   async mute(userId: string, sessionId: string, targetId: string, locked = true): Promise<void> {
     const entry = this.rooms.moderated(userId, sessionId);

@@ -184,14 +184,16 @@ describe('session record in a real browser', () => {
       'everyone again',
       60_000,
     );
-    await page.getByTestId('audit-filter-subjectUserId').fill(patient.userId);
+    // Found again by typing their name (any case) instead of an id.
+    await page.getByTestId('audit-filter-subjectUserId').fill(subjectNames[0]!.toLowerCase());
     await page.getByTestId('audit-filter-apply').click();
     await eventually(
       () => page.getByTestId('audit-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-subject-user-id'))),
       (list) => list.length > 0 && list.every((s) => s === patient.userId),
-      'the patient again',
+      'the patient again, by name',
       60_000,
     );
+    expect(await page.getByTestId('audit-filtered-by').textContent()).toContain(`about “${subjectNames[0]!.toLowerCase()}”`);
     await screenshot(page, 'audit-log-1440', undefined, true);
     await screenshot(page, 'audit-log-phone', PHONE, true);
     await admin.context.close();

@@ -191,6 +191,9 @@ export const auditQuerySchema = z
   .object({
     subjectUserId: z.string().uuid().optional(),
     actorUserId: z.string().uuid().optional(),
+    /** Part of the patient's or the actor's name (first and last, any case), at least two characters. */
+    subjectName: z.string().trim().min(2).max(80).optional(),
+    actorName: z.string().trim().min(2).max(80).optional(),
     action: z.string().max(60).optional(),
     from: iso.optional(),
     to: iso.optional(),

@@ -10,14 +10,16 @@ describe('scheduling schemas', () => {
     expect(parsed.success).toBe(false);
   });
 
-  it('fills program defaults: first names, 15-minute join window', () => {
+  it('fills program defaults: first names, 15-minute join window, late from the first minute', () => {
     expect(createProgramBodySchema.parse({ name: 'X', specialty: 'veterans', timeZone: 'America/Denver' })).toEqual({
       name: 'X',
       specialty: 'veterans',
       timeZone: 'America/Denver',
       displayNamePolicy: 'first_name',
       joinWindowMinutesBefore: 15,
+      lateAfterMinutes: 1,
     });
+    expect(createProgramBodySchema.safeParse({ name: 'X', specialty: 'veterans', timeZone: 'America/Denver', lateAfterMinutes: 61 }).success).toBe(false);
   });
 
   it('refuses impossible instants, sessions that end first, and a group format on a 1:1', () => {

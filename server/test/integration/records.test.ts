@@ -121,6 +121,21 @@ describe.each(DB_KINDS)('clinical records and the audit log on %s', (kind) => {
     const actorFiltered = await api<AuditEntry[]>(app, 'GET', `/api/audit?actorUserId=${therapist.userId}&subjectUserId=${p1.userId}`, { token: tokens.admin });
     expect(actorFiltered.body.length).toBeGreaterThan(0);
     expect(actorFiltered.body.every((e) => e.actorUserId === therapist.userId && e.actorName === therapistName!.name && e.subjectUserId === p1.userId)).toBe(true);
+    // Part of a name, any case, finds the same entries as the id; a pattern character is a letter, not a wildcard.
+    const lastName = p1Name!.name.split(' ').at(-1)!;
+    const byName = await api<AuditEntry[]>(app, 'GET', `/api/audit?subjectName=${encodeURIComponent(lastName.slice(1).toUpperCase())}`, { token: tokens.admin });
+    expect(byName.status).toBe(200);
+    // Everything the id found (and what the reads since added, newer): the same patient's entries.
+    expect(exports.body.every((e) => byName.body.some((b) => b.id === e.id))).toBe(true);
+    expect(byName.body.every((e) => e.subjectName?.toLowerCase().includes(lastName.slice(1).toLowerCase()))).toBe(true);
+    expect(byName.body.some((e) => e.subjectUserId === p1.userId)).toBe(true);
+    const actorByName = await api<AuditEntry[]>(app, 'GET', `/api/audit?actorName=${encodeURIComponent(therapistName!.name.split(' ')[0]!.toLowerCase())}&subjectUserId=${p1.userId}`, { token: tokens.admin });
+    expect(actorByName.body.length).toBeGreaterThan(0);
+    expect(actorByName.body.every((e) => e.actorName === therapistName!.name && e.subjectUserId === p1.userId)).toBe(true);
+    for (const pattern of ['%%', '__', '_%_']) {
+      expect((await api<AuditEntry[]>(app, 'GET', `/api/audit?subjectName=${encodeURIComponent(pattern)}`, { token: tokens.admin })).body).toEqual([]);
+    }
+    expect((await api(app, 'GET', '/api/audit?subjectName=a', { token: tokens.admin })).status).toBe(400);
     const auditCsv = await fetchText(app, `/api/audit/export.csv?subjectUserId=${p1.userId}`, tokens.admin);
     expect(auditCsv.status).toBe(200);
     expect(auditCsv.text.split('\n')[0]).toBe('id,at,action,actor_user_id,actor_name,subject_user_id,subject_name,object_type,object_id,purpose,outcome,ip,user_agent');

@@ -7,6 +7,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { useDocumentTitle } from '../layout/useDocumentTitle';
 import { downloadWithToken } from './download';
 
+/** As typed: the person fields hold a user id or part of a name (queryOf tells which). */
 interface Filters {
   subjectUserId: string;
   actorUserId: string;
@@ -18,8 +19,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function queryOf(f: Filters): string {
   const q = new URLSearchParams();
-  if (f.subjectUserId) q.set('subjectUserId', f.subjectUserId);
-  if (f.actorUserId) q.set('actorUserId', f.actorUserId);
+  // Each person field takes a user id, or part of a name.
+  if (f.subjectUserId) q.set(UUID.test(f.subjectUserId) ? 'subjectUserId' : 'subjectName', f.subjectUserId);
+  if (f.actorUserId) q.set(UUID.test(f.actorUserId) ? 'actorUserId' : 'actorName', f.actorUserId);
   if (f.from) q.set('from', new Date(`${f.from}T00:00:00`).toISOString());
   if (f.to) q.set('to', new Date(`${f.to}T23:59:59.999`).toISOString());
   const s = q.toString();
@@ -41,9 +43,10 @@ export function AuditLogPage() {
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    for (const id of [draft.subjectUserId, draft.actorUserId]) {
-      if (id && !UUID.test(id.trim())) {
-        setProblem('Patient and actor are user ids (UUIDs).');
+    for (const who of [draft.subjectUserId, draft.actorUserId]) {
+      const text = who.trim();
+      if (text && !UUID.test(text) && text.length < 2) {
+        setProblem('Type at least two letters of a name, or a user id.');
         return;
       }
     }
@@ -72,7 +75,9 @@ export function AuditLogPage() {
     setApplied(next);
   };
   const loaded = entries.state.status === 'ready' ? entries.state.data : [];
-  const nameOf = (id: string) => loaded.find((e) => e.subjectUserId === id)?.subjectName ?? loaded.find((e) => e.actorUserId === id)?.actorName ?? null;
+  // A filter by id reads as the person's name once entries about them are shown; a name filter reads as typed.
+  const nameOf = (id: string) =>
+    UUID.test(id) ? (loaded.find((e) => e.subjectUserId === id)?.subjectName ?? loaded.find((e) => e.actorUserId === id)?.actorName ?? null) : `“${id}”`;
   const person = (id: string | null, name: string | null, key: 'subjectUserId' | 'actorUserId', empty: string, testId: string) => {
     if (!id) return <>{empty}</>;
     const role = key === 'subjectUserId' ? 'as the patient' : 'as the actor';
@@ -130,8 +135,8 @@ export function AuditLogPage() {
         )}
       </section>
       <form className="form form__row" onSubmit={apply} aria-label="Filter the audit log">
-        {field('subjectUserId', 'Patient', 'text', 'User id, or choose a name below')}
-        {field('actorUserId', 'Actor', 'text', 'User id, or choose a name below')}
+        {field('subjectUserId', 'Patient', 'text', 'Name or user id')}
+        {field('actorUserId', 'Actor', 'text', 'Name or user id')}
         {field('from', 'From', 'date')}
         {field('to', 'To', 'date')}
         <div className="form__actions">

@@ -141,6 +141,10 @@ export class AuditService {
     };
     if (q.subjectUserId) add('a.subject_user_id = ?', q.subjectUserId);
     if (q.actorUserId) add('a.actor_user_id = ?', q.actorUserId);
+    // Names as they are now; % and _ typed in a name are letters, not patterns.
+    const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    if (q.subjectName) add(`(su.first_name || ' ' || su.last_name) ILIKE ? ESCAPE '\\'`, like(q.subjectName));
+    if (q.actorName) add(`(au.first_name || ' ' || au.last_name) ILIKE ? ESCAPE '\\'`, like(q.actorName));
     if (q.action) add('a.action = ?', q.action);
     if (q.from) add('a.at >= ?', new Date(q.from));
     if (q.to) add('a.at < ?', new Date(q.to));

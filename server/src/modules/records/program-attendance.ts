@@ -8,7 +8,7 @@ import { ScheduleQueries } from '../scheduling/schedule-queries';
 import { localDateOf } from '../scheduling/domain/local-time';
 import { weekOf } from '../scheduling/domain/week';
 import { AttendanceService } from './attendance.service';
-import { minutesByLocalDay, type Interval } from './domain/attendance';
+import { msByLocalDay, type Interval } from './domain/attendance';
 import { toCsv } from '../../common/csv';
 import { RecordsAccess } from './records-access';
 import { RecordsError, RecordsErrorCode } from './records.error';
@@ -35,6 +35,7 @@ export const PROGRAM_CSV_COLUMNS = [
 ] as const;
 
 const MAX_RANGE_DAYS = 93;
+const MINUTE_MS = 60_000;
 
 /**
  * A program's attendance over a date range (default: this week in the
@@ -71,21 +72,23 @@ export class ProgramAttendance {
     const sessions = (await new ScheduleQueries(this.ds.manager).sessionsFor(p.userId, { from: week.start, to: week.end }, { asAdmin: true })).filter(
       (s) => s.programId === programId && s.status !== 'cancelled' && s.startsAt <= now,
     );
-    const byPatient = new Map<string, { name: string; minutesByDay: number[] }>();
+    // Milliseconds, floored to minutes only at the end: a stay split at local midnight loses no minute
+    // in the week's total (the days each floor on their own, so they may sum to a minute less).
+    const byPatient = new Map<string, { name: string; msByDay: number[] }>();
     for (const row of sessions) {
       const startDay = days.indexOf(DateTime.fromJSDate(row.startsAt, { zone }).toISODate()!);
       const intervals = new Map<string, Interval[]>();
       for (const a of await this.attendance.rows(await this.access.load(row, 'admin'), now, intervals)) {
         if (a.role !== 'patient') continue;
-        const entry = byPatient.get(a.userId) ?? { name: a.name, minutesByDay: [0, 0, 0, 0, 0, 0, 0] };
+        const entry = byPatient.get(a.userId) ?? { name: a.name, msByDay: [0, 0, 0, 0, 0, 0, 0] };
         if (a.correction) {
           // A correction is for the session as a whole: it counts on the day the session started.
-          if (startDay >= 0) entry.minutesByDay[startDay]! += a.correction.minutes;
+          if (startDay >= 0) entry.msByDay[startDay]! += a.correction.minutes * MINUTE_MS;
         } else {
           // Time in the room split at local midnight in the program's zone (a late group crossing midnight counts on both days).
-          for (const [date, minutes] of minutesByLocalDay(intervals.get(a.userId) ?? [], zone)) {
+          for (const [date, ms] of msByLocalDay(intervals.get(a.userId) ?? [], zone)) {
             const i = days.indexOf(date);
-            if (i >= 0) entry.minutesByDay[i]! += minutes;
+            if (i >= 0) entry.msByDay[i]! += ms;
           }
         }
         byPatient.set(a.userId, entry);
@@ -100,11 +103,12 @@ export class ProgramAttendance {
       targetMinutes: program.weeklyTargetMinutes,
       patients: [...byPatient]
         .map(([patientId, e]) => {
-          const totalMinutes = e.minutesByDay.reduce((a, b) => a + b, 0);
+          const minutesByDay = e.msByDay.map((ms) => Math.floor(ms / MINUTE_MS));
+          const totalMinutes = Math.floor(e.msByDay.reduce((a, b) => a + b, 0) / MINUTE_MS);
           const flags: AttendanceWeek['patients'][number]['flags'] = [];
           if (totalMinutes < program.weeklyTargetMinutes) flags.push('below_target');
-          if (e.minutesByDay.some((m) => m > 0 && m < BILLABLE_DAY_MINUTES)) flags.push('short_day');
-          return { patientId, name: e.name, minutesByDay: e.minutesByDay, totalMinutes, flags };
+          if (minutesByDay.some((m) => m > 0 && m < BILLABLE_DAY_MINUTES)) flags.push('short_day');
+          return { patientId, name: e.name, minutesByDay, totalMinutes, flags };
         })
         .sort((a, b) => a.name.localeCompare(b.name)),
     };

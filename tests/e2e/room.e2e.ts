@@ -217,6 +217,20 @@ describe('live therapy room in real browsers', () => {
     for (const [who, page] of [['therapist', therapist.page], ['blake', blake.page]] as const) {
       await eventually(() => reactionOn(page), (r) => r === null, `${who}: the reaction went`, 60_000);
     }
+    // The therapist turns reactions off: the patients' menus offer none until they are on again.
+    await therapist.page.getByTestId('more-menu').click();
+    await therapist.page.getByTestId('reactions-toggle').click();
+    await eventually(() => therapist.page.getByTestId('reactions-toggle').getAttribute('aria-pressed'), (v) => v === 'false', 'reactions off');
+    await therapist.page.getByTestId('more-menu').click();
+    await alex.page.getByTestId('more-menu').click();
+    await eventually(() => alex.page.getByTestId('react-relate').count(), (n) => n === 0, 'alex is offered no reactions');
+    await alex.page.getByTestId('more-menu').click();
+    await therapist.page.getByTestId('more-menu').click();
+    await therapist.page.getByTestId('reactions-toggle').click();
+    await therapist.page.getByTestId('more-menu').click();
+    await alex.page.getByTestId('more-menu').click();
+    await eventually(() => alex.page.getByTestId('react-relate').count(), (n) => n === 1, 'alex is offered reactions again');
+    await alex.page.getByTestId('more-menu').click();
   });
 
   it('a patient whose connection drops comes back into the room without being admitted again', async () => {

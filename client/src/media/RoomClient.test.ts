@@ -531,6 +531,21 @@ describe('RoomClient reactions', () => {
     expect(client.state.reactions).toEqual({});
   });
 
+  it('follows the therapist’s reactions switch (pushes), and a therapist’s own switch asks the server', async () => {
+    const { socket, client } = inRoom();
+    socket.replies['room:setReactionsAllowed'] = (p) => ok({ allowed: (p as { allowed: boolean }).allowed });
+    expect(client.state.reactionsAllowed).toBe(true);
+    socket.fire('room:reactionsAllowedChanged', { sessionId: SESSION, allowed: false });
+    expect(client.state.reactionsAllowed).toBe(false);
+    socket.fire('room:reactionsAllowedChanged', { sessionId: '00000000-0000-4000-8000-000000000000', allowed: true });
+    expect(client.state.reactionsAllowed).toBe(false);
+    const set = client.setReactionsAllowed(true);
+    await jest.advanceTimersByTimeAsync(0);
+    await set;
+    expect(socket.requests('room:setReactionsAllowed')).toEqual([{ sessionId: SESSION, allowed: true }]);
+    expect(client.state.reactionsAllowed).toBe(true);
+  });
+
   it('sends our reaction to the server, and leaves no timer behind when it closes', async () => {
     const { socket, client } = inRoom();
     const sent = client.react('support');

@@ -368,6 +368,12 @@ export class RoomClient {
     await this.ask('room:react', { sessionId: this.sessionId, reaction });
   }
 
+  /** Therapist: reactions on or off for everyone (the server tells everyone, us included). */
+  async setReactionsAllowed(allowed: boolean): Promise<void> {
+    const { allowed: now } = await this.ask('room:setReactionsAllowed', { sessionId: this.sessionId, allowed });
+    this.patch({ reactionsAllowed: now });
+  }
+
   private clearReactions(): void {
     this.reactionTimers.forEach((t) => clearTimeout(t));
     this.reactionTimers.clear();
@@ -753,6 +759,7 @@ export class RoomClient {
         participants: room.participants,
         lobby: room.lobby ?? [],
         activeSpeakerUserId: room.activeSpeakerUserId,
+        reactionsAllowed: room.reactionsAllowed !== false,
         message: null,
       });
     if (!keepMedia && media && media.consumers.length + early.length > 0) return this.enterConsumingFirst(showRoom, media, early);
@@ -1237,6 +1244,7 @@ export class RoomClient {
       this.patch({ participants: this.current.participants.filter((x) => x.userId !== p.userId), remote });
     });
     on('room:activeSpeakerChanged', (p) => mine(p) && this.patch({ activeSpeakerUserId: p.userId }));
+    on('room:reactionsAllowedChanged', (p) => mine(p) && this.patch({ reactionsAllowed: p.allowed }));
     on('room:reaction', (p) => {
       if (!mine(p) || this.current.phase !== 'in-room') return;
       this.showReaction(p.userId, p.reaction, p.at);

@@ -63,6 +63,8 @@ export interface RoomState extends BlurView {
   noiseSuppression: boolean;
   /** Reactions on people's tiles now (by user id); each goes after REACTION_SHOWN_MS. `id` tells a repeat from the last one. */
   reactions: Record<string, { reaction: Reaction; id: number }>;
+  /** Whether reactions are on in this session (a therapist may turn them off). */
+  reactionsAllowed: boolean;
 }
 
 export const initialRoomState: RoomState = {
@@ -89,6 +91,7 @@ export const initialRoomState: RoomState = {
   audioOnlySuggested: false,
   noiseSuppression: true,
   reactions: {},
+  reactionsAllowed: true,
   ...initialBlurView,
 };
 

@@ -10,7 +10,7 @@ import { facilitationStateSchema, mediaCapabilitiesSchema, mediaPrepareSchema, m
 import { consumerVisibleSchema } from './viewing';
 import { muteAllSchema } from './moderation';
 import { screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
-import { reactSchema } from './reactions';
+import { reactionsAllowedSchema, reactSchema } from './reactions';
 import { turnGrantSchema, turnLowerHandSchema, turnSessionSchema, turnTalkingStickSchema, turnTimerSchema } from './turns';
 
 /** `system:ping` takes an empty object. */
@@ -55,6 +55,7 @@ export const clientEventSchemas = {
   'room:leave': sessionRefSchema,
   'room:end': sessionRefSchema,
   'room:react': reactSchema,
+  'room:setReactionsAllowed': reactionsAllowedSchema,
   'lobby:admit': admitSchema,
   'moderation:mute': targetUserSchema,
   'moderation:unlockMic': targetUserSchema,

@@ -27,6 +27,14 @@ export const reactSchema = z
   })
   .strict();
 
+/** Therapist: reactions on or off for the session (every session starts with them on). */
+export const reactionsAllowedSchema = z
+  .object({
+    sessionId: z.string().uuid(),
+    allowed: z.boolean(),
+  })
+  .strict();
+
 /** To everyone in the session's room, the sender included. */
 export interface ReactionPush {
   sessionId: string;

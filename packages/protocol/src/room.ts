@@ -143,6 +143,8 @@ export interface RoomSnapshot {
   routerRtpCapabilities: Record<string, unknown>;
   /** The server still holds the transports this browser prepared in the lobby: keep them, just consume. */
   mediaPrepared?: boolean;
+  /** Reactions are on (absent: on); a therapist may turn them off. */
+  reactionsAllowed?: boolean;
 }
 
 export interface TransportInfo {

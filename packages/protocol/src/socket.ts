@@ -46,7 +46,7 @@ import type {
   roleplaySwapSchema,
 } from './roleplay';
 import type { ScreenShareView, screenAllowSchema, screenSessionSchema, screenStopSchema } from './screenshare';
-import type { ReactionPush, reactSchema } from './reactions';
+import type { ReactionPush, reactionsAllowedSchema, reactSchema } from './reactions';
 
 /** Sent in the socket.io handshake: `io(url, { auth })`. */
 export interface HandshakeAuth {
@@ -70,6 +70,8 @@ export interface ClientToServerEvents {
   'room:end': (payload: In<typeof sessionRefSchema>, ack: AckCallback<Empty>) => void;
   /** Anyone in the room: a silent reaction (support, agree, thanks, me too) shown on their tile for a moment. */
   'room:react': (payload: In<typeof reactSchema>, ack: AckCallback<Empty>) => void;
+  /** Therapist: reactions on or off for everyone in the session. */
+  'room:setReactionsAllowed': (payload: In<typeof reactionsAllowedSchema>, ack: AckCallback<{ allowed: boolean }>) => void;
   /** Therapist: admit waiting patients (some or all). */
   'lobby:admit': (payload: In<typeof admitSchema>, ack: AckCallback<{ admitted: string[] }>) => void;
   /** Therapist: mute a participant's microphone (they cannot unmute until unlocked). */
@@ -227,6 +229,8 @@ export interface ServerToClientEvents {
   'room:activeSpeakerChanged': (payload: { sessionId: string; userId: string | null }) => void;
   /** Someone in the room reacted (the sender hears it too). */
   'room:reaction': (payload: ReactionPush) => void;
+  /** A therapist turned reactions on or off. */
+  'room:reactionsAllowedChanged': (payload: { sessionId: string; allowed: boolean }) => void;
   /** To a patient whose microphone a therapist's mute all turned off: who, and whether they may unmute. */
   'moderation:mutedByTherapist': (payload: MutedByTherapistPush) => void;
   /** You were sent back to the lobby by a therapist. */

@@ -44,6 +44,25 @@ describe('reactions in the room', () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it('a therapist turns reactions off and on for everyone; a patient cannot; someone entering learns it with the room', async () => {
+    const [p1, p2] = g.patients as [Person, Person];
+    expect(await request(p1.socket, 'room:setReactionsAllowed', { sessionId: g.sessionId, allowed: false })).toMatchObject({ ok: false, error: { code: 'not_moderator' } });
+    const told = g.everyone.map((p) => nextEvent(p.socket, 'room:reactionsAllowedChanged', (e) => e.allowed === false));
+    expect(ok<{ allowed: boolean }>(await request(g.therapist.socket, 'room:setReactionsAllowed', { sessionId: g.sessionId, allowed: false }))).toEqual({ allowed: false });
+    for (const push of await Promise.all(told)) expect(push).toEqual({ sessionId: g.sessionId, allowed: false });
+    expect(await request(p1.socket, 'room:react', { sessionId: g.sessionId, reaction: 'agree' })).toMatchObject({ ok: false, error: { code: 'reactions_off' } });
+    expect(await request(g.cotherapist.socket, 'room:react', { sessionId: g.sessionId, reaction: 'agree' })).toMatchObject({ ok: false, error: { code: 'reactions_off' } });
+    // p2 leaves and comes back: the room it gets says reactions are off.
+    ok(await request(p2.socket, 'room:leave', { sessionId: g.sessionId }));
+    const back = ok<{ status: string; room?: { reactionsAllowed?: boolean } }>(await request(p2.socket, 'room:join', { sessionId: g.sessionId, safety: SAFETY, consent: CONSENT }));
+    if (back.status === 'waiting') ok(await request(g.therapist.socket, 'lobby:admit', { sessionId: g.sessionId, userIds: [p2.userId] }));
+    const rejoined = ok<{ status: string; room?: { reactionsAllowed?: boolean } }>(await request(p2.socket, 'room:join', { sessionId: g.sessionId }));
+    expect(rejoined).toMatchObject({ status: 'admitted', room: { reactionsAllowed: false } });
+    ok(await request(g.therapist.socket, 'room:setReactionsAllowed', { sessionId: g.sessionId, allowed: true }));
+    ok(await request(p1.socket, 'room:react', { sessionId: g.sessionId, reaction: 'agree' }));
+    expect(await request(g.therapist.socket, 'room:setReactionsAllowed', { sessionId: g.sessionId, allowed: 'no' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
   it('refuses the waiting room, other sessions and unknown reactions, and keeps a budget per person', async () => {
     const [, p2] = g.patients as [Person, Person];
     expect(await request(waiting.socket, 'room:react', { sessionId: g.sessionId, reaction: 'agree' })).toMatchObject({ ok: false, error: { code: 'not_admitted' } });

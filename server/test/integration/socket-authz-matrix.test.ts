@@ -47,6 +47,7 @@ const ALLOWED: Record<ClientEventName, MatrixCaller[]> = {
   'room:leave': [...ALL_BUT_GUESTS, G], // leaving what you are not in is a no-op; a guest names only its own session
   'room:end': [C],
   'room:react': [P, C, G], // anyone in the room; a waiting patient is not in it
+  'room:setReactionsAllowed': [C],
   'lobby:admit': [C],
   'moderation:mute': [C],
   'moderation:unlockMic': [C],

@@ -292,6 +292,38 @@ describe('RoomView reactions', () => {
     expect(screen.getByTestId('reaction-announcement')).toHaveTextContent('Sam K.: Me too.');
   });
 
+  it('lets a therapist turn reactions off for everyone; with them off, nobody is offered any', async () => {
+    const actions = { ...fakeRoomActions(), react: jest.fn().mockResolvedValue(undefined), setReactionsAllowed: jest.fn().mockResolvedValue(undefined) };
+    const { rerender } = renderRoom(roomState(), actions);
+    await userEvent.click(screen.getByTestId('more-menu'));
+    const toggle = screen.getByTestId('reactions-toggle');
+    expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(toggle);
+    expect(actions.setReactionsAllowed).toHaveBeenCalledWith(false);
+    rerender(
+      <MemoryRouter>
+        <RoomView state={roomState({ reactionsAllowed: false })} actions={actions} hasMicrophone hasCamera />
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId('reactions-toggle')).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByTestId('reactions-toggle')).toHaveTextContent('Off for everyone');
+    expect(screen.queryByTestId('react-support')).toBeNull();
+    // A patient's menu: reactions while on, none while off, and never the switch.
+    rerender(
+      <MemoryRouter>
+        <RoomView state={roomState({ selfUserId: ALEX, selfRole: 'patient', reactionsAllowed: false })} actions={actions} hasMicrophone hasCamera />
+      </MemoryRouter>,
+    );
+    expect(screen.queryByTestId('react-support')).toBeNull();
+    expect(screen.queryByTestId('reactions-toggle')).toBeNull();
+    rerender(
+      <MemoryRouter>
+        <RoomView state={roomState({ selfUserId: ALEX, selfRole: 'patient' })} actions={actions} hasMicrophone hasCamera />
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId('react-support')).toBeInTheDocument();
+  });
+
   it('offers no reactions where the room has none (no action)', async () => {
     renderRoom(roomState());
     await userEvent.click(screen.getByTestId('more-menu'));

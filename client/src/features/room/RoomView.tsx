@@ -85,6 +85,8 @@ export interface RoomActions {
   remoteFrameShown?(): void;
   /** A silent reaction to the group (absent: the room offers none). */
   react?(reaction: Reaction): Promise<void>;
+  /** Therapist: reactions on or off for everyone. */
+  setReactionsAllowed?(allowed: boolean): Promise<void>;
 }
 
 /** What a mute all did, in a few words ("8 muted"). */
@@ -438,7 +440,7 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
     );
   };
 
-  const react = actions.react ? (reaction: Reaction) => void actions.react!(reaction).catch(() => undefined) : undefined;
+  const react = actions.react && state.reactionsAllowed ? (reaction: Reaction) => void actions.react!(reaction).catch(() => undefined) : undefined;
 
   const muteAll = (lock: boolean) =>
     void run(null, async () => {
@@ -456,6 +458,16 @@ function RoomStage({ state, actions, hasMicrophone, hasCamera, facilitation, gue
       onChange: (on) => setViewMode(on ? 'speaker' : 'grid'),
     },
   ];
+  if (isTherapist && actions.setReactionsAllowed) {
+    moreToggles.push({
+      key: 'reactions',
+      label: 'Reactions',
+      note: state.reactionsAllowed ? 'Everyone can send support without speaking' : 'Off for everyone',
+      on: state.reactionsAllowed,
+      testId: 'reactions-toggle',
+      onChange: (on) => void run(null, () => actions.setReactionsAllowed!(on)),
+    });
+  }
   if (actions.setAudioOnly) {
     moreToggles.push({
       key: 'audio-only',

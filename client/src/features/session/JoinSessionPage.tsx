@@ -216,6 +216,7 @@ export function JoinSessionPage() {
         setBackgroundBlur: (on) => client.setBackgroundBlur(on),
         remoteFrameShown: () => client.remoteFrameShown(),
         react: (reaction) => client.react(reaction),
+        setReactionsAllowed: (allowed) => client.setReactionsAllowed(allowed),
       },
     [client],
   );

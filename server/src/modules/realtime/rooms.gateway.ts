@@ -25,6 +25,7 @@ import {
   targetUserSchema,
   muteAllSchema,
   reactSchema,
+  reactionsAllowedSchema,
   type Ack,
   type MuteAllResult,
   type JoinResult,
@@ -96,6 +97,11 @@ export class RoomsGateway implements OnGatewayDisconnect<HearthSocket> {
       this.rooms.react(s.data.userId, r.sessionId, r.reaction);
       return Promise.resolve(EMPTY);
     });
+  }
+
+  @SubscribeMessage('room:setReactionsAllowed')
+  setReactionsAllowed(@ConnectedSocket() s: HearthSocket, @MessageBody() p: unknown): Promise<Ack<{ allowed: boolean }>> {
+    return handleRequest('room:setReactionsAllowed', reactionsAllowedSchema, p, (r) => Promise.resolve(this.rooms.setReactionsAllowed(s.data.userId, r.sessionId, r.allowed)));
   }
 
   @SubscribeMessage('lobby:admit')

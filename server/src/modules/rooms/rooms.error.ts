@@ -19,6 +19,8 @@ export enum RoomErrorCode {
   SessionElsewhere = 'session_elsewhere',
   /** Cluster: the node cannot reach Redis to place a session now. */
   PlacementUnavailable = 'placement_unavailable',
+  /** A therapist turned reactions off for the session. */
+  ReactionsOff = 'reactions_off',
 }
 
 export class RoomError extends DomainError<RoomErrorCode> {
@@ -49,6 +51,7 @@ export class RoomError extends DomainError<RoomErrorCode> {
         return 403;
       case RoomErrorCode.JoinWindowClosed:
       case RoomErrorCode.SessionEnded:
+      case RoomErrorCode.ReactionsOff:
       case RoomErrorCode.SessionElsewhere:
         return 409;
       case RoomErrorCode.PlacementUnavailable:

@@ -15,6 +15,7 @@ import { SessionMedia } from './session-media';
 
 export type { MicGate, MicGateName, PartitionLayer, ReceiveRule } from './domain/media-rules';
 import type { ReceiveRule } from './domain/media-rules';
+import { RoomError, RoomErrorCode } from './rooms.error';
 export { partitionLayer } from './domain/media-rules';
 export type { ProducePolicy } from './media-policy';
 export type { PresenceEvent } from './presence';
@@ -77,7 +78,19 @@ export class RoomsService {
    */
   react(userId: string, sessionId: string, reaction: Reaction, now = new Date()): void {
     this.requireAdmitted(userId, sessionId);
+    if (!this.rooms.get(sessionId)?.live.reactionsAllowed) {
+      throw new RoomError(RoomErrorCode.ReactionsOff, 'The therapist has turned reactions off for now.');
+    }
     this.notifier.toSession(sessionId, {}, 'room:reaction', { sessionId, userId, reaction, at: now.toISOString() });
+  }
+
+  /** Therapist: reactions on or off for everyone in the session (kept across a restart, like the room). */
+  setReactionsAllowed(userId: string, sessionId: string, allowed: boolean): { allowed: boolean } {
+    const entry = this.rooms.moderated(userId, sessionId);
+    entry.live.setReactionsAllowed(allowed);
+    this.liveState.changed(sessionId);
+    this.notifier.toSession(sessionId, {}, 'room:reactionsAllowedChanged', { sessionId, allowed });
+    return { allowed };
   }
 
   async mute(userId: string, sessionId: string, targetId: string, locked = true): Promise<void> {

@@ -57,6 +57,7 @@ export class SessionMedia {
       ...(isTherapist ? { lobby: entry.live.lobbyView() } : {}),
       routerRtpCapabilities: { ...room.rtpCapabilities },
       mediaPrepared: room.hasPeer(userId) && !!room.peer(userId).rtpCapabilities,
+      reactionsAllowed: entry.live.reactionsAllowed,
     };
   }
 

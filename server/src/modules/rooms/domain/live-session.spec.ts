@@ -150,3 +150,17 @@ describe('LiveSession snapshot', () => {
     expect(liveSessionSnapshotSchema.safeParse({ sessionId: 's', ended: false, members: [{ userId: 'p1' }] }).success).toBe(false);
   });
 });
+
+describe('LiveSession reactions setting', () => {
+  it('starts with reactions on, keeps them off across a snapshot, and reads an older snapshot as on', () => {
+    const s = new LiveSession('s');
+    expect(s.reactionsAllowed).toBe(true);
+    expect(s.toSnapshot()).not.toHaveProperty('reactionsOff');
+    s.setReactionsAllowed(false);
+    const back = LiveSession.fromSnapshot(liveSessionSnapshotSchema.parse(JSON.parse(JSON.stringify(s.toSnapshot()))), new Date());
+    expect(back.reactionsAllowed).toBe(false);
+    back.setReactionsAllowed(true);
+    expect(LiveSession.fromSnapshot(liveSessionSnapshotSchema.parse(back.toSnapshot()), new Date()).reactionsAllowed).toBe(true);
+    expect(LiveSession.fromSnapshot(liveSessionSnapshotSchema.parse({ sessionId: 'old', ended: false, members: [] }), new Date()).reactionsAllowed).toBe(true);
+  });
+});

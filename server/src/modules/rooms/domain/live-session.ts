@@ -23,6 +23,8 @@ export const liveSessionSnapshotSchema = z.object({
       mayReturn: z.boolean().optional(),
     }),
   ),
+  /** A therapist turned reactions off (absent: on, as every session starts). */
+  reactionsOff: z.boolean().optional(),
 });
 export type LiveSessionSnapshot = z.infer<typeof liveSessionSnapshotSchema>;
 
@@ -57,8 +59,18 @@ export type ArriveOutcome = { status: 'admitted'; rejoined: boolean } | { status
 export class LiveSession {
   private readonly members = new Map<string, Member>();
   private ended = false;
+  private reactionsOff = false;
 
   constructor(readonly sessionId: string) {}
+
+  /** Whether people in the room may react (a therapist may turn it off for a while). */
+  get reactionsAllowed(): boolean {
+    return !this.reactionsOff;
+  }
+
+  setReactionsAllowed(allowed: boolean): void {
+    this.reactionsOff = !allowed;
+  }
 
   get isEnded(): boolean {
     return this.ended;
@@ -77,6 +89,7 @@ export class LiveSession {
         micLocked: m.micLocked,
         ...(m.mayReturn ? { mayReturn: true } : {}),
       })),
+      ...(this.reactionsOff ? { reactionsOff: true } : {}),
     };
   }
 
@@ -89,6 +102,7 @@ export class LiveSession {
   static fromSnapshot(snap: LiveSessionSnapshot, now: Date): LiveSession {
     const live = new LiveSession(snap.sessionId);
     live.ended = snap.ended;
+    live.reactionsOff = snap.reactionsOff === true;
     for (const m of snap.members) {
       live.members.set(m.userId, {
         userId: m.userId,

@@ -707,7 +707,6 @@ export class RoomClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.clearReactions();
     if (this.warmRecv) {
       // Left the pre-join page: the server closes the warm transport it kept for us.
       this.warmRecv.close();

@@ -97,6 +97,23 @@ export function dropWarmVideo(trackId: string): void {
 /** How long an element handed over by an unmounting view waits for the next view of its stream. */
 export const HANDOVER_MS = 1500;
 
+/**
+ * Moves `node` to the end of `parent` without restarting what it plays (`moveBefore`), when
+ * the browser can and both are on the page. False where it cannot: the caller decides what
+ * then (append anew, or give up).
+ */
+export function moveKeepingPlayback(parent: HTMLElement, node: HTMLElement): boolean {
+  const move = (parent as HTMLElement & { moveBefore?: (node: Node, child: Node | null) => void }).moveBefore;
+  if (typeof move !== 'function' || !node.isConnected || !parent.isConnected) return false;
+  try {
+    move.call(parent, node, null);
+    return true;
+  } catch {
+    // Not movable as is (another document…).
+    return false;
+  }
+}
+
 const handedOver = new Map<string, { video: HTMLVideoElement; timer: ReturnType<typeof setTimeout> }>();
 
 /**
@@ -108,15 +125,8 @@ const handedOver = new Map<string, { video: HTMLVideoElement; timer: ReturnType<
  * within `HANDOVER_MS`: it goes. False where it cannot wait (not connected, jsdom without media).
  */
 export function handOverVideo(stream: MediaStream, video: HTMLVideoElement): boolean {
-  if (!canPlay() || !video.isConnected || !stream.getVideoTracks().some((t) => t.readyState !== 'ended')) return false;
-  const holder = holderElement();
-  const move = (holder as HTMLElement & { moveBefore?: (node: Node, child: Node | null) => void }).moveBefore;
-  try {
-    if (typeof move !== 'function') return false;
-    move.call(holder, video, null);
-  } catch {
-    return false;
-  }
+  if (!canPlay() || !stream.getVideoTracks().some((t) => t.readyState !== 'ended')) return false;
+  if (!moveKeepingPlayback(holderElement(), video)) return false;
   // The next view sets its own attributes: none of this one's (test ids, labels, classes) stay.
   for (const name of video.getAttributeNames()) video.removeAttribute(name);
   const previous = handedOver.get(stream.id);

@@ -127,7 +127,7 @@ function AttendancePanel({ data, onChanged }: { data: SessionRecord; onChanged: 
                 <td data-testid="attendance-joined">
                   <span className="table__inline-label">Joined</span>
                   {formatTime(row.firstJoinedAt, tz)}
-                  {row.checkedInAt && waitedAMinute(row) && (
+                  {waitedAMinute(row) && (
                     <span className="table__sub" data-testid="attendance-checked-in" data-at={row.checkedInAt}>
                       checked in {formatTime(row.checkedInAt, tz)}
                     </span>

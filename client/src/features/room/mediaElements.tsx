@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { handOverVideo, silentVideo, takeHandedOver, takeWarmVideo } from '../../media/warmVideos';
+import { handOverVideo, moveKeepingPlayback, silentVideo, takeHandedOver, takeWarmVideo } from '../../media/warmVideos';
 
 /** A stream for an element: the whole stream, or one track wrapped in its own. Null in jsdom (no MediaStream). */
 function toStream(source: MediaStream | MediaStreamTrack | null | undefined): MediaStream | null {
@@ -37,16 +37,7 @@ function applyAttributes(video: HTMLVideoElement, attributes: VideoAttributes, p
 
 /** Moves `video` into `slot`, keeping its player playing where the browser can (moveBefore). */
 function place(slot: HTMLElement, video: HTMLVideoElement): void {
-  const move = (slot as HTMLElement & { moveBefore?: (node: Node, child: Node | null) => void }).moveBefore;
-  if (typeof move === 'function' && video.isConnected && slot.isConnected) {
-    try {
-      move.call(slot, video, null);
-      return;
-    } catch {
-      // Not movable as is (another document…): appended below.
-    }
-  }
-  slot.append(video);
+  if (!moveKeepingPlayback(slot, video)) slot.append(video);
 }
 
 /**

@@ -8,7 +8,7 @@ import { ScheduleQueries } from '../scheduling/schedule-queries';
 import { localDateOf } from '../scheduling/domain/local-time';
 import { weekOf } from '../scheduling/domain/week';
 import { AttendanceService } from './attendance.service';
-import { msByLocalDay, type Interval } from './domain/attendance';
+import { MINUTE, msByLocalDay, weekMinutes, type Interval } from './domain/attendance';
 import { toCsv } from '../../common/csv';
 import { RecordsAccess } from './records-access';
 import { RecordsError, RecordsErrorCode } from './records.error';
@@ -35,7 +35,6 @@ export const PROGRAM_CSV_COLUMNS = [
 ] as const;
 
 const MAX_RANGE_DAYS = 93;
-const MINUTE_MS = 60_000;
 
 /**
  * A program's attendance over a date range (default: this week in the
@@ -83,7 +82,7 @@ export class ProgramAttendance {
         const entry = byPatient.get(a.userId) ?? { name: a.name, msByDay: [0, 0, 0, 0, 0, 0, 0] };
         if (a.correction) {
           // A correction is for the session as a whole: it counts on the day the session started.
-          if (startDay >= 0) entry.msByDay[startDay]! += a.correction.minutes * MINUTE_MS;
+          if (startDay >= 0) entry.msByDay[startDay]! += a.correction.minutes * MINUTE;
         } else {
           // Time in the room split at local midnight in the program's zone (a late group crossing midnight counts on both days).
           for (const [date, ms] of msByLocalDay(intervals.get(a.userId) ?? [], zone)) {
@@ -103,8 +102,7 @@ export class ProgramAttendance {
       targetMinutes: program.weeklyTargetMinutes,
       patients: [...byPatient]
         .map(([patientId, e]) => {
-          const minutesByDay = e.msByDay.map((ms) => Math.floor(ms / MINUTE_MS));
-          const totalMinutes = Math.floor(e.msByDay.reduce((a, b) => a + b, 0) / MINUTE_MS);
+          const { minutesByDay, totalMinutes } = weekMinutes(e.msByDay);
           const flags: AttendanceWeek['patients'][number]['flags'] = [];
           if (totalMinutes < program.weeklyTargetMinutes) flags.push('below_target');
           if (minutesByDay.some((m) => m > 0 && m < BILLABLE_DAY_MINUTES)) flags.push('short_day');

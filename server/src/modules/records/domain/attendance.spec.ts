@@ -1,4 +1,4 @@
-import { intersect, mergeIntervals, minutesByLocalDay, summariseAttendance } from './attendance';
+import { intersect, MINUTE, mergeIntervals, msByLocalDay, summariseAttendance, weekMinutes } from './attendance';
 
 const at = (iso: string) => new Date(iso);
 const seg = (a: string, b: string | null) => ({ joinedAt: at(a), leftAt: b ? at(b) : null });
@@ -100,6 +100,9 @@ describe('attendance arithmetic', () => {
   });
 });
 
+/** msByLocalDay in minutes (every case here is whole minutes). */
+const minutesByLocalDay = (...args: Parameters<typeof msByLocalDay>) => new Map([...msByLocalDay(...args)].map(([day, ms]) => [day, ms / MINUTE]));
+
 describe('minutes per local day', () => {
   it('splits a session crossing local midnight in the program zone (Phoenix, no DST)', () => {
     // 23:00–01:00 in Phoenix (UTC−7) is 06:00–08:00 UTC.
@@ -117,5 +120,13 @@ describe('minutes per local day', () => {
     // 2026-11-01 in New York: midnight EDT is 04:00Z, next midnight EST is 2026-11-02T05:00Z.
     const days = minutesByLocalDay([{ start: Date.parse('2026-11-01T03:00:00Z'), end: Date.parse('2026-11-02T06:00:00Z') }], 'America/New_York');
     expect(Object.fromEntries(days)).toEqual({ '2026-10-31': 60, '2026-11-01': 25 * 60, '2026-11-02': 60 });
+  });
+});
+
+describe('a week in minutes', () => {
+  it('floors each day on its own and the total once: a stay across midnight loses no minute in the total', () => {
+    // 23:53:30–00:05:30 in Phoenix: 6.5 minutes before midnight, 5.5 after, 12 in all.
+    const days = msByLocalDay([{ start: Date.parse('2026-03-03T06:53:30Z'), end: Date.parse('2026-03-03T07:05:30Z') }], 'America/Phoenix');
+    expect(weekMinutes([days.get('2026-03-02')!, days.get('2026-03-03')!])).toEqual({ minutesByDay: [6, 5], totalMinutes: 12 });
   });
 });

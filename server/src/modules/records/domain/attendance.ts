@@ -47,7 +47,7 @@ export interface AttendanceSummary {
   intervals: Interval[];
 }
 
-const MINUTE = 60_000;
+export const MINUTE = 60_000;
 
 /** Sorted, with overlapping or touching intervals joined; empty ones dropped. */
 export function mergeIntervals(list: readonly Interval[]): Interval[] {
@@ -145,9 +145,14 @@ export function msByLocalDay(intervals: readonly Interval[], timeZone: string): 
   return out;
 }
 
-/** Whole minutes per local day. */
-export function minutesByLocalDay(intervals: readonly Interval[], timeZone: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [day, ms] of msByLocalDay(intervals, timeZone)) out.set(day, Math.floor(ms / MINUTE));
-  return out;
+/**
+ * A week's days in whole minutes, and its total from the summed time floored once: a stay
+ * split at local midnight loses no minute in the total (its two days, each floored, may show
+ * a minute less between them).
+ */
+export function weekMinutes(msByDay: readonly number[]): { minutesByDay: number[]; totalMinutes: number } {
+  return {
+    minutesByDay: msByDay.map((ms) => Math.floor(ms / MINUTE)),
+    totalMinutes: Math.floor(msByDay.reduce((a, b) => a + b, 0) / MINUTE),
+  };
 }
